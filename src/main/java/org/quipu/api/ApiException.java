@@ -1,0 +1,30 @@
+package org.quipu.api;
+
+/** A request refused by the API layer itself (bad input, too large), with its HTTP status. */
+public final class ApiException extends RuntimeException {
+
+  private final int status;
+  private final String title;
+
+  public ApiException(int status, String title, String detail) {
+    super(detail, null, false, false);
+    this.status = status;
+    this.title = title;
+  }
+
+  public static ApiException badRequest(String detail) {
+    return new ApiException(400, "Bad Request", detail);
+  }
+
+  public static ApiException tooLarge(String detail) {
+    return new ApiException(413, "Content Too Large", detail);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+}

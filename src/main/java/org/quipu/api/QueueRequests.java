@@ -1,0 +1,46 @@
+package org.quipu.api;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import java.util.Map;
+
+/** Request bodies of the queue and message endpoints, with the limits of API.md. */
+public final class QueueRequests {
+  private QueueRequests() {}
+
+  /** {@code PUT /queues/{q}}; every field is optional. */
+  public record Create(
+      @Min(0) @Max(43200) Long visibilityTimeoutSeconds,
+      @Min(1) @Max(1000) Integer maxReceiveCount,
+      @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String deadLetterQueue,
+      @Min(60) @Max(1209600) Long retentionSeconds,
+      @Min(1) Integer maxLength,
+      Boolean shared) {
+    static final Create DEFAULTS = new Create(null, null, null, null, null, null);
+  }
+
+  /** One message of a send or a batch. */
+  public record Send(
+      @NotNull String body,
+      Map<@NotNull @Size(min = 1, max = 256) String, @NotNull @Size(max = 4096) String> headers,
+      @Min(0) @Max(900) Integer delaySeconds) {}
+
+  /** {@code POST .../messages:batch}. */
+  public record Batch(@NotNull @Size(min = 1) List<@NotNull @Valid Send> messages) {}
+
+  /** {@code POST .../messages:receive}; every field is optional. */
+  public record Receive(
+      @Min(1) @Max(100) Integer max,
+      @Min(0) @Max(20) Integer waitSeconds,
+      @Min(0) @Max(43200) Integer visibilityTimeoutSeconds) {
+    static final Receive DEFAULTS = new Receive(null, null, null);
+  }
+
+  /** {@code POST .../messages:ack}. */
+  public record Ack(@NotNull @Size(min = 1, max = 100) List<@NotNull String> receipts) {}
+}

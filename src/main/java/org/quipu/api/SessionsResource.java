@@ -1,0 +1,93 @@
+package org.quipu.api;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.quipu.core.command.CloseSession;
+import org.quipu.core.command.OpenSession;
+import org.quipu.core.state.Outcome;
+import org.quipu.core.state.User;
+import org.quipu.node.CommandService;
+import org.quipu.node.NodeConfig;
+import org.quipu.security.AdminOnly;
+import org.quipu.security.Caller;
+import org.quipu.security.PasswordHasher;
+import org.quipu.security.Public;
+import org.quipu.security.Tokens;
+
+/** {@code /sessions}: log in, log out, and the admin's list and revocation of live sessions. */
+@Path("sessions")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class SessionsResource {
+
+  @Inject CommandService commands;
+  @Inject PasswordHasher passwords;
+  @Inject NodeConfig config;
+
+  @POST
+  @Public
+  @Consumes(MediaType.APPLICATION_JSON)
+  public CompletionStage<Response> login(@NotNull @Valid UserRequests.Login request) {
+    User user = commands.query(b -> b.user(request.username())).orElse(null);
+    if (!passwords.verify(request.password(), user == null ? null : user.passwordHash())) {
+      return CompletableFuture.failedFuture(
+          new ApiException(401, "Unauthorized", "unknown user or wrong password"));
+    }
+    if (user.disabled()) {
+      return CompletableFuture.failedFuture(
+          new ApiException(403, "Forbidden", "user '" + user.username() + "' is disabled"));
+    }
+    String token = Tokens.newToken();
+    long expiresAt = System.currentTimeMillis() + config.tokenTtlMillis();
+    var command =
+        new OpenSession(UUID.randomUUID().toString(), Tokens.hash(token), user.username(), expiresAt);
+    return commands.execute(command).thenApply(committed -> {
+      var opened = (Outcome.SessionOpened) committed.outcome();
+      var view = new UserViews.LoginView(token, Times.rfc3339(opened.session().expiresAtMillis()),
+          opened.user().username(), opened.user().role().wireName());
+      return Response.status(201).entity(view).build();
+    });
+  }
+
+  @DELETE
+  @Path("current")
+  public CompletionStage<Response> logout(@Context SecurityContext security) {
+    Caller caller = (Caller) security.getUserPrincipal();
+    return close(caller.sessionId());
+  }
+
+  @GET
+  @AdminOnly
+  public Page<UserViews.SessionView> list() {
+    return new Page<>(
+        commands.query(b -> b.sessions()).stream().map(UserViews.SessionView::of).toList(), null);
+  }
+
+  @DELETE
+  @Path("{id}")
+  @AdminOnly
+  public CompletionStage<Response> revoke(@PathParam("id") String id) {
+    return close(id);
+  }
+
+  private CompletionStage<Response> close(String sessionId) {
+    return commands.execute(new CloseSession(sessionId))
+        .thenApply(committed -> Response.noContent().build());
+  }
+}

@@ -1,0 +1,18 @@
+package org.quipu.api;
+
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/** Request bodies of the users and sessions endpoints. */
+public final class UserRequests {
+  private UserRequests() {}
+
+  /** {@code POST /users}. */
+  public record Register(
+      @NotNull @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String username,
+      @NotNull @Size(min = 8, max = 1024, message = "must be 8 to 1024 characters") String password) {}
+
+  /** {@code POST /sessions}: no rules beyond presence, so a wrong password is a 401, not a 400. */
+  public record Login(@NotNull String username, @NotNull String password) {}
+}

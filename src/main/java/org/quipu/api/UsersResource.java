@@ -1,0 +1,63 @@
+package org.quipu.api;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.util.concurrent.CompletionStage;
+import org.quipu.core.command.RegisterUser;
+import org.quipu.core.state.Outcome;
+import org.quipu.core.state.Role;
+import org.quipu.node.CommandService;
+import org.quipu.security.AdminOnly;
+import org.quipu.security.Caller;
+import org.quipu.security.PasswordHasher;
+import org.quipu.security.Public;
+
+/** {@code /users}: registration, who-am-I and the admin's list of users. */
+@Path("users")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class UsersResource {
+
+  @Inject CommandService commands;
+  @Inject PasswordHasher passwords;
+
+  @POST
+  @Public
+  @Consumes(MediaType.APPLICATION_JSON)
+  public CompletionStage<Response> register(@NotNull @Valid UserRequests.Register request) {
+    // Hash before the command: the slow part stays off the committer thread.
+    var command =
+        new RegisterUser(request.username(), passwords.hash(request.password()), Role.USER);
+    return commands.execute(command).thenApply(committed -> {
+      var user = ((Outcome.UserRegistered) committed.outcome()).user();
+      return Response.status(201).entity(UserViews.UserView.of(user)).build();
+    });
+  }
+
+  @GET
+  @Path("me")
+  public UserViews.UserView me(@Context SecurityContext security) {
+    Caller caller = (Caller) security.getUserPrincipal();
+    return commands.query(b -> b.user(caller.username()))
+        .map(UserViews.UserView::of)
+        .orElseThrow(() -> new ApiException(401, "Unauthorized", "the user no longer exists"));
+  }
+
+  @GET
+  @AdminOnly
+  public Page<UserViews.UserView> list() {
+    return new Page<>(
+        commands.query(b -> b.users()).stream().map(UserViews.UserView::of).toList(), null);
+  }
+}

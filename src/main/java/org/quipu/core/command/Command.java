@@ -1,0 +1,16 @@
+package org.quipu.core.command;
+
+/**
+ * A change of replicated state, named in the imperative. Commands are built by the leader with
+ * every non-deterministic value fixed inside them; the log entry that carries a command supplies
+ * its sequence number and timestamp. Applying a command never consults a clock or a random source.
+ */
+public sealed interface Command
+    permits RegisterUser,
+        OpenSession,
+        CloseSession,
+        CreateQueue,
+        DeleteQueue,
+        SendMessages,
+        ReceiveMessages,
+        AckMessages {}

@@ -1,0 +1,26 @@
+package org.quipu.core.state;
+
+/**
+ * One row-level change the state machine made, in the order it made it. The store writes these in
+ * the same transaction as the log entries that caused them, so the state tables always equal the
+ * log applied up to the recorded sequence number.
+ */
+public sealed interface Change {
+  record UserSaved(User user) implements Change {}
+
+  record SessionSaved(Session session) implements Change {}
+
+  record SessionDeleted(String id) implements Change {}
+
+  record QueueSaved(QueueDefinition queue) implements Change {}
+
+  /** Deletes the queue and every message still in it. */
+  record QueueDeleted(String name) implements Change {}
+
+  record MessageInserted(Message message) implements Change {}
+
+  /** Lease, release or move: everything but the immutable content changes. */
+  record MessageUpdated(Message message) implements Change {}
+
+  record MessageDeleted(String id) implements Change {}
+}

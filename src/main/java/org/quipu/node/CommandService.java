@@ -1,0 +1,41 @@
+package org.quipu.node;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.quipu.core.command.Command;
+import org.quipu.core.state.Broker;
+import org.quipu.core.state.BrokerException;
+import org.quipu.core.state.Outcome;
+import org.quipu.replication.Committed;
+
+/**
+ * The one door to the replicated state for the API: {@link #execute} commits a command and turns a
+ * rejection into a {@link BrokerException}; {@link #query} reads this node's applied state.
+ */
+@ApplicationScoped
+public class CommandService {
+
+  @Inject Node node;
+
+  /** Completes with the committed outcome, or exceptionally with the reason it was refused. */
+  public CompletionStage<Committed> execute(Command command) {
+    return node.committer().submit(command).thenCompose(committed -> {
+      if (committed.outcome() instanceof Outcome.Rejected rejected) {
+        return CompletableFuture.failedFuture(
+            new BrokerException(rejected.kind(), rejected.detail()));
+      }
+      return CompletableFuture.completedFuture(committed);
+    });
+  }
+
+  public <T> T query(Function<Broker, T> read) {
+    return node.state().read(read);
+  }
+
+  public long appliedSeq() {
+    return node.state().appliedSeq();
+  }
+}

@@ -1,0 +1,114 @@
+package org.quipu.node;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.quipu.core.command.RegisterUser;
+import org.quipu.core.state.Outcome;
+import org.quipu.core.state.Role;
+import org.quipu.replication.GroupCommitter;
+import org.quipu.replication.ReplicaState;
+import org.quipu.security.PasswordHasher;
+import org.quipu.store.JdbcLogStore;
+
+/**
+ * One node's life cycle: when the application starts, migrate the schema, restore the state from
+ * the store, start the group committer and make sure the first admin exists; when it stops, stop
+ * committing. Everything else reaches the state and the log through this bean.
+ */
+@ApplicationScoped
+public class Node {
+
+  private static final Logger LOG = Logger.getLogger(Node.class.getName());
+  /** The single node leads epoch 1 until the cluster issue brings elections. */
+  private static final long SINGLE_NODE_EPOCH = 1;
+  private static final String FIRST_ADMIN = "admin";
+
+  @Resource(lookup = QuipuDataSource.JNDI_NAME)
+  DataSource dataSource;
+
+  @Inject NodeConfig config;
+  @Inject PasswordHasher passwordHasher;
+
+  private final ReplicaState state = new ReplicaState();
+  private GroupCommitter committer;
+
+  void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
+    migrate();
+    committer =
+        new GroupCommitter(new JdbcLogStore(dataSource), state, System::currentTimeMillis,
+            SINGLE_NODE_EPOCH, config.maxCommitBatch());
+    committer.start();
+    Thread bootstrap = new Thread(this::ensureFirstAdmin, "quipu-first-admin");
+    bootstrap.setDaemon(true);
+    bootstrap.start();
+  }
+
+  @PreDestroy
+  void stop() {
+    if (committer != null) {
+      committer.close();
+    }
+  }
+
+  public ReplicaState state() {
+    return state;
+  }
+
+  public GroupCommitter committer() {
+    return committer;
+  }
+
+  public String id() {
+    return config.nodeId();
+  }
+
+  public long epoch() {
+    return SINGLE_NODE_EPOCH;
+  }
+
+  private void migrate() {
+    Flyway.configure()
+        .dataSource(dataSource)
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+  }
+
+  private void ensureFirstAdmin() {
+    try {
+      while (!committer.serving()) {
+        Thread.sleep(100);
+      }
+      if (state.read(b -> b.user(FIRST_ADMIN).isPresent())) {
+        return;
+      }
+      String password = config.adminPassword().orElseGet(Node::generatePassword);
+      var command = new RegisterUser(FIRST_ADMIN, passwordHasher.hash(password), Role.ADMIN);
+      Outcome outcome = committer.submit(command).get().outcome();
+      if (outcome instanceof Outcome.UserRegistered && config.adminPassword().isEmpty()) {
+        LOG.warning("Created the first admin 'admin' with the generated password: " + password
+            + " (set QUIPU_ADMIN_PASSWORD to choose it)");
+      }
+    } catch (InterruptedException stopping) {
+      Thread.currentThread().interrupt();
+    } catch (Exception failed) {
+      LOG.log(Level.SEVERE, "could not create the first admin", failed);
+    }
+  }
+
+  private static String generatePassword() {
+    byte[] bytes = new byte[18];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

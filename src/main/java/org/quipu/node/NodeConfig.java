@@ -1,0 +1,63 @@
+package org.quipu.node;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Every setting of a node, from MicroProfile Config: environment variables such as {@code
+ * QUIPU_NODE_ID} map to {@code quipu.node.id}. Defaults live in {@code
+ * META-INF/microprofile-config.properties}.
+ */
+@ApplicationScoped
+public class NodeConfig {
+
+  @Inject
+  @ConfigProperty(name = "quipu.node.id")
+  String nodeId;
+
+  @Inject
+  @ConfigProperty(name = "quipu.admin.password")
+  Optional<String> adminPassword;
+
+  @Inject
+  @ConfigProperty(name = "quipu.token.ttl.seconds")
+  long tokenTtlSeconds;
+
+  @Inject
+  @ConfigProperty(name = "quipu.limits.body.bytes")
+  int maxBodyBytes;
+
+  @Inject
+  @ConfigProperty(name = "quipu.limits.batch.messages")
+  int maxBatchMessages;
+
+  @Inject
+  @ConfigProperty(name = "quipu.commit.max.batch")
+  int maxCommitBatch;
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  public Optional<String> adminPassword() {
+    return adminPassword.filter(p -> !p.isBlank());
+  }
+
+  public long tokenTtlMillis() {
+    return tokenTtlSeconds * 1000;
+  }
+
+  public int maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  public int maxBatchMessages() {
+    return maxBatchMessages;
+  }
+
+  public int maxCommitBatch() {
+    return maxCommitBatch;
+  }
+}
