@@ -1,0 +1,176 @@
+package org.quipu.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonStructure;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A small HTTP client for the REST API as a black box: JSON in, status, headers and JSON out. One
+ * instance per caller identity ({@link #as} returns a copy with another token).
+ */
+public final class Api {
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  public static final String ADMIN_PASSWORD =
+      System.getenv().getOrDefault("QUIPU_ADMIN_PASSWORD", "it-admin-password");
+
+  private final URI base;
+  private final String token;
+
+  public Api(URL deployment) {
+    this(URI.create(deployment.toString().replaceAll("/+$", "") + "/api/v1/"), null);
+  }
+
+  private Api(URI base, String token) {
+    this.base = base;
+    this.token = token;
+  }
+
+  /** A name no other test uses: {@code prefix-<random>-<n>}. */
+  public static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "-" + NAMES.incrementAndGet();
+  }
+
+  public Api as(String bearerToken) {
+    return new Api(base, bearerToken);
+  }
+
+  public String token() {
+    return token;
+  }
+
+  /** Registers a fresh user and returns a client logged in as them. */
+  public Api newUser(String prefix) {
+    String name = unique(prefix);
+    post("users", Json.createObjectBuilder().add("username", name).add("password", "password-" + name).build())
+        .expect(201);
+    return login(name, "password-" + name);
+  }
+
+  public Api login(String username, String password) {
+    Reply reply =
+        post("sessions", Json.createObjectBuilder().add("username", username).add("password", password).build())
+            .expect(201);
+    return as(reply.object().getString("token"));
+  }
+
+  public Api admin() {
+    return login("admin", ADMIN_PASSWORD);
+  }
+
+  public Reply get(String path) {
+    return send("GET", path, null, null);
+  }
+
+  public Reply delete(String path) {
+    return send("DELETE", path, null, null);
+  }
+
+  public Reply post(String path, JsonStructure body) {
+    return send("POST", path, body == null ? null : body.toString(), "application/json");
+  }
+
+  public Reply put(String path, JsonStructure body) {
+    return send("PUT", path, body == null ? null : body.toString(), "application/json");
+  }
+
+  public Reply patch(String path, JsonStructure body) {
+    return send("PATCH", path, body.toString(), "application/json");
+  }
+
+  /** Any request, for the malformed cases: raw body text and content type (either may be null). */
+  public Reply send(String method, String path, String body, String contentType, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    b.method(method, body == null
+        ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(body));
+    try {
+      return new Reply(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A response, with assertions that print the body when they fail. */
+  public record Reply(HttpResponse<String> http) {
+
+    public int status() {
+      return http.statusCode();
+    }
+
+    public String body() {
+      return http.body();
+    }
+
+    public String header(String name) {
+      return http.headers().firstValue(name).orElse(null);
+    }
+
+    public Reply expect(int status) {
+      if (http.statusCode() != status) {
+        throw new AssertionError(http.request().method() + " " + http.request().uri() + ": expected "
+            + status + " but got " + http.statusCode() + " " + http.body());
+      }
+      return this;
+    }
+
+    /** Expects a problem+json with this status and all four members; returns it. */
+    public JsonObject problem(int status) {
+      expect(status);
+      String type = header("Content-Type");
+      if (type == null || !type.startsWith("application/problem+json")) {
+        throw new AssertionError("expected application/problem+json but got " + type + ": " + body());
+      }
+      JsonObject problem = object();
+      for (String member : new String[] {"type", "title", "status", "detail"}) {
+        if (!problem.containsKey(member)) {
+          throw new AssertionError("problem without '" + member + "': " + body());
+        }
+      }
+      if (problem.getInt("status") != status) {
+        throw new AssertionError("problem status differs from HTTP status: " + body());
+      }
+      return problem;
+    }
+
+    public JsonObject object() {
+      return (JsonObject) json();
+    }
+
+    public JsonArray array() {
+      return (JsonArray) json();
+    }
+
+    public JsonValue json() {
+      return Json.createReader(new StringReader(http.body())).readValue();
+    }
+  }
+}
