@@ -1,0 +1,196 @@
+package org.quipu.core.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.quipu.core.command.AckMessages;
+import org.quipu.core.command.CloseSession;
+import org.quipu.core.command.Command;
+import org.quipu.core.command.CreateQueue;
+import org.quipu.core.command.DeleteQueue;
+import org.quipu.core.command.OpenSession;
+import org.quipu.core.command.ReceiveMessages;
+import org.quipu.core.command.RegisterUser;
+import org.quipu.core.command.SendMessages;
+
+class BrokerTest {
+
+  private static final QueueAttributes DEFAULTS =
+      new QueueAttributes(30_000, null, null, 345_600_000, null, true);
+
+  private Broker broker;
+  private long seq;
+  private long now;
+  private List<Change> changes;
+
+  @BeforeEach
+  void setUp() {
+    broker = new Broker();
+    seq = 0;
+    now = 1_000_000;
+    changes = new ArrayList<>();
+    apply(new RegisterUser("alice", "hash-a", Role.USER));
+    apply(new RegisterUser("bob", "hash-b", Role.USER));
+    apply(new RegisterUser("root", "hash-r", Role.ADMIN));
+  }
+
+  private Outcome apply(Command command) {
+    return broker.apply(++seq, now, command, changes);
+  }
+
+  private static SendMessages.NewMessage msg(String id, String body) {
+    return new SendMessages.NewMessage(id, body, Map.of(), 0);
+  }
+
+  private List<Message> receive(String queue, String actor, int max, long visibility) {
+    var outcome = apply(new ReceiveMessages(queue, actor, max, visibility, "nonce" + seq));
+    return ((Outcome.MessagesReceived) outcome).messages();
+  }
+
+  @Test
+  void registerUser_nameTaken_isRejectedAsConflictAndChangesNothing() {
+    changes.clear();
+    var outcome = apply(new RegisterUser("alice", "other", Role.ADMIN));
+    assertEquals(BrokerException.Kind.CONFLICT, ((Outcome.Rejected) outcome).kind());
+    assertEquals(List.of(), changes);
+    assertEquals("hash-a", broker.user("alice").orElseThrow().passwordHash());
+  }
+
+  @Test
+  void openSession_thenClose_tokenIsForgotten() {
+    apply(new OpenSession("s1", "tokenhash", "alice", now + 60_000));
+    assertEquals("alice", broker.sessionByTokenHash("tokenhash").orElseThrow().username());
+    apply(new CloseSession("s1"));
+    assertTrue(broker.sessionByTokenHash("tokenhash").isEmpty());
+    assertInstanceOf(Outcome.Rejected.class, apply(new CloseSession("s1")));
+  }
+
+  @Test
+  void createQueue_sameOwnerSameAttributes_isIdempotent_otherwiseConflict() {
+    var first = (Outcome.QueueCreated) apply(new CreateQueue("q", "alice", DEFAULTS));
+    assertTrue(first.created());
+    var again = (Outcome.QueueCreated) apply(new CreateQueue("q", "alice", DEFAULTS));
+    assertEquals(false, again.created());
+    assertEquals(BrokerException.Kind.CONFLICT,
+        ((Outcome.Rejected) apply(new CreateQueue("q", "bob", DEFAULTS))).kind());
+  }
+
+  @Test
+  void receive_deliversInFifoOrder_andLeasesEachMessageOnce() {
+    apply(new CreateQueue("q", "alice", DEFAULTS));
+    apply(new SendMessages("q", "alice", List.of(msg("m1", "a"), msg("m2", "b"))));
+    apply(new SendMessages("q", "bob", List.of(msg("m3", "c"))));
+
+    List<Message> first = receive("q", "bob", 2, -1);
+    List<Message> second = receive("q", "bob", 10, -1);
+
+    assertEquals(List.of("m1", "m2"), first.stream().map(Message::id).toList());
+    assertEquals(List.of("m3"), second.stream().map(Message::id).toList());
+    assertEquals("bob", second.get(0).sender());
+    assertEquals(List.of(), receive("q", "bob", 10, -1));
+  }
+
+  @Test
+  void lease_expires_messageIsDeliveredAgainWithNewReceipt_oldReceiptIsStale() {
+    apply(new CreateQueue("q", "alice", DEFAULTS));
+    apply(new SendMessages("q", "alice", List.of(msg("m1", "a"))));
+    Message first = receive("q", "alice", 1, 5_000).get(0);
+    now += 4_999;
+    assertEquals(List.of(), receive("q", "alice", 1, 5_000));
+    now += 1;
+    Message second = receive("q", "alice", 1, 5_000).get(0);
+
+    assertEquals(2, second.receiveCount());
+    assertNotEquals(first.receipt(), second.receipt());
+    var stale = (Outcome.MessagesAcked) apply(new AckMessages("q", "alice", List.of(first.receipt())));
+    assertEquals(0, stale.acked());
+    var acked = (Outcome.MessagesAcked) apply(new AckMessages("q", "alice", List.of(second.receipt())));
+    assertEquals(1, acked.acked());
+    now += 10_000;
+    assertEquals(List.of(), receive("q", "alice", 1, 5_000));
+  }
+
+  @Test
+  void delayedMessage_isInvisibleUntilItsDelayPasses() {
+    apply(new CreateQueue("q", "alice", DEFAULTS));
+    apply(new SendMessages("q", "alice", List.of(new SendMessages.NewMessage("m1", "x", Map.of(), 2_000))));
+    assertEquals(1, broker.queue("q", now).orElseThrow().counters().delayed());
+    assertEquals(List.of(), receive("q", "alice", 1, -1));
+    now += 2_000;
+    assertEquals(1, receive("q", "alice", 1, -1).size());
+  }
+
+  @Test
+  void messagePastMaxReceiveCount_movesToDeadLetterQueueOnNextDelivery() {
+    apply(new CreateQueue("dlq", "alice", DEFAULTS));
+    apply(new CreateQueue("q", "alice", new QueueAttributes(1_000, 2, "dlq", 345_600_000, null, true)));
+    apply(new SendMessages("q", "alice", List.of(msg("m1", "poison"))));
+    receive("q", "alice", 1, 0);
+    receive("q", "alice", 1, 0);
+    assertEquals(List.of(), receive("q", "alice", 1, 0));
+    Message dead = receive("dlq", "alice", 1, -1).get(0);
+    assertEquals("m1", dead.id());
+    assertEquals("q", dead.deadLetteredFrom());
+    assertEquals(1, dead.receiveCount());
+  }
+
+  @Test
+  void retention_dropsMessagesOlderThanTheQueueKeepsThem() {
+    apply(new CreateQueue("q", "alice", new QueueAttributes(30_000, null, null, 60_000, null, true)));
+    apply(new SendMessages("q", "alice", List.of(msg("m1", "old"))));
+    now += 60_000;
+    apply(new SendMessages("q", "alice", List.of(msg("m2", "new"))));
+    assertEquals(List.of("m2"), receive("q", "alice", 10, -1).stream().map(Message::id).toList());
+  }
+
+  @Test
+  void send_toFullQueue_isRejectedAndStoresNothing() {
+    apply(new CreateQueue("q", "alice", new QueueAttributes(30_000, null, null, 345_600_000, 2, true)));
+    apply(new SendMessages("q", "alice", List.of(msg("m1", "a"))));
+    var outcome = apply(new SendMessages("q", "alice", List.of(msg("m2", "b"), msg("m3", "c"))));
+    assertEquals(BrokerException.Kind.CONFLICT, ((Outcome.Rejected) outcome).kind());
+    assertEquals(1, broker.queue("q", now).orElseThrow().counters().ready());
+  }
+
+  @Test
+  void privateQueue_otherUsersAreForbidden_ownerAndAdminAreNot() {
+    apply(new CreateQueue("q", "alice", new QueueAttributes(30_000, null, null, 345_600_000, null, false)));
+    var outcome = apply(new SendMessages("q", "bob", List.of(msg("m1", "a"))));
+    assertEquals(BrokerException.Kind.FORBIDDEN, ((Outcome.Rejected) outcome).kind());
+    assertInstanceOf(Outcome.MessagesSent.class, apply(new SendMessages("q", "alice", List.of(msg("m2", "a")))));
+    assertInstanceOf(Outcome.MessagesSent.class, apply(new SendMessages("q", "root", List.of(msg("m3", "a")))));
+  }
+
+  @Test
+  void deleteQueue_withPendingMessages_needsForce_andOnlyOwnerOrAdmin() {
+    apply(new CreateQueue("q", "alice", DEFAULTS));
+    apply(new SendMessages("q", "alice", List.of(msg("m1", "a"))));
+    assertEquals(BrokerException.Kind.FORBIDDEN,
+        ((Outcome.Rejected) apply(new DeleteQueue("q", "bob", true))).kind());
+    assertEquals(BrokerException.Kind.CONFLICT,
+        ((Outcome.Rejected) apply(new DeleteQueue("q", "alice", false))).kind());
+    assertInstanceOf(Outcome.Done.class, apply(new DeleteQueue("q", "root", true)));
+    assertTrue(broker.queue("q", now).isEmpty());
+  }
+
+  @Test
+  void queues_pagesByNameWithPrefix() {
+    for (String name : List.of("a1", "b1", "b2", "b3", "c1")) {
+      apply(new CreateQueue(name, "alice", DEFAULTS));
+    }
+    assertEquals(List.of("b1", "b2"), names(broker.queues("b", null, 2, now)));
+    assertEquals(List.of("b3"), names(broker.queues("b", "b2", 2, now)));
+    assertEquals(List.of("a1", "b1", "b2", "b3", "c1"), names(broker.queues(null, null, 10, now)));
+  }
+
+  private static List<String> names(List<QueueView> views) {
+    return views.stream().map(v -> v.definition().name()).toList();
+  }
+}

@@ -1,0 +1,74 @@
+package org.quipu.replication;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.quipu.core.state.Broker;
+import org.quipu.core.state.Change;
+import org.quipu.core.state.Message;
+import org.quipu.core.state.QueueDefinition;
+import org.quipu.core.state.Session;
+import org.quipu.core.state.User;
+
+/**
+ * A {@link LogStore} in memory that applies {@link Change}s the way the SQL store does, so tests
+ * can prove that the changes alone rebuild the state. {@link #failNextAppends} simulates a dead
+ * database.
+ */
+final class InMemoryLogStore implements LogStore {
+
+  final List<LogEntry> log = new ArrayList<>();
+  private final Map<String, User> users = new TreeMap<>();
+  private final Map<String, Session> sessions = new TreeMap<>();
+  private final Map<String, QueueDefinition> queues = new TreeMap<>();
+  private final Map<String, Message> messages = new LinkedHashMap<>();
+  private long applied;
+  int failNextAppends;
+  int failNextRestores;
+
+  @Override
+  public synchronized long restore(Broker broker) throws StoreUnavailableException {
+    if (failNextRestores > 0) {
+      failNextRestores--;
+      throw new StoreUnavailableException("simulated outage", null);
+    }
+    broker.restore(new ArrayList<>(users.values()), new ArrayList<>(sessions.values()),
+        new ArrayList<>(queues.values()), new ArrayList<>(messages.values()));
+    return applied;
+  }
+
+  @Override
+  public synchronized void append(List<LogEntry> entries, List<Change> changes)
+      throws StoreUnavailableException {
+    if (failNextAppends > 0) {
+      failNextAppends--;
+      throw new StoreUnavailableException("simulated outage", null);
+    }
+    log.addAll(entries);
+    for (Change change : changes) {
+      if (change instanceof Change.UserSaved c) {
+        users.put(c.user().username(), c.user());
+      } else if (change instanceof Change.SessionSaved c) {
+        sessions.put(c.session().id(), c.session());
+      } else if (change instanceof Change.SessionDeleted c) {
+        sessions.remove(c.id());
+      } else if (change instanceof Change.QueueSaved c) {
+        queues.put(c.queue().name(), c.queue());
+      } else if (change instanceof Change.QueueDeleted c) {
+        queues.remove(c.name());
+        messages.values().removeIf(m -> m.queue().equals(c.name()));
+      } else if (change instanceof Change.MessageInserted c) {
+        messages.put(c.message().id(), c.message());
+      } else if (change instanceof Change.MessageUpdated c) {
+        messages.put(c.message().id(), c.message());
+      } else if (change instanceof Change.MessageDeleted c) {
+        messages.remove(c.id());
+      } else {
+        throw new IllegalArgumentException("unknown change " + change);
+      }
+    }
+    applied = entries.get(entries.size() - 1).seq();
+  }
+}
