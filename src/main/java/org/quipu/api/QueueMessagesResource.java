@@ -6,6 +6,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -24,26 +25,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import org.quipu.core.command.AckMessages;
+import org.quipu.core.command.PurgeQueue;
+import org.quipu.core.command.RedriveMessages;
 import org.quipu.core.command.SendMessages;
-import org.quipu.core.state.BrokerException;
 import org.quipu.core.state.Outcome;
 import org.quipu.node.CommandService;
 import org.quipu.node.NodeConfig;
-import org.quipu.node.Receiver;
 
-/** {@code /queues/{q}/messages...}: send, batch send, receive, ack and browse. */
+/** {@code /queues/{q}/messages...}: send, receive, ack, release, extend, purge, redrive, browse. */
 @Path("queues")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class QueueMessagesResource {
 
+  /** Redrive without {@code max} moves up to this many messages per call. */
+  private static final int DEFAULT_REDRIVE_MAX = 10_000;
+
   @Inject CommandService commands;
-  @Inject Receiver receiver;
+  @Inject MessageActions actions;
   @Inject NodeConfig config;
+  @Inject IdempotencyKey idempotencyKey;
 
   @PathParam("q")
+  @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE)
   String queue;
 
   @Context SecurityContext security;
@@ -51,8 +56,8 @@ public class QueueMessagesResource {
   @POST
   @Path("{q}/messages")
   public CompletionStage<Response> send(@NotNull @Valid QueueRequests.Send message) {
-    var command = new SendMessages(queue, sender(), List.of(newMessage(message)));
-    return commands.execute(command).thenApply(committed -> {
+    var command = new SendMessages(queue, user(), List.of(newMessage(message)));
+    return commands.execute(idempotencyKey.protect(user(), command)).thenApply(committed -> {
       var sent = (Outcome.MessagesSent) committed.outcome();
       return Response.status(201).entity(new QueueViews.Sent(sent.ids().get(0), committed.seq()))
           .build();
@@ -67,7 +72,8 @@ public class QueueMessagesResource {
           "a batch holds at most " + config.maxBatchMessages() + " messages");
     }
     var messages = batch.messages().stream().map(this::newMessage).toList();
-    return commands.execute(new SendMessages(queue, sender(), messages)).thenApply(committed -> {
+    var command = new SendMessages(queue, user(), messages);
+    return commands.execute(idempotencyKey.protect(user(), command)).thenApply(committed -> {
       var sent = (Outcome.MessagesSent) committed.outcome();
       return Response.status(201).entity(new QueueViews.SentBatch(sent.ids(), committed.seq()))
           .build();
@@ -76,49 +82,63 @@ public class QueueMessagesResource {
 
   @POST
   @Path("{q}/messages:receive")
-  public CompletionStage<List<QueueViews.Delivery>> receive(@Valid QueueRequests.Receive body) {
-    QueueRequests.Receive r = body == null ? QueueRequests.Receive.DEFAULTS : body;
-    int max = r.max() == null ? 1 : r.max();
-    long wait = r.waitSeconds() == null ? 0 : r.waitSeconds() * 1000L;
-    long visibility = r.visibilityTimeoutSeconds() == null ? -1 : r.visibilityTimeoutSeconds() * 1000L;
-    return receiver.receive(queue, sender(), max, visibility, wait)
-        .thenApply(messages -> messages.stream().map(QueueViews.Delivery::of).toList());
+  public CompletionStage<List<QueueViews.Delivery>> receive(@NotNull @Valid QueueRequests.Receive body) {
+    return actions.receive(queue, user(), body);
   }
 
   @DELETE
   @Path("{q}/messages/{receipt}")
   public CompletionStage<Response> ack(@PathParam("receipt") String receipt) {
-    return commands.execute(new AckMessages(queue, sender(), List.of(receipt)))
-        .thenApply(committed -> {
-          var acked = (Outcome.MessagesAcked) committed.outcome();
-          if (acked.acked() == 0) {
-            throw new BrokerException(BrokerException.Kind.GONE,
-                "the receipt is stale: the message was acked, redelivered or removed");
-          }
-          return Response.noContent().build();
-        });
+    return actions.ack(queue, user(), receipt, idempotencyKey);
   }
 
   @POST
   @Path("{q}/messages:ack")
   public CompletionStage<QueueViews.Acked> ackMany(@NotNull @Valid QueueRequests.Ack body) {
-    return commands.execute(new AckMessages(queue, sender(), body.receipts()))
-        .thenApply(committed -> {
-          var acked = (Outcome.MessagesAcked) committed.outcome();
-          return new QueueViews.Acked(acked.acked(), acked.stale());
-        });
+    return actions.ackMany(queue, user(), body.receipts(), idempotencyKey);
+  }
+
+  @POST
+  @Path("{q}/messages/{receipt}:release")
+  public CompletionStage<Response> release(
+      @PathParam("receipt") String receipt, @NotNull @Valid QueueRequests.Release body) {
+    return actions.release(queue, user(), receipt, body, idempotencyKey);
+  }
+
+  @POST
+  @Path("{q}/messages/{receipt}:extend")
+  public CompletionStage<Response> extend(
+      @PathParam("receipt") String receipt, @NotNull @Valid QueueRequests.Extend body) {
+    return actions.extend(queue, user(), receipt, body, idempotencyKey);
+  }
+
+  @POST
+  @Path("{q}/messages:purge")
+  public CompletionStage<Map<String, Integer>> purge() {
+    return commands.execute(idempotencyKey.protect(user(), new PurgeQueue(queue, user())))
+        .thenApply(c -> Map.of("purged", ((Outcome.Purged) c.outcome()).purged()));
+  }
+
+  @POST
+  @Path("{q}/messages:redrive")
+  public CompletionStage<Map<String, Integer>> redrive(@NotNull @Valid QueueRequests.Redrive body) {
+    int max = body.max() == null ? DEFAULT_REDRIVE_MAX : body.max();
+    var command = new RedriveMessages(queue, user(), body.toQueue(), max);
+    return commands.execute(idempotencyKey.protect(user(), command))
+        .thenApply(c -> Map.of("moved", ((Outcome.Redriven) c.outcome()).moved()));
   }
 
   @GET
   @Path("{q}/messages")
-  public List<QueueViews.Delivery> browse(
+  public Page<QueueViews.Delivery> browse(
       @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
-    return commands.query(b -> b.browse(queue, sender(), limit)).stream()
+    List<QueueViews.Delivery> items = commands.query(b -> b.browse(queue, user(), limit)).stream()
         .map(QueueViews.Delivery::browsed)
         .toList();
+    return new Page<>(items, null);
   }
 
-  private String sender() {
+  private String user() {
     return QueuesResource.caller(security).username();
   }
 

@@ -43,4 +43,24 @@ public final class QueueRequests {
 
   /** {@code POST .../messages:ack}. */
   public record Ack(@NotNull @Size(min = 1, max = 100) List<@NotNull String> receipts) {}
+
+  /** {@code POST .../messages/{receipt}:release}. */
+  public record Release(@Min(0) @Max(900) Integer delaySeconds) {}
+
+  /** {@code POST .../messages/{receipt}:extend}. */
+  public record Extend(@NotNull @Min(0) @Max(43200) Integer visibilityTimeoutSeconds) {}
+
+  /** {@code POST .../messages:redrive}. */
+  public record Redrive(
+      @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String toQueue,
+      @Min(1) @Max(100000) Integer max) {}
+
+  /** {@code PATCH /queues/{q}}: only the fields present change. */
+  public record Update(
+      @Min(0) @Max(43200) Long visibilityTimeoutSeconds,
+      @Min(1) @Max(1000) Integer maxReceiveCount,
+      @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String deadLetterQueue,
+      @Min(60) @Max(1209600) Long retentionSeconds,
+      @Min(1) Integer maxLength,
+      Boolean shared) {}
 }

@@ -5,11 +5,13 @@ import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -25,6 +27,9 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.quipu.core.command.CreateQueue;
 import org.quipu.core.command.DeleteQueue;
+import org.quipu.core.command.UpdateQueue;
+import org.quipu.core.state.QueueCounters;
+import org.quipu.core.state.QueueDefinition;
 import org.quipu.core.state.BrokerException;
 import org.quipu.core.state.Outcome;
 import org.quipu.core.state.QueueAttributes;
@@ -39,6 +44,7 @@ import org.quipu.security.Caller;
 public class QueuesResource {
 
   @Inject CommandService commands;
+  @Inject IdempotencyKey idempotencyKey;
 
   @PUT
   @Path("{q}")
@@ -60,14 +66,47 @@ public class QueuesResource {
                 : r.retentionSeconds() * 1000,
             r.maxLength(),
             r.shared() == null || r.shared());
-    var command = new CreateQueue(name, caller(security).username(), attributes);
+    String user = caller(security).username();
+    var command = idempotencyKey.protect(user, new CreateQueue(name, user, attributes));
     return commands.execute(command).thenApply(committed -> {
       var created = (Outcome.QueueCreated) committed.outcome();
-      QueueView view = commands.query(b -> b.queue(name, System.currentTimeMillis())).orElseThrow();
-      return Response.status(created.created() ? 201 : 200)
-          .entity(QueueViews.QueueBody.of(view))
+      return Response.status(created.created() ? 201 : 200).entity(current(created.queue()))
           .build();
     });
+  }
+
+  @PATCH
+  @Path("{q}")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public CompletionStage<QueueViews.QueueBody> update(
+      @PathParam("q") String name,
+      @NotNull @Valid QueueRequests.Update r,
+      @Context SecurityContext security) {
+    String user = caller(security).username();
+    QueueAttributes old = commands.query(b -> b.queue(name, 0))
+        .orElseThrow(() -> BrokerException.notFound("queue '" + name + "' does not exist"))
+        .definition().attributes();
+    var merged =
+        new QueueAttributes(
+            r.visibilityTimeoutSeconds() == null
+                ? old.visibilityTimeoutMillis()
+                : r.visibilityTimeoutSeconds() * 1000,
+            r.maxReceiveCount() == null ? old.maxReceiveCount() : r.maxReceiveCount(),
+            r.deadLetterQueue() == null ? old.deadLetterQueue() : r.deadLetterQueue(),
+            r.retentionSeconds() == null ? old.retentionMillis() : r.retentionSeconds() * 1000,
+            r.maxLength() == null ? old.maxLength() : r.maxLength(),
+            r.shared() == null ? old.shared() : r.shared());
+    var command = idempotencyKey.protect(user, new UpdateQueue(name, user, merged));
+    return commands.execute(command)
+        .thenApply(c -> current(((Outcome.QueueUpdated) c.outcome()).queue()));
+  }
+
+  /** The queue with its counters now; the definition the command produced if it is gone since. */
+  private QueueViews.QueueBody current(QueueDefinition definition) {
+    long now = System.currentTimeMillis();
+    QueueView view = commands.query(b -> b.queue(definition.name(), now))
+        .orElse(new QueueView(definition, new QueueCounters(0, 0, 0)));
+    return QueueViews.QueueBody.of(view);
   }
 
   @GET
@@ -100,7 +139,8 @@ public class QueuesResource {
       @PathParam("q") String name,
       @QueryParam("force") @DefaultValue("false") boolean force,
       @Context SecurityContext security) {
-    return commands.execute(new DeleteQueue(name, caller(security).username(), force))
+    String user = caller(security).username();
+    return commands.execute(idempotencyKey.protect(user, new DeleteQueue(name, user, force)))
         .thenApply(committed -> Response.noContent().build());
   }
 

@@ -15,4 +15,10 @@ public final class UserRequests {
 
   /** {@code POST /sessions}: no rules beyond presence, so a wrong password is a 401, not a 400. */
   public record Login(@NotNull String username, @NotNull String password) {}
+
+  /** {@code PATCH /users/{name}} (admin): only the fields present change. */
+  public record Update(
+      @Pattern(regexp = "admin|user", message = "must be 'admin' or 'user'") String role,
+      Boolean disabled,
+      @Size(min = 8, max = 1024, message = "must be 8 to 1024 characters") String password) {}
 }

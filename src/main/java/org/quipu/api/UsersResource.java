@@ -5,7 +5,10 @@ import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -14,7 +17,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.concurrent.CompletionStage;
+import org.quipu.core.command.DeleteUser;
 import org.quipu.core.command.RegisterUser;
+import org.quipu.core.command.UpdateUser;
 import org.quipu.core.state.Outcome;
 import org.quipu.core.state.Role;
 import org.quipu.node.CommandService;
@@ -31,6 +36,7 @@ public class UsersResource {
 
   @Inject CommandService commands;
   @Inject PasswordHasher passwords;
+  @Inject IdempotencyKey idempotencyKey;
 
   @POST
   @Public
@@ -39,7 +45,7 @@ public class UsersResource {
     // Hash before the command: the slow part stays off the committer thread.
     var command =
         new RegisterUser(request.username(), passwords.hash(request.password()), Role.USER);
-    return commands.execute(command).thenApply(committed -> {
+    return commands.execute(idempotencyKey.protect("", command)).thenApply(committed -> {
       var user = ((Outcome.UserRegistered) committed.outcome()).user();
       return Response.status(201).entity(UserViews.UserView.of(user)).build();
     });
@@ -59,5 +65,32 @@ public class UsersResource {
   public Page<UserViews.UserView> list() {
     return new Page<>(
         commands.query(b -> b.users()).stream().map(UserViews.UserView::of).toList(), null);
+  }
+
+  @PATCH
+  @Path("{name}")
+  @AdminOnly
+  @Consumes(MediaType.APPLICATION_JSON)
+  public CompletionStage<UserViews.UserView> update(
+      @PathParam("name") String name,
+      @NotNull @Valid UserRequests.Update request,
+      @Context SecurityContext security) {
+    String actor = ((Caller) security.getUserPrincipal()).username();
+    var command = new UpdateUser(name, actor,
+        request.role() == null ? null : Role.fromWire(request.role()),
+        request.disabled(),
+        request.password() == null ? null : passwords.hash(request.password()));
+    return commands.execute(idempotencyKey.protect(actor, command))
+        .thenApply(c -> UserViews.UserView.of(((Outcome.UserUpdated) c.outcome()).user()));
+  }
+
+  @DELETE
+  @Path("{name}")
+  @AdminOnly
+  public CompletionStage<Response> delete(
+      @PathParam("name") String name, @Context SecurityContext security) {
+    String actor = ((Caller) security.getUserPrincipal()).username();
+    return commands.execute(idempotencyKey.protect(actor, new DeleteUser(name, actor)))
+        .thenApply(c -> Response.noContent().build());
   }
 }

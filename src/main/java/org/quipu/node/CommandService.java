@@ -20,9 +20,16 @@ public class CommandService {
 
   @Inject Node node;
 
-  /** Completes with the committed outcome, or exceptionally with the reason it was refused. */
+  /**
+   * Completes with the committed outcome, or exceptionally with the reason it was refused. A
+   * replayed keyed write completes with its first outcome and the seq it was committed at.
+   */
   public CompletionStage<Committed> execute(Command command) {
-    return node.committer().submit(command).thenCompose(committed -> {
+    return node.committer().submit(command).thenCompose(result -> {
+      Committed committed = result;
+      if (committed.outcome() instanceof Outcome.Replayed replayed) {
+        committed = new Committed(replayed.seq(), replayed.first());
+      }
       if (committed.outcome() instanceof Outcome.Rejected rejected) {
         return CompletableFuture.failedFuture(
             new BrokerException(rejected.kind(), rejected.detail()));

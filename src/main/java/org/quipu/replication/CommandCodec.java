@@ -1,16 +1,28 @@
 package org.quipu.replication;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.util.List;
 import org.quipu.core.command.AckMessages;
 import org.quipu.core.command.CloseSession;
 import org.quipu.core.command.Command;
 import org.quipu.core.command.CreateQueue;
+import org.quipu.core.command.CreateTopic;
 import org.quipu.core.command.DeleteQueue;
+import org.quipu.core.command.DeleteTopic;
+import org.quipu.core.command.DeleteUser;
+import org.quipu.core.command.ExtendLease;
+import org.quipu.core.command.Idempotent;
 import org.quipu.core.command.OpenSession;
+import org.quipu.core.command.Publish;
+import org.quipu.core.command.PurgeQueue;
 import org.quipu.core.command.ReceiveMessages;
+import org.quipu.core.command.RedriveMessages;
 import org.quipu.core.command.RegisterUser;
+import org.quipu.core.command.ReleaseMessage;
 import org.quipu.core.command.SendMessages;
+import org.quipu.core.command.Subscribe;
+import org.quipu.core.command.Unsubscribe;
+import org.quipu.core.command.UpdateQueue;
+import org.quipu.core.command.UpdateUser;
 import org.quipu.core.state.QueueAttributes;
 import org.quipu.core.state.Role;
 import org.quipu.proto.command.v1.Command.KindCase;
@@ -18,6 +30,7 @@ import org.quipu.proto.command.v1.Command.KindCase;
 /**
  * Translates log entries to and from their protobuf form ({@code quipu.command.v1}), the only form
  * in which they are stored or sent. {@code decode(encode(e))} equals {@code e} for every entry.
+ * The proto classes share names with the core commands, so they are written out in full here.
  */
 public final class CommandCodec {
 
@@ -36,136 +49,228 @@ public final class CommandCodec {
   public static LogEntry decode(byte[] bytes) {
     try {
       var proto = org.quipu.proto.command.v1.LogEntry.parseFrom(bytes);
-      return new LogEntry(
-          proto.getSeq(), proto.getEpoch(), proto.getTimestampMillis(), fromProto(proto.getCommand()));
+      return new LogEntry(proto.getSeq(), proto.getEpoch(), proto.getTimestampMillis(),
+          fromProto(proto.getCommand()));
     } catch (InvalidProtocolBufferException corrupt) {
       throw new IllegalStateException("corrupt log entry", corrupt);
     }
   }
 
+  // ---- encode -------------------------------------------------------------------------------
+
   static org.quipu.proto.command.v1.Command toProto(Command command) {
     var b = org.quipu.proto.command.v1.Command.newBuilder();
     if (command instanceof RegisterUser c) {
-      b.setRegisterUser(
-          org.quipu.proto.command.v1.RegisterUser.newBuilder()
-              .setUsername(c.username())
-              .setPasswordHash(c.passwordHash())
-              .setRole(c.role() == Role.ADMIN
-                  ? org.quipu.proto.command.v1.Role.ROLE_ADMIN
-                  : org.quipu.proto.command.v1.Role.ROLE_USER));
+      b.setRegisterUser(org.quipu.proto.command.v1.RegisterUser.newBuilder()
+          .setUsername(c.username()).setPasswordHash(c.passwordHash()).setRole(toProto(c.role())));
     } else if (command instanceof OpenSession c) {
-      b.setOpenSession(
-          org.quipu.proto.command.v1.OpenSession.newBuilder()
-              .setSessionId(c.sessionId())
-              .setTokenHash(c.tokenHash())
-              .setUsername(c.username())
-              .setExpiresAtMillis(c.expiresAtMillis()));
+      b.setOpenSession(org.quipu.proto.command.v1.OpenSession.newBuilder()
+          .setSessionId(c.sessionId()).setTokenHash(c.tokenHash()).setUsername(c.username())
+          .setExpiresAtMillis(c.expiresAtMillis()));
     } else if (command instanceof CloseSession c) {
-      b.setCloseSession(
-          org.quipu.proto.command.v1.CloseSession.newBuilder().setSessionId(c.sessionId()));
+      b.setCloseSession(org.quipu.proto.command.v1.CloseSession.newBuilder()
+          .setSessionId(c.sessionId()));
+    } else if (command instanceof UpdateUser c) {
+      var u = org.quipu.proto.command.v1.UpdateUser.newBuilder()
+          .setUsername(c.username()).setActor(c.actor());
+      if (c.role() != null) u.setRole(toProto(c.role()));
+      if (c.disabled() != null) u.setDisabled(c.disabled());
+      if (c.passwordHash() != null) u.setPasswordHash(c.passwordHash());
+      b.setUpdateUser(u);
+    } else if (command instanceof DeleteUser c) {
+      b.setDeleteUser(org.quipu.proto.command.v1.DeleteUser.newBuilder()
+          .setUsername(c.username()).setActor(c.actor()));
     } else if (command instanceof CreateQueue c) {
-      b.setCreateQueue(
-          org.quipu.proto.command.v1.CreateQueue.newBuilder()
-              .setName(c.name())
-              .setOwner(c.owner())
-              .setAttributes(toProto(c.attributes())));
+      b.setCreateQueue(org.quipu.proto.command.v1.CreateQueue.newBuilder()
+          .setName(c.name()).setOwner(c.owner()).setAttributes(toProto(c.attributes())));
+    } else if (command instanceof UpdateQueue c) {
+      b.setUpdateQueue(org.quipu.proto.command.v1.UpdateQueue.newBuilder()
+          .setName(c.name()).setActor(c.actor()).setAttributes(toProto(c.attributes())));
+    } else if (command instanceof PurgeQueue c) {
+      b.setPurgeQueue(org.quipu.proto.command.v1.PurgeQueue.newBuilder()
+          .setQueue(c.queue()).setActor(c.actor()));
     } else if (command instanceof DeleteQueue c) {
-      b.setDeleteQueue(
-          org.quipu.proto.command.v1.DeleteQueue.newBuilder()
-              .setName(c.name())
-              .setActor(c.actor())
-              .setForce(c.force()));
+      b.setDeleteQueue(org.quipu.proto.command.v1.DeleteQueue.newBuilder()
+          .setName(c.name()).setActor(c.actor()).setForce(c.force()));
     } else if (command instanceof SendMessages c) {
-      var send =
-          org.quipu.proto.command.v1.SendMessages.newBuilder().setQueue(c.queue()).setSender(c.sender());
+      var send = org.quipu.proto.command.v1.SendMessages.newBuilder()
+          .setQueue(c.queue()).setSender(c.sender());
       for (SendMessages.NewMessage m : c.messages()) {
-        send.addMessages(
-            org.quipu.proto.command.v1.NewMessage.newBuilder()
-                .setId(m.id())
-                .setBody(m.body())
-                .putAllHeaders(m.headers())
-                .setDelayMillis(m.delayMillis()));
+        send.addMessages(org.quipu.proto.command.v1.NewMessage.newBuilder()
+            .setId(m.id()).setBody(m.body()).putAllHeaders(m.headers())
+            .setDelayMillis(m.delayMillis()));
       }
       b.setSendMessages(send);
     } else if (command instanceof ReceiveMessages c) {
-      b.setReceiveMessages(
-          org.quipu.proto.command.v1.ReceiveMessages.newBuilder()
-              .setQueue(c.queue())
-              .setActor(c.actor())
-              .setMax(c.max())
-              .setVisibilityMillis(c.visibilityMillis())
-              .setReceiptNonce(c.receiptNonce()));
+      b.setReceiveMessages(org.quipu.proto.command.v1.ReceiveMessages.newBuilder()
+          .setQueue(c.queue()).setActor(c.actor()).setMax(c.max())
+          .setVisibilityMillis(c.visibilityMillis()).setReceiptNonce(c.receiptNonce()));
     } else if (command instanceof AckMessages c) {
-      b.setAckMessages(
-          org.quipu.proto.command.v1.AckMessages.newBuilder()
-              .setQueue(c.queue())
-              .setActor(c.actor())
-              .addAllReceipts(c.receipts()));
+      b.setAckMessages(org.quipu.proto.command.v1.AckMessages.newBuilder()
+          .setQueue(c.queue()).setActor(c.actor()).addAllReceipts(c.receipts()));
+    } else if (command instanceof ReleaseMessage c) {
+      b.setReleaseMessage(org.quipu.proto.command.v1.ReleaseMessage.newBuilder()
+          .setQueue(c.queue()).setActor(c.actor()).setReceipt(c.receipt())
+          .setDelayMillis(c.delayMillis()));
+    } else if (command instanceof ExtendLease c) {
+      b.setExtendLease(org.quipu.proto.command.v1.ExtendLease.newBuilder()
+          .setQueue(c.queue()).setActor(c.actor()).setReceipt(c.receipt())
+          .setVisibilityMillis(c.visibilityMillis()));
+    } else if (command instanceof RedriveMessages c) {
+      var r = org.quipu.proto.command.v1.RedriveMessages.newBuilder()
+          .setQueue(c.queue()).setActor(c.actor()).setMax(c.max());
+      if (c.toQueue() != null) r.setToQueue(c.toQueue());
+      b.setRedriveMessages(r);
+    } else if (command instanceof CreateTopic c) {
+      b.setCreateTopic(org.quipu.proto.command.v1.CreateTopic.newBuilder()
+          .setName(c.name()).setOwner(c.owner()));
+    } else if (command instanceof DeleteTopic c) {
+      b.setDeleteTopic(org.quipu.proto.command.v1.DeleteTopic.newBuilder()
+          .setName(c.name()).setActor(c.actor()).setForce(c.force()));
+    } else if (command instanceof Subscribe c) {
+      var s = org.quipu.proto.command.v1.Subscribe.newBuilder()
+          .setTopic(c.topic()).setName(c.name()).setOwner(c.owner()).setBindingKey(c.bindingKey());
+      if (c.queue() != null) s.setQueue(c.queue());
+      b.setSubscribe(s);
+    } else if (command instanceof Unsubscribe c) {
+      b.setUnsubscribe(org.quipu.proto.command.v1.Unsubscribe.newBuilder()
+          .setTopic(c.topic()).setName(c.name()).setActor(c.actor()));
+    } else if (command instanceof Publish c) {
+      b.setPublish(org.quipu.proto.command.v1.Publish.newBuilder()
+          .setTopic(c.topic()).setSender(c.sender()).setId(c.id()).setBody(c.body())
+          .setRoutingKey(c.routingKey()).putAllHeaders(c.headers()));
+    } else if (command instanceof Idempotent c) {
+      b.setIdempotent(org.quipu.proto.command.v1.Idempotent.newBuilder()
+          .setUser(c.user()).setKey(c.key()).setFingerprint(c.fingerprint())
+          .setTtlMillis(c.ttlMillis()).setCommand(toProto(c.command())));
     } else {
       throw new IllegalArgumentException("no encoding for " + command.getClass().getName());
     }
     return b.build();
   }
 
-  static Command fromProto(org.quipu.proto.command.v1.Command proto) {
-    KindCase kind = proto.getKindCase();
-    switch (kind) {
-      case REGISTER_USER -> {
-        var c = proto.getRegisterUser();
-        Role role = switch (c.getRole()) {
-          case ROLE_ADMIN -> Role.ADMIN;
-          case ROLE_USER -> Role.USER;
-          default -> throw new IllegalStateException("log entry without a role");
-        };
-        return new RegisterUser(c.getUsername(), c.getPasswordHash(), role);
-      }
-      case OPEN_SESSION -> {
-        var c = proto.getOpenSession();
-        return new OpenSession(c.getSessionId(), c.getTokenHash(), c.getUsername(), c.getExpiresAtMillis());
-      }
-      case CLOSE_SESSION -> {
-        return new CloseSession(proto.getCloseSession().getSessionId());
-      }
-      case CREATE_QUEUE -> {
-        var c = proto.getCreateQueue();
-        return new CreateQueue(c.getName(), c.getOwner(), fromProto(c.getAttributes()));
-      }
-      case DELETE_QUEUE -> {
-        var c = proto.getDeleteQueue();
-        return new DeleteQueue(c.getName(), c.getActor(), c.getForce());
-      }
-      case SEND_MESSAGES -> {
-        var c = proto.getSendMessages();
-        List<SendMessages.NewMessage> messages =
-            c.getMessagesList().stream()
-                .map(m -> new SendMessages.NewMessage(
-                    m.getId(), m.getBody(), m.getHeadersMap(), m.getDelayMillis()))
-                .toList();
-        return new SendMessages(c.getQueue(), c.getSender(), messages);
-      }
-      case RECEIVE_MESSAGES -> {
-        var c = proto.getReceiveMessages();
-        return new ReceiveMessages(
-            c.getQueue(), c.getActor(), c.getMax(), c.getVisibilityMillis(), c.getReceiptNonce());
-      }
-      case ACK_MESSAGES -> {
-        var c = proto.getAckMessages();
-        return new AckMessages(c.getQueue(), c.getActor(), c.getReceiptsList());
-      }
-      default -> throw new IllegalStateException("log entry with no known command: " + kind);
-    }
+  private static org.quipu.proto.command.v1.Role toProto(Role role) {
+    return role == Role.ADMIN
+        ? org.quipu.proto.command.v1.Role.ROLE_ADMIN
+        : org.quipu.proto.command.v1.Role.ROLE_USER;
   }
 
   private static org.quipu.proto.command.v1.QueueAttributes toProto(QueueAttributes a) {
-    var b =
-        org.quipu.proto.command.v1.QueueAttributes.newBuilder()
-            .setVisibilityTimeoutMillis(a.visibilityTimeoutMillis())
-            .setRetentionMillis(a.retentionMillis())
-            .setShared(a.shared());
+    var b = org.quipu.proto.command.v1.QueueAttributes.newBuilder()
+        .setVisibilityTimeoutMillis(a.visibilityTimeoutMillis())
+        .setRetentionMillis(a.retentionMillis())
+        .setShared(a.shared());
     if (a.maxReceiveCount() != null) b.setMaxReceiveCount(a.maxReceiveCount());
     if (a.deadLetterQueue() != null) b.setDeadLetterQueue(a.deadLetterQueue());
     if (a.maxLength() != null) b.setMaxLength(a.maxLength());
     return b.build();
+  }
+
+  // ---- decode -------------------------------------------------------------------------------
+
+  static Command fromProto(org.quipu.proto.command.v1.Command p) {
+    KindCase kind = p.getKindCase();
+    switch (kind) {
+      case REGISTER_USER: {
+        var c = p.getRegisterUser();
+        return new RegisterUser(c.getUsername(), c.getPasswordHash(), fromProto(c.getRole()));
+      }
+      case OPEN_SESSION: {
+        var c = p.getOpenSession();
+        return new OpenSession(c.getSessionId(), c.getTokenHash(), c.getUsername(),
+            c.getExpiresAtMillis());
+      }
+      case CLOSE_SESSION:
+        return new CloseSession(p.getCloseSession().getSessionId());
+      case UPDATE_USER: {
+        var c = p.getUpdateUser();
+        return new UpdateUser(c.getUsername(), c.getActor(),
+            c.getRole() == org.quipu.proto.command.v1.Role.ROLE_UNSPECIFIED ? null : fromProto(c.getRole()),
+            c.hasDisabled() ? c.getDisabled() : null,
+            c.hasPasswordHash() ? c.getPasswordHash() : null);
+      }
+      case DELETE_USER:
+        return new DeleteUser(p.getDeleteUser().getUsername(), p.getDeleteUser().getActor());
+      case CREATE_QUEUE: {
+        var c = p.getCreateQueue();
+        return new CreateQueue(c.getName(), c.getOwner(), fromProto(c.getAttributes()));
+      }
+      case UPDATE_QUEUE: {
+        var c = p.getUpdateQueue();
+        return new UpdateQueue(c.getName(), c.getActor(), fromProto(c.getAttributes()));
+      }
+      case PURGE_QUEUE:
+        return new PurgeQueue(p.getPurgeQueue().getQueue(), p.getPurgeQueue().getActor());
+      case DELETE_QUEUE: {
+        var c = p.getDeleteQueue();
+        return new DeleteQueue(c.getName(), c.getActor(), c.getForce());
+      }
+      case SEND_MESSAGES: {
+        var c = p.getSendMessages();
+        var messages = c.getMessagesList().stream()
+            .map(m -> new SendMessages.NewMessage(m.getId(), m.getBody(), m.getHeadersMap(),
+                m.getDelayMillis()))
+            .toList();
+        return new SendMessages(c.getQueue(), c.getSender(), messages);
+      }
+      case RECEIVE_MESSAGES: {
+        var c = p.getReceiveMessages();
+        return new ReceiveMessages(c.getQueue(), c.getActor(), c.getMax(), c.getVisibilityMillis(),
+            c.getReceiptNonce());
+      }
+      case ACK_MESSAGES: {
+        var c = p.getAckMessages();
+        return new AckMessages(c.getQueue(), c.getActor(), c.getReceiptsList());
+      }
+      case RELEASE_MESSAGE: {
+        var c = p.getReleaseMessage();
+        return new ReleaseMessage(c.getQueue(), c.getActor(), c.getReceipt(), c.getDelayMillis());
+      }
+      case EXTEND_LEASE: {
+        var c = p.getExtendLease();
+        return new ExtendLease(c.getQueue(), c.getActor(), c.getReceipt(), c.getVisibilityMillis());
+      }
+      case REDRIVE_MESSAGES: {
+        var c = p.getRedriveMessages();
+        return new RedriveMessages(c.getQueue(), c.getActor(),
+            c.hasToQueue() ? c.getToQueue() : null, c.getMax());
+      }
+      case CREATE_TOPIC:
+        return new CreateTopic(p.getCreateTopic().getName(), p.getCreateTopic().getOwner());
+      case DELETE_TOPIC: {
+        var c = p.getDeleteTopic();
+        return new DeleteTopic(c.getName(), c.getActor(), c.getForce());
+      }
+      case SUBSCRIBE: {
+        var c = p.getSubscribe();
+        return new Subscribe(c.getTopic(), c.getName(), c.getOwner(), c.getBindingKey(),
+            c.hasQueue() ? c.getQueue() : null);
+      }
+      case UNSUBSCRIBE: {
+        var c = p.getUnsubscribe();
+        return new Unsubscribe(c.getTopic(), c.getName(), c.getActor());
+      }
+      case PUBLISH: {
+        var c = p.getPublish();
+        return new Publish(c.getTopic(), c.getSender(), c.getId(), c.getBody(), c.getRoutingKey(),
+            c.getHeadersMap());
+      }
+      case IDEMPOTENT: {
+        var c = p.getIdempotent();
+        return new Idempotent(c.getUser(), c.getKey(), c.getFingerprint(), c.getTtlMillis(),
+            fromProto(c.getCommand()));
+      }
+      default:
+        throw new IllegalStateException("log entry with no known command: " + kind);
+    }
+  }
+
+  private static Role fromProto(org.quipu.proto.command.v1.Role role) {
+    return switch (role) {
+      case ROLE_ADMIN -> Role.ADMIN;
+      case ROLE_USER -> Role.USER;
+      default -> throw new IllegalStateException("log entry without a role");
+    };
   }
 
   private static QueueAttributes fromProto(org.quipu.proto.command.v1.QueueAttributes a) {

@@ -33,7 +33,16 @@ final class ChangeWriter {
     UPDATE_MESSAGE("UPDATE messages SET queue_name = ?, order_key = ?, visible_at_millis = ?,"
         + " receive_count = ?, receipt = ?, first_received_at_millis = ?, dead_lettered_from = ?"
         + " WHERE id = ?"),
-    DELETE_MESSAGE("DELETE FROM messages WHERE id = ?");
+    DELETE_MESSAGE("DELETE FROM messages WHERE id = ?"),
+    DELETE_USER("DELETE FROM users WHERE username = ?"),
+    SAVE_TOPIC("REPLACE INTO topics (name, owner, created_at_millis) VALUES (?, ?, ?)"),
+    DELETE_TOPIC("DELETE FROM topics WHERE name = ?"),
+    SAVE_SUBSCRIPTION("REPLACE INTO subscriptions (topic, name, owner, binding_key, target_queue,"
+        + " created_at_millis) VALUES (?, ?, ?, ?, ?, ?)"),
+    DELETE_SUBSCRIPTION("DELETE FROM subscriptions WHERE topic = ? AND name = ?"),
+    SAVE_IDEMPOTENCY("REPLACE INTO idempotency_keys (username, idem_key, fingerprint, seq,"
+        + " expires_at_millis, outcome) VALUES (?, ?, ?, ?, ?, ?)"),
+    DELETE_IDEMPOTENCY("DELETE FROM idempotency_keys WHERE username = ? AND idem_key = ?");
 
     final String sql;
 
@@ -93,6 +102,24 @@ final class ChangeWriter {
           m.receipt(), m.firstReceivedAtMillis(), m.deadLetteredFrom(), m.id());
     } else if (change instanceof Change.MessageDeleted c) {
       add(Kind.DELETE_MESSAGE, c.id());
+    } else if (change instanceof Change.UserDeleted c) {
+      add(Kind.DELETE_USER, c.username());
+    } else if (change instanceof Change.TopicSaved c) {
+      add(Kind.SAVE_TOPIC, c.topic().name(), c.topic().owner(), c.topic().createdAtMillis());
+    } else if (change instanceof Change.TopicDeleted c) {
+      add(Kind.DELETE_TOPIC, c.name());
+    } else if (change instanceof Change.SubscriptionSaved c) {
+      var s = c.subscription();
+      add(Kind.SAVE_SUBSCRIPTION, s.topic(), s.name(), s.owner(), s.bindingKey(), s.queue(),
+          s.createdAtMillis());
+    } else if (change instanceof Change.SubscriptionDeleted c) {
+      add(Kind.DELETE_SUBSCRIPTION, c.topic(), c.name());
+    } else if (change instanceof Change.IdempotencySaved c) {
+      var r = c.record();
+      add(Kind.SAVE_IDEMPOTENCY, r.user(), r.key(), r.fingerprint(), r.seq(), r.expiresAtMillis(),
+          OutcomeJson.format(r.outcome()));
+    } else if (change instanceof Change.IdempotencyDeleted c) {
+      add(Kind.DELETE_IDEMPOTENCY, c.user(), c.key());
     } else {
       throw new IllegalArgumentException("no SQL for " + change.getClass().getName());
     }

@@ -14,6 +14,10 @@ import org.quipu.core.state.QueueAttributes;
 import org.quipu.core.state.QueueDefinition;
 import org.quipu.core.state.Role;
 import org.quipu.core.state.Session;
+import org.quipu.core.state.Snapshot;
+import org.quipu.core.state.Subscription;
+import org.quipu.core.state.TopicDefinition;
+import org.quipu.core.state.IdempotencyRecord;
 import org.quipu.core.state.User;
 import org.quipu.replication.CommandCodec;
 import org.quipu.replication.LogEntry;
@@ -40,7 +44,8 @@ public final class JdbcLogStore implements LogStore {
       c.setAutoCommit(false);
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       long applied = appliedSeq(c);
-      broker.restore(users(c), sessions(c), queues(c), messages(c));
+      broker.restore(new Snapshot(users(c), sessions(c), queues(c), messages(c), topics(c),
+          subscriptions(c), idempotency(c)));
       c.commit();
       return applied;
     } catch (SQLException e) {
@@ -189,4 +194,44 @@ public final class JdbcLogStore implements LogStore {
     return messages;
   }
 
+
+  private static List<TopicDefinition> topics(Connection c) throws SQLException {
+    List<TopicDefinition> topics = new ArrayList<>();
+    try (PreparedStatement s =
+            c.prepareStatement("SELECT name, owner, created_at_millis FROM topics");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        topics.add(new TopicDefinition(r.getString(1), r.getString(2), r.getLong(3)));
+      }
+    }
+    return topics;
+  }
+
+  private static List<Subscription> subscriptions(Connection c) throws SQLException {
+    List<Subscription> subscriptions = new ArrayList<>();
+    try (PreparedStatement s =
+            c.prepareStatement("SELECT topic, name, owner, binding_key, target_queue,"
+                + " created_at_millis FROM subscriptions");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        subscriptions.add(new Subscription(r.getString(1), r.getString(2), r.getString(3),
+            r.getString(4), r.getString(5), r.getLong(6)));
+      }
+    }
+    return subscriptions;
+  }
+
+  private static List<IdempotencyRecord> idempotency(Connection c) throws SQLException {
+    List<IdempotencyRecord> records = new ArrayList<>();
+    try (PreparedStatement s =
+            c.prepareStatement("SELECT username, idem_key, fingerprint, seq, expires_at_millis,"
+                + " outcome FROM idempotency_keys");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        records.add(new IdempotencyRecord(r.getString(1), r.getString(2), r.getString(3),
+            r.getLong(4), r.getLong(5), OutcomeJson.parse(r.getString(6))));
+      }
+    }
+    return records;
+  }
 }

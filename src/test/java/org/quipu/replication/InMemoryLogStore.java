@@ -9,7 +9,11 @@ import org.quipu.core.state.Broker;
 import org.quipu.core.state.Change;
 import org.quipu.core.state.Message;
 import org.quipu.core.state.QueueDefinition;
+import org.quipu.core.state.IdempotencyRecord;
 import org.quipu.core.state.Session;
+import org.quipu.core.state.Snapshot;
+import org.quipu.core.state.Subscription;
+import org.quipu.core.state.TopicDefinition;
 import org.quipu.core.state.User;
 
 /**
@@ -24,6 +28,9 @@ final class InMemoryLogStore implements LogStore {
   private final Map<String, Session> sessions = new TreeMap<>();
   private final Map<String, QueueDefinition> queues = new TreeMap<>();
   private final Map<String, Message> messages = new LinkedHashMap<>();
+  private final Map<String, TopicDefinition> topics = new TreeMap<>();
+  private final Map<String, Subscription> subscriptions = new TreeMap<>();
+  private final Map<String, IdempotencyRecord> idempotency = new TreeMap<>();
   private long applied;
   int failNextAppends;
   int failNextRestores;
@@ -34,8 +41,10 @@ final class InMemoryLogStore implements LogStore {
       failNextRestores--;
       throw new StoreUnavailableException("simulated outage", null);
     }
-    broker.restore(new ArrayList<>(users.values()), new ArrayList<>(sessions.values()),
-        new ArrayList<>(queues.values()), new ArrayList<>(messages.values()));
+    broker.restore(new Snapshot(new ArrayList<>(users.values()), new ArrayList<>(sessions.values()),
+        new ArrayList<>(queues.values()), new ArrayList<>(messages.values()),
+        new ArrayList<>(topics.values()), new ArrayList<>(subscriptions.values()),
+        new ArrayList<>(idempotency.values())));
     return applied;
   }
 
@@ -65,6 +74,20 @@ final class InMemoryLogStore implements LogStore {
         messages.put(c.message().id(), c.message());
       } else if (change instanceof Change.MessageDeleted c) {
         messages.remove(c.id());
+      } else if (change instanceof Change.UserDeleted c) {
+        users.remove(c.username());
+      } else if (change instanceof Change.TopicSaved c) {
+        topics.put(c.topic().name(), c.topic());
+      } else if (change instanceof Change.TopicDeleted c) {
+        topics.remove(c.name());
+      } else if (change instanceof Change.SubscriptionSaved c) {
+        subscriptions.put(c.subscription().topic() + "/" + c.subscription().name(), c.subscription());
+      } else if (change instanceof Change.SubscriptionDeleted c) {
+        subscriptions.remove(c.topic() + "/" + c.name());
+      } else if (change instanceof Change.IdempotencySaved c) {
+        idempotency.put(c.record().user() + "\0" + c.record().key(), c.record());
+      } else if (change instanceof Change.IdempotencyDeleted c) {
+        idempotency.remove(c.user() + "\0" + c.key());
       } else {
         throw new IllegalArgumentException("unknown change " + change);
       }

@@ -5,21 +5,32 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.quipu.core.command.AckMessages;
 import org.quipu.core.command.CloseSession;
 import org.quipu.core.command.Command;
 import org.quipu.core.command.CreateQueue;
+import org.quipu.core.command.CreateTopic;
 import org.quipu.core.command.DeleteQueue;
+import org.quipu.core.command.DeleteTopic;
+import org.quipu.core.command.DeleteUser;
+import org.quipu.core.command.ExtendLease;
+import org.quipu.core.command.Idempotent;
 import org.quipu.core.command.OpenSession;
+import org.quipu.core.command.Publish;
+import org.quipu.core.command.PurgeQueue;
 import org.quipu.core.command.ReceiveMessages;
+import org.quipu.core.command.RedriveMessages;
 import org.quipu.core.command.RegisterUser;
+import org.quipu.core.command.ReleaseMessage;
 import org.quipu.core.command.SendMessages;
+import org.quipu.core.command.Subscribe;
+import org.quipu.core.command.Unsubscribe;
+import org.quipu.core.command.UpdateQueue;
+import org.quipu.core.command.UpdateUser;
 
 /**
  * The state machine: the whole replicated state and the rules that change it.
@@ -27,19 +38,19 @@ import org.quipu.core.command.SendMessages;
  * <p>{@link #apply} is deterministic: the same commands at the same sequence numbers and times
  * yield the same state and the same {@link #digest()} on every node. A refused command throws
  * before it changes anything and becomes an {@link Outcome.Rejected}. Every mutation is also
- * reported as a {@link Change} for the store.
+ * reported as a {@link Change} for the store. The rules live in one class per area ({@link
+ * UserRules}, {@link QueueRules}, {@link MessageRules}, {@link TopicRules}); this class dispatches,
+ * keeps idempotency records, and answers queries.
  *
  * <p>Not thread-safe: the caller serialises {@code apply} and guards reads against it.
  */
 public final class Broker {
 
-  /** Room for message positions within one log entry: {@code order = seq * SLOTS + k}. */
-  private static final long SLOTS = 1_000_000;
-
-  private final Map<String, User> users = new TreeMap<>();
-  private final Map<String, Session> sessions = new TreeMap<>();
-  private final Map<String, Session> sessionsByTokenHash = new HashMap<>();
-  private final TreeMap<String, QueueState> queues = new TreeMap<>();
+  private final State state = new State();
+  private final UserRules users = new UserRules(state);
+  private final QueueRules queues = new QueueRules(state);
+  private final MessageRules messages = new MessageRules(state);
+  private final TopicRules topics = new TopicRules(state);
 
   /**
    * Applies one command.
@@ -49,243 +60,113 @@ public final class Broker {
    * @param changes receives the row-level changes, in order
    */
   public Outcome apply(long seq, long now, Command command, List<Change> changes) {
+    expireIdempotencyRecords(now, changes);
+    if (command instanceof Idempotent keyed) {
+      return applyIdempotent(keyed, seq, now, changes);
+    }
+    return applyPlain(command, seq, now, changes);
+  }
+
+  private Outcome applyPlain(Command command, long seq, long now, List<Change> changes) {
     try {
       // Java 17 has no pattern switch; the chain ends in an exhaustive fallback.
-      if (command instanceof RegisterUser c) return registerUser(c, now, changes);
-      if (command instanceof OpenSession c) return openSession(c, now, changes);
-      if (command instanceof CloseSession c) return closeSession(c, changes);
-      if (command instanceof CreateQueue c) return createQueue(c, now, changes);
-      if (command instanceof DeleteQueue c) return deleteQueue(c, changes);
-      if (command instanceof SendMessages c) return send(c, seq, now, changes);
-      if (command instanceof ReceiveMessages c) return receive(c, seq, now, changes);
-      if (command instanceof AckMessages c) return ack(c, changes);
+      if (command instanceof RegisterUser c) return users.register(c, now, changes);
+      if (command instanceof OpenSession c) return users.openSession(c, now, changes);
+      if (command instanceof CloseSession c) return users.closeSession(c, changes);
+      if (command instanceof UpdateUser c) return users.update(c, changes);
+      if (command instanceof DeleteUser c) return users.delete(c, changes);
+      if (command instanceof CreateQueue c) return queues.create(c, now, changes);
+      if (command instanceof UpdateQueue c) return queues.update(c, changes);
+      if (command instanceof PurgeQueue c) return queues.purge(c, now, changes);
+      if (command instanceof DeleteQueue c) return queues.delete(c, changes);
+      if (command instanceof SendMessages c) return messages.send(c, seq, now, changes);
+      if (command instanceof ReceiveMessages c) return messages.receive(c, seq, now, changes);
+      if (command instanceof AckMessages c) return messages.ack(c, changes);
+      if (command instanceof ReleaseMessage c) return messages.release(c, now, changes);
+      if (command instanceof ExtendLease c) return messages.extend(c, now, changes);
+      if (command instanceof RedriveMessages c) return messages.redrive(c, seq, changes);
+      if (command instanceof CreateTopic c) return topics.create(c, now, changes);
+      if (command instanceof DeleteTopic c) return topics.delete(c, changes);
+      if (command instanceof Subscribe c) return topics.subscribe(c, now, changes);
+      if (command instanceof Unsubscribe c) return topics.unsubscribe(c, changes);
+      if (command instanceof Publish c) return topics.publish(c, seq, now, changes);
       throw new IllegalArgumentException("unknown command " + command.getClass().getName());
     } catch (BrokerException refused) {
       return new Outcome.Rejected(refused.kind(), refused.getMessage());
     }
   }
 
-  // ---- users and sessions -------------------------------------------------------------------
-
-  private Outcome registerUser(RegisterUser c, long now, List<Change> changes) {
-    if (users.containsKey(c.username())) {
-      throw BrokerException.conflict("user '" + c.username() + "' already exists");
-    }
-    User user = new User(c.username(), c.passwordHash(), c.role(), false, now);
-    users.put(user.username(), user);
-    changes.add(new Change.UserSaved(user));
-    return new Outcome.UserRegistered(user);
-  }
-
-  private Outcome openSession(OpenSession c, long now, List<Change> changes) {
-    User user = users.get(c.username());
-    if (user == null) {
-      throw BrokerException.notFound("user '" + c.username() + "' does not exist");
-    }
-    if (user.disabled()) {
-      throw BrokerException.forbidden("user '" + c.username() + "' is disabled");
-    }
-    Session session = new Session(c.sessionId(), c.tokenHash(), c.username(), now, c.expiresAtMillis());
-    sessions.put(session.id(), session);
-    sessionsByTokenHash.put(session.tokenHash(), session);
-    changes.add(new Change.SessionSaved(session));
-    return new Outcome.SessionOpened(session, user);
-  }
-
-  private Outcome closeSession(CloseSession c, List<Change> changes) {
-    Session session = sessions.remove(c.sessionId());
-    if (session == null) {
-      throw BrokerException.notFound("session '" + c.sessionId() + "' does not exist");
-    }
-    sessionsByTokenHash.remove(session.tokenHash());
-    changes.add(new Change.SessionDeleted(session.id()));
-    return new Outcome.Done();
-  }
-
-  // ---- queues -------------------------------------------------------------------------------
-
-  private Outcome createQueue(CreateQueue c, long now, List<Change> changes) {
-    QueueState existing = queues.get(c.name());
-    if (existing != null) {
-      QueueDefinition def = existing.definition();
-      if (def.owner().equals(c.owner()) && def.attributes().equals(c.attributes())) {
-        return new Outcome.QueueCreated(def, false);
+  private Outcome applyIdempotent(Idempotent c, long seq, long now, List<Change> changes) {
+    IdempotencyRecord first = state.idempotency.get(State.idempotencyKey(c.user(), c.key()));
+    if (first != null) {
+      if (!first.fingerprint().equals(c.fingerprint())) {
+        return new Outcome.Rejected(BrokerException.Kind.CONFLICT,
+            "Idempotency-Key '" + c.key() + "' was already used for a different request");
       }
-      throw BrokerException.conflict("queue '" + c.name() + "' already exists");
+      return new Outcome.Replayed(first.seq(), first.outcome());
     }
-    QueueAttributes attrs = c.attributes();
-    if ((attrs.deadLetterQueue() == null) != (attrs.maxReceiveCount() == null)) {
-      throw BrokerException.invalid("deadLetterQueue and maxReceiveCount must be set together");
-    }
-    if (attrs.deadLetterQueue() != null) {
-      if (attrs.deadLetterQueue().equals(c.name())) {
-        throw BrokerException.invalid("a queue cannot be its own dead-letter queue");
-      }
-      if (!queues.containsKey(attrs.deadLetterQueue())) {
-        throw BrokerException.invalid(
-            "dead-letter queue '" + attrs.deadLetterQueue() + "' does not exist");
-      }
-    }
-    QueueDefinition def = new QueueDefinition(c.name(), c.owner(), attrs, now);
-    queues.put(def.name(), new QueueState(def));
-    changes.add(new Change.QueueSaved(def));
-    return new Outcome.QueueCreated(def, true);
+    Outcome outcome = applyPlain(c.command(), seq, now, changes);
+    IdempotencyRecord record =
+        new IdempotencyRecord(c.user(), c.key(), c.fingerprint(), seq, now + c.ttlMillis(), outcome);
+    remember(record);
+    changes.add(new Change.IdempotencySaved(record));
+    return outcome;
   }
 
-  private Outcome deleteQueue(DeleteQueue c, List<Change> changes) {
-    QueueState queue = existingQueue(c.name());
-    requireManager(queue, c.actor());
-    if (queue.size() > 0 && !c.force()) {
-      throw BrokerException.conflict(
-          "queue '" + c.name() + "' has " + queue.size() + " pending messages; use force=true");
-    }
-    queues.remove(c.name());
-    changes.add(new Change.QueueDeleted(c.name()));
-    return new Outcome.Done();
+  private void remember(IdempotencyRecord record) {
+    state.idempotency.put(State.idempotencyKey(record.user(), record.key()), record);
+    state.idempotencyByExpiry.add(record);
   }
 
-  // ---- messages -----------------------------------------------------------------------------
-
-  private Outcome send(SendMessages c, long seq, long now, List<Change> changes) {
-    QueueState queue = existingQueue(c.queue());
-    requireUser(queue, c.sender());
-    Integer maxLength = queue.definition().attributes().maxLength();
-    if (maxLength != null && queue.size() + c.messages().size() > maxLength) {
-      throw BrokerException.conflict(
-          "queue '" + c.queue() + "' is full (maxLength " + maxLength + ")");
-    }
-    List<String> ids = new ArrayList<>(c.messages().size());
-    long order = seq * SLOTS;
-    for (SendMessages.NewMessage m : c.messages()) {
-      Message message =
-          new Message(
-              m.id(), c.queue(), order++, m.body(), m.headers(), c.sender(), now,
-              now + m.delayMillis(), 0, null, null, null);
-      queue.add(message);
-      changes.add(new Change.MessageInserted(message));
-      ids.add(m.id());
-    }
-    return new Outcome.MessagesSent(ids);
-  }
-
-  private Outcome receive(ReceiveMessages c, long seq, long now, List<Change> changes) {
-    QueueState queue = existingQueue(c.queue());
-    requireUser(queue, c.actor());
-    QueueAttributes attrs = queue.definition().attributes();
-    long visibility = c.visibilityMillis() >= 0 ? c.visibilityMillis() : attrs.visibilityTimeoutMillis();
-    queue.promote(now);
-    List<Message> delivered = new ArrayList<>(c.max());
-    long moveOrder = seq * SLOTS;
-    Message next;
-    while (delivered.size() < c.max() && (next = queue.firstReady()) != null) {
-      queue.remove(next);
-      if (now - next.sentAtMillis() >= attrs.retentionMillis()) {
-        changes.add(new Change.MessageDeleted(next.id()));
-        continue;
-      }
-      QueueState deadLetters =
-          attrs.deadLetterQueue() == null ? null : queues.get(attrs.deadLetterQueue());
-      if (deadLetters != null && next.receiveCount() >= attrs.maxReceiveCount()) {
-        Message moved = next.movedTo(deadLetters.definition().name(), moveOrder++);
-        deadLetters.add(moved);
-        changes.add(new Change.MessageUpdated(moved));
-        continue;
-      }
-      Message leased =
-          next.leasedTo(Receipts.issue(next.id(), next.receiveCount() + 1, c.receiptNonce()),
-              now + visibility, now);
-      queue.add(leased);
-      changes.add(new Change.MessageUpdated(leased));
-      delivered.add(leased);
-    }
-    return new Outcome.MessagesReceived(delivered);
-  }
-
-  private Outcome ack(AckMessages c, List<Change> changes) {
-    QueueState queue = existingQueue(c.queue());
-    requireUser(queue, c.actor());
-    int acked = 0;
-    List<String> stale = new ArrayList<>();
-    for (String receipt : c.receipts()) {
-      String id = Receipts.messageId(receipt);
-      Message message = id == null ? null : queue.get(id);
-      if (message == null || !receipt.equals(message.receipt())) {
-        stale.add(receipt);
-        continue;
-      }
-      queue.remove(message);
-      changes.add(new Change.MessageDeleted(message.id()));
-      acked++;
-    }
-    return new Outcome.MessagesAcked(acked, stale);
-  }
-
-  // ---- authorisation ------------------------------------------------------------------------
-
-  private QueueState existingQueue(String name) {
-    QueueState queue = queues.get(name);
-    if (queue == null) {
-      throw BrokerException.notFound("queue '" + name + "' does not exist");
-    }
-    return queue;
-  }
-
-  private boolean isAdmin(String username) {
-    User user = users.get(username);
-    return user != null && user.isAdmin();
-  }
-
-  /** Owner or admin: browse, purge, patch, redrive, delete. */
-  private void requireManager(QueueState queue, String actor) {
-    if (!queue.definition().owner().equals(actor) && !isAdmin(actor)) {
-      throw BrokerException.forbidden(
-          "only the owner of queue '" + queue.definition().name() + "' or an admin may do this");
-    }
-  }
-
-  /** Send and receive: anyone on a shared queue, otherwise owner or admin. */
-  private void requireUser(QueueState queue, String actor) {
-    if (!queue.definition().attributes().shared()) {
-      requireManager(queue, actor);
+  private void expireIdempotencyRecords(long now, List<Change> changes) {
+    while (!state.idempotencyByExpiry.isEmpty()
+        && state.idempotencyByExpiry.first().expiresAtMillis() <= now) {
+      IdempotencyRecord expired = state.idempotencyByExpiry.pollFirst();
+      state.idempotency.remove(State.idempotencyKey(expired.user(), expired.key()));
+      changes.add(new Change.IdempotencyDeleted(expired.user(), expired.key()));
     }
   }
 
   // ---- queries ------------------------------------------------------------------------------
 
   public Optional<User> user(String username) {
-    return Optional.ofNullable(users.get(username));
+    return Optional.ofNullable(state.users.get(username));
   }
 
   public List<User> users() {
-    return List.copyOf(users.values());
+    return List.copyOf(state.users.values());
   }
 
   public Optional<Session> sessionByTokenHash(String tokenHash) {
-    return Optional.ofNullable(sessionsByTokenHash.get(tokenHash));
+    return Optional.ofNullable(state.sessionsByTokenHash.get(tokenHash));
   }
 
   public List<Session> sessions() {
-    return List.copyOf(sessions.values());
+    return List.copyOf(state.sessions.values());
   }
 
   public Optional<QueueView> queue(String name, long now) {
-    QueueState queue = queues.get(name);
+    QueueState queue = state.queues.get(name);
     return queue == null
         ? Optional.empty()
         : Optional.of(new QueueView(queue.definition(), queue.counters(now)));
   }
 
-  /** Queues whose names start with {@code prefix}, after {@code afterName}, in name order. */
+  /** User queues whose names start with {@code prefix}, after {@code afterName}, in name order. */
   public List<QueueView> queues(String prefix, String afterName, int limit, long now) {
     List<QueueView> page = new ArrayList<>(Math.min(limit, 1000));
-    var tail = afterName == null ? queues : queues.tailMap(afterName, false);
-    for (QueueState queue : tail.values()) {
+    String from = prefix == null ? "" : prefix;
+    if (afterName != null && afterName.compareTo(from) >= 0) {
+      from = afterName;
+    }
+    boolean skipFrom = afterName != null && from.equals(afterName);
+    for (QueueState queue : state.queues.tailMap(from, !skipFrom).values()) {
       String name = queue.definition().name();
       if (prefix != null && !name.startsWith(prefix)) {
-        if (name.compareTo(prefix) > 0) {
-          break;
-        }
-        continue;
+        break;
+      }
+      if (name.indexOf('/') >= 0) {
+        continue; // a subscription's own queue, listed under its topic
       }
       if (page.size() == limit) {
         break;
@@ -297,42 +178,69 @@ public final class Broker {
 
   /** Whether a receive at {@code now} would find a message; false for an unknown queue. */
   public boolean hasVisibleMessage(String queueName, long now) {
-    QueueState queue = queues.get(queueName);
+    QueueState queue = state.queues.get(queueName);
     return queue != null && queue.hasVisible(now);
   }
 
-  /** Whether {@code actor} may send to and receive from the queue (for checks before waiting). */
+  /** Whether {@code actor} may send to and receive from the queue (checked before waiting). */
   public void checkQueueUse(String queueName, String actor) {
-    requireUser(existingQueue(queueName), actor);
+    state.requireUser(state.existingQueue(queueName), actor);
   }
 
   public List<Message> browse(String queueName, String actor, int limit) {
-    QueueState queue = existingQueue(queueName);
-    requireManager(queue, actor);
+    QueueState queue = state.existingQueue(queueName);
+    state.requireManager(queue, actor);
     return queue.browse(limit);
+  }
+
+  public List<TopicDefinition> topics() {
+    return List.copyOf(state.topics.values());
+  }
+
+  public Optional<TopicView> topic(String name, long now) {
+    TopicDefinition topic = state.topics.get(name);
+    if (topic == null) {
+      return Optional.empty();
+    }
+    List<TopicView.SubscriptionView> subs = new ArrayList<>();
+    for (Subscription s : state.subscriptions.getOrDefault(name, new TreeMap<>()).values()) {
+      QueueState target = state.queues.get(s.targetQueue());
+      subs.add(new TopicView.SubscriptionView(s,
+          target == null ? new QueueCounters(0, 0, 0) : target.counters(now)));
+    }
+    return Optional.of(new TopicView(topic, subs));
+  }
+
+  public Optional<Subscription> subscription(String topic, String name) {
+    return Optional.ofNullable(state.subscriptions.getOrDefault(topic, new TreeMap<>()).get(name));
+  }
+
+  /** Totals for metrics: every queue's counters, subscription queues included. */
+  public List<QueueView> allQueues(long now) {
+    List<QueueView> all = new ArrayList<>(state.queues.size());
+    state.queues.values().forEach(q -> all.add(new QueueView(q.definition(), q.counters(now))));
+    return all;
   }
 
   // ---- loading and digest -------------------------------------------------------------------
 
-  /** Restores state read from the store; used only when a node starts or rebuilds its state. */
-  public void restore(
-      List<User> storedUsers,
-      List<Session> storedSessions,
-      List<QueueDefinition> storedQueues,
-      Iterable<Message> storedMessages) {
-    users.clear();
-    sessions.clear();
-    sessionsByTokenHash.clear();
-    queues.clear();
-    storedUsers.forEach(u -> users.put(u.username(), u));
-    for (Session s : storedSessions) {
-      sessions.put(s.id(), s);
-      sessionsByTokenHash.put(s.tokenHash(), s);
+  /** Replaces the whole state with one read from the store (node start or recovery). */
+  public void restore(Snapshot snapshot) {
+    state.clear();
+    snapshot.users().forEach(u -> state.users.put(u.username(), u));
+    for (Session s : snapshot.sessions()) {
+      state.sessions.put(s.id(), s);
+      state.sessionsByTokenHash.put(s.tokenHash(), s);
     }
-    storedQueues.forEach(q -> queues.put(q.name(), new QueueState(q)));
-    for (Message m : storedMessages) {
-      existingQueue(m.queue()).add(m);
+    snapshot.queues().forEach(q -> state.queues.put(q.name(), new QueueState(q)));
+    for (Message m : snapshot.messages()) {
+      state.existingQueue(m.queue()).add(m);
     }
+    snapshot.topics().forEach(t -> state.topics.put(t.name(), t));
+    for (Subscription s : snapshot.subscriptions()) {
+      state.subscriptions.computeIfAbsent(s.topic(), t -> new TreeMap<>()).put(s.name(), s);
+    }
+    snapshot.idempotency().forEach(this::remember);
   }
 
   /** SHA-256 over a canonical rendering of the whole state, to compare replicas. */
@@ -343,14 +251,17 @@ public final class Broker {
     } catch (NoSuchAlgorithmException impossible) {
       throw new IllegalStateException(impossible);
     }
-    users.values().forEach(u -> update(sha, u.toString()));
-    sessions.values().forEach(s -> update(sha, s.toString()));
-    for (QueueState queue : queues.values()) {
+    state.users.values().forEach(u -> update(sha, u.toString()));
+    state.sessions.values().forEach(s -> update(sha, s.toString()));
+    state.topics.values().forEach(t -> update(sha, t.toString()));
+    state.subscriptions.values().forEach(m -> m.values().forEach(s -> update(sha, s.toString())));
+    state.idempotency.values().forEach(r -> update(sha, r.toString()));
+    for (QueueState queue : state.queues.values()) {
       update(sha, queue.definition().toString());
-      List<Message> messages = new ArrayList<>();
-      queue.messages().forEach(messages::add);
-      messages.sort(Comparator.comparingLong(Message::order));
-      for (Message m : messages) {
+      List<Message> all = new ArrayList<>();
+      queue.messages().forEach(all::add);
+      all.sort(Comparator.comparingLong(Message::order));
+      for (Message m : all) {
         update(sha, m.id() + '|' + m.order() + '|' + m.body() + '|' + new TreeMap<>(m.headers())
             + '|' + m.sender() + '|' + m.sentAtMillis() + '|' + m.visibleAtMillis() + '|'
             + m.receiveCount() + '|' + m.receipt() + '|' + m.firstReceivedAtMillis() + '|'

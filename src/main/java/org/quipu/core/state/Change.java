@@ -8,6 +8,8 @@ package org.quipu.core.state;
 public sealed interface Change {
   record UserSaved(User user) implements Change {}
 
+  record UserDeleted(String username) implements Change {}
+
   record SessionSaved(Session session) implements Change {}
 
   record SessionDeleted(String id) implements Change {}
@@ -23,4 +25,16 @@ public sealed interface Change {
   record MessageUpdated(Message message) implements Change {}
 
   record MessageDeleted(String id) implements Change {}
+
+  record TopicSaved(TopicDefinition topic) implements Change {}
+
+  record TopicDeleted(String name) implements Change {}
+
+  record SubscriptionSaved(Subscription subscription) implements Change {}
+
+  record SubscriptionDeleted(String topic, String name) implements Change {}
+
+  record IdempotencySaved(IdempotencyRecord record) implements Change {}
+
+  record IdempotencyDeleted(String user, String key) implements Change {}
 }

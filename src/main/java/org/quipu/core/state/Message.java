@@ -35,12 +35,28 @@ public record Message(
         newReceipt, firstReceivedAtMillis == null ? now : firstReceivedAtMillis, deadLetteredFrom);
   }
 
-  Message madeVisible() {
+  /** Released: visible again at {@code visibleAt}; the receipt is spent. */
+  Message released(long visibleAt) {
     return new Message(
-        id, queue, order, body, headers, sender, sentAtMillis, visibleAtMillis, receiveCount,
-        null, firstReceivedAtMillis, deadLetteredFrom);
+        id, queue, order, body, headers, sender, sentAtMillis, visibleAt, receiveCount, null,
+        firstReceivedAtMillis, deadLetteredFrom);
   }
 
+  /** The same lease, held until {@code visibleAt}. */
+  Message leaseUntil(long visibleAt) {
+    return new Message(
+        id, queue, order, body, headers, sender, sentAtMillis, visibleAt, receiveCount, receipt,
+        firstReceivedAtMillis, deadLetteredFrom);
+  }
+
+  /** Back from a dead-letter queue; {@code deadLetteredFrom} stays as the marker of where it was. */
+  Message redrivenTo(String targetQueue, long newOrder) {
+    return new Message(
+        id, targetQueue, newOrder, body, headers, sender, sentAtMillis, 0, 0, null, null,
+        deadLetteredFrom);
+  }
+
+  /** Dead-lettered: into {@code targetQueue}, remembering the queue it came from. */
   Message movedTo(String targetQueue, long newOrder) {
     return new Message(
         id, targetQueue, newOrder, body, headers, sender, sentAtMillis, 0, 0, null, null, queue);

@@ -81,7 +81,7 @@ final class QueueState {
   }
 
   /** Counts messages as ready, in flight and delayed at {@code now}; does not change the index. */
-  Counters counters(long now) {
+  QueueCounters counters(long now) {
     int inFlight = 0;
     int delayed = 0;
     int visibleWaiting = 0;
@@ -94,7 +94,7 @@ final class QueueState {
         delayed++;
       }
     }
-    return new Counters(ready.size() + visibleWaiting, inFlight, delayed);
+    return new QueueCounters(ready.size() + visibleWaiting, inFlight, delayed);
   }
 
   /** Messages in FIFO order, without leasing them (browse). */
@@ -107,7 +107,4 @@ final class QueueState {
   Iterable<Message> messages() {
     return byId.values();
   }
-
-  /** Ready, in-flight and delayed message counts at one instant. */
-  public record Counters(int ready, int inFlight, int delayed) {}
 }

@@ -1,0 +1,92 @@
+package org.quipu.api;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.quipu.core.state.BrokerException;
+import org.quipu.core.state.Subscription;
+import org.quipu.node.CommandService;
+
+/**
+ * {@code /topics/{t}/subscriptions/{s}/messages...}: consume a subscription exactly like a queue.
+ * A subscription that delivers into a named queue is consumed from that queue instead.
+ */
+@Path("topics")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class SubscriptionMessagesResource {
+
+  @Inject CommandService commands;
+  @Inject MessageActions actions;
+  @Inject IdempotencyKey idempotencyKey;
+
+  @PathParam("t")
+  String topic;
+
+  @PathParam("s")
+  String subscription;
+
+  @Context SecurityContext security;
+
+  @POST
+  @Path("{t}/subscriptions/{s}/messages:receive")
+  public CompletionStage<List<QueueViews.Delivery>> receive(@NotNull @Valid QueueRequests.Receive body) {
+    return actions.receive(ownQueue(), user(), body);
+  }
+
+  @DELETE
+  @Path("{t}/subscriptions/{s}/messages/{receipt}")
+  public CompletionStage<Response> ack(@PathParam("receipt") String receipt) {
+    return actions.ack(ownQueue(), user(), receipt, idempotencyKey);
+  }
+
+  @POST
+  @Path("{t}/subscriptions/{s}/messages:ack")
+  public CompletionStage<QueueViews.Acked> ackMany(@NotNull @Valid QueueRequests.Ack body) {
+    return actions.ackMany(ownQueue(), user(), body.receipts(), idempotencyKey);
+  }
+
+  @POST
+  @Path("{t}/subscriptions/{s}/messages/{receipt}:release")
+  public CompletionStage<Response> release(
+      @PathParam("receipt") String receipt, @NotNull @Valid QueueRequests.Release body) {
+    return actions.release(ownQueue(), user(), receipt, body, idempotencyKey);
+  }
+
+  @POST
+  @Path("{t}/subscriptions/{s}/messages/{receipt}:extend")
+  public CompletionStage<Response> extend(
+      @PathParam("receipt") String receipt, @NotNull @Valid QueueRequests.Extend body) {
+    return actions.extend(ownQueue(), user(), receipt, body, idempotencyKey);
+  }
+
+  /** The subscription's own queue; 404 if it does not exist, 409 if it delivers elsewhere. */
+  private String ownQueue() {
+    Subscription sub = commands.query(b -> b.subscription(topic, subscription))
+        .orElseThrow(() -> BrokerException.notFound(
+            "subscription '" + subscription + "' on topic '" + topic + "' does not exist"));
+    if (sub.queue() != null) {
+      throw BrokerException.conflict("subscription '" + subscription + "' delivers into queue '"
+          + sub.queue() + "': receive from that queue");
+    }
+    return sub.targetQueue();
+  }
+
+  private String user() {
+    return QueuesResource.caller(security).username();
+  }
+}

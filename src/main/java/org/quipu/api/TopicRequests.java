@@ -1,0 +1,22 @@
+package org.quipu.api;
+
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.Map;
+
+/** Request bodies of the topic endpoints. */
+public final class TopicRequests {
+  private TopicRequests() {}
+
+  /** {@code PUT /topics/{t}/subscriptions/{s}}. */
+  public record Subscribe(
+      @Size(max = 1024) String bindingKey,
+      @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String queue) {}
+
+  /** {@code POST /topics/{t}/messages}. */
+  public record Publish(
+      @NotNull String body,
+      @Size(max = 1024) String routingKey,
+      Map<@NotNull @Size(min = 1, max = 256) String, @NotNull @Size(max = 4096) String> headers) {}
+}

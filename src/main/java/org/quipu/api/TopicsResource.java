@@ -1,0 +1,138 @@
+package org.quipu.api;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import org.quipu.core.command.CreateTopic;
+import org.quipu.core.command.DeleteTopic;
+import org.quipu.core.command.Publish;
+import org.quipu.core.command.Subscribe;
+import org.quipu.core.command.Unsubscribe;
+import org.quipu.core.state.BrokerException;
+import org.quipu.core.state.Outcome;
+import org.quipu.core.state.TopicView;
+import org.quipu.node.CommandService;
+import org.quipu.node.NodeConfig;
+
+/** {@code /topics}: topics, durable subscriptions and publishing. */
+@Path("topics")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class TopicsResource {
+
+  @Inject CommandService commands;
+  @Inject NodeConfig config;
+  @Inject IdempotencyKey idempotencyKey;
+  @Context SecurityContext security;
+
+  @PUT
+  @Path("{t}")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public CompletionStage<Response> create(
+      @PathParam("t") @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String name) {
+    return commands.execute(idempotencyKey.protect(user(), new CreateTopic(name, user())))
+        .thenApply(c -> {
+          var created = (Outcome.TopicCreated) c.outcome();
+          return Response.status(created.created() ? 201 : 200).entity(view(name)).build();
+        });
+  }
+
+  @GET
+  public Page<TopicViews.TopicSummary> list() {
+    return new Page<>(
+        commands.query(b -> b.topics()).stream().map(TopicViews.TopicSummary::of).toList(), null);
+  }
+
+  @GET
+  @Path("{t}")
+  public TopicViews.TopicBody get(@PathParam("t") String name) {
+    return view(name);
+  }
+
+  @DELETE
+  @Path("{t}")
+  public CompletionStage<Response> delete(
+      @PathParam("t") String name, @QueryParam("force") @DefaultValue("false") boolean force) {
+    return commands.execute(idempotencyKey.protect(user(), new DeleteTopic(name, user(), force)))
+        .thenApply(c -> Response.noContent().build());
+  }
+
+  @PUT
+  @Path("{t}/subscriptions/{s}")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public CompletionStage<Response> subscribe(
+      @PathParam("t") String topic,
+      @PathParam("s") @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String name,
+      @NotNull @Valid TopicRequests.Subscribe r) {
+    String bindingKey = r.bindingKey() == null ? "#" : r.bindingKey();
+    var command = new Subscribe(topic, name, user(), bindingKey, r.queue());
+    return commands.execute(idempotencyKey.protect(user(), command)).thenApply(c -> {
+      var subscribed = (Outcome.Subscribed) c.outcome();
+      var body = view(topic).subscriptions().stream()
+          .filter(s -> s.name().equals(name))
+          .findFirst()
+          .orElseThrow(() -> BrokerException.notFound("subscription '" + name + "' is gone"));
+      return Response.status(subscribed.created() ? 201 : 200).entity(body).build();
+    });
+  }
+
+  @DELETE
+  @Path("{t}/subscriptions/{s}")
+  public CompletionStage<Response> unsubscribe(
+      @PathParam("t") String topic, @PathParam("s") String name) {
+    return commands.execute(idempotencyKey.protect(user(), new Unsubscribe(topic, name, user())))
+        .thenApply(c -> Response.noContent().build());
+  }
+
+  @POST
+  @Path("{t}/messages")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public CompletionStage<Response> publish(
+      @PathParam("t") String topic, @NotNull @Valid TopicRequests.Publish r) {
+    int bytes = r.body().getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > config.maxBodyBytes()) {
+      throw ApiException.tooLarge(
+          "message body is " + bytes + " bytes; the limit is " + config.maxBodyBytes());
+    }
+    Map<String, String> headers = r.headers() == null ? Map.of() : r.headers();
+    var command = new Publish(topic, user(), UUID.randomUUID().toString(), r.body(),
+        r.routingKey() == null ? "" : r.routingKey(), headers);
+    return commands.execute(idempotencyKey.protect(user(), command)).thenApply(c -> {
+      var published = (Outcome.Published) c.outcome();
+      return Response.status(201)
+          .entity(new TopicViews.Published(published.id(), published.deliveredTo(), c.seq()))
+          .build();
+    });
+  }
+
+  private TopicViews.TopicBody view(String name) {
+    long now = System.currentTimeMillis();
+    TopicView view = commands.query(b -> b.topic(name, now))
+        .orElseThrow(() -> BrokerException.notFound("topic '" + name + "' does not exist"));
+    return TopicViews.TopicBody.of(view);
+  }
+
+  private String user() {
+    return QueuesResource.caller(security).username();
+  }
+}

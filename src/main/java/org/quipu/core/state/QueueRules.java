@@ -1,0 +1,98 @@
+package org.quipu.core.state;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.quipu.core.command.CreateQueue;
+import org.quipu.core.command.DeleteQueue;
+import org.quipu.core.command.PurgeQueue;
+import org.quipu.core.command.UpdateQueue;
+
+/** Queues as resources: create, change, purge, delete. */
+final class QueueRules {
+
+  private final State state;
+
+  QueueRules(State state) {
+    this.state = state;
+  }
+
+  Outcome create(CreateQueue c, long now, List<Change> changes) {
+    QueueState existing = state.queues.get(c.name());
+    if (existing != null) {
+      QueueDefinition def = existing.definition();
+      if (def.owner().equals(c.owner()) && def.attributes().equals(c.attributes())) {
+        return new Outcome.QueueCreated(def, false);
+      }
+      throw BrokerException.conflict("queue '" + c.name() + "' already exists");
+    }
+    checkAttributes(c.name(), c.attributes());
+    QueueDefinition def = new QueueDefinition(c.name(), c.owner(), c.attributes(), now);
+    state.queues.put(def.name(), new QueueState(def));
+    changes.add(new Change.QueueSaved(def));
+    return new Outcome.QueueCreated(def, true);
+  }
+
+  Outcome update(UpdateQueue c, List<Change> changes) {
+    QueueState queue = state.existingQueue(c.name());
+    state.requireManager(queue, c.actor());
+    checkAttributes(c.name(), c.attributes());
+    QueueDefinition old = queue.definition();
+    QueueDefinition def =
+        new QueueDefinition(old.name(), old.owner(), c.attributes(), old.createdAtMillis());
+    queue.redefine(def);
+    changes.add(new Change.QueueSaved(def));
+    return new Outcome.QueueUpdated(def);
+  }
+
+  Outcome purge(PurgeQueue c, long now, List<Change> changes) {
+    QueueState queue = state.existingQueue(c.queue());
+    state.requireManager(queue, c.actor());
+    List<Message> dropped = new ArrayList<>();
+    for (Message m : queue.messages()) {
+      boolean inFlight = m.leased() && m.visibleAtMillis() > now;
+      if (!inFlight) {
+        dropped.add(m);
+      }
+    }
+    for (Message m : dropped) {
+      queue.remove(m);
+      changes.add(new Change.MessageDeleted(m.id()));
+    }
+    return new Outcome.Purged(dropped.size());
+  }
+
+  Outcome delete(DeleteQueue c, List<Change> changes) {
+    QueueState queue = state.existingQueue(c.name());
+    state.requireManager(queue, c.actor());
+    if (queue.size() > 0 && !c.force()) {
+      throw BrokerException.conflict(
+          "queue '" + c.name() + "' has " + queue.size() + " pending messages; use force=true");
+    }
+    for (var subs : state.subscriptions.values()) {
+      for (Subscription s : subs.values()) {
+        if (c.name().equals(s.queue())) {
+          throw BrokerException.conflict("queue '" + c.name() + "' receives messages for"
+              + " subscription '" + s.topic() + "/" + s.name() + "'; unsubscribe first");
+        }
+      }
+    }
+    state.queues.remove(c.name());
+    changes.add(new Change.QueueDeleted(c.name()));
+    return new Outcome.Done();
+  }
+
+  private void checkAttributes(String name, QueueAttributes attrs) {
+    if ((attrs.deadLetterQueue() == null) != (attrs.maxReceiveCount() == null)) {
+      throw BrokerException.invalid("deadLetterQueue and maxReceiveCount must be set together");
+    }
+    if (attrs.deadLetterQueue() != null) {
+      if (attrs.deadLetterQueue().equals(name)) {
+        throw BrokerException.invalid("a queue cannot be its own dead-letter queue");
+      }
+      if (!state.queues.containsKey(attrs.deadLetterQueue())) {
+        throw BrokerException.invalid(
+            "dead-letter queue '" + attrs.deadLetterQueue() + "' does not exist");
+      }
+    }
+  }
+}

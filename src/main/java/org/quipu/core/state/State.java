@@ -1,0 +1,86 @@
+package org.quipu.core.state;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The replicated state's data and the authorisation rules every operation shares. Package-private:
+ * the rule classes ({@link UserRules}, {@link QueueRules}, {@link MessageRules}, {@link
+ * TopicRules}) change it; {@link Broker} is its public face.
+ */
+final class State {
+
+  final Map<String, User> users = new TreeMap<>();
+  final Map<String, Session> sessions = new TreeMap<>();
+  final Map<String, Session> sessionsByTokenHash = new HashMap<>();
+  /** User queues and subscriptions' own queues ("topic/sub"), by name. */
+  final TreeMap<String, QueueState> queues = new TreeMap<>();
+  final TreeMap<String, TopicDefinition> topics = new TreeMap<>();
+  /** Subscriptions by topic, then by name. */
+  final Map<String, TreeMap<String, Subscription>> subscriptions = new TreeMap<>();
+  /** Idempotency records by "user\0key", and the same keys by expiry for cleanup. */
+  final Map<String, IdempotencyRecord> idempotency = new TreeMap<>();
+  final TreeSet<IdempotencyRecord> idempotencyByExpiry =
+      new TreeSet<>(java.util.Comparator.comparingLong(IdempotencyRecord::expiresAtMillis)
+          .thenComparing(IdempotencyRecord::user)
+          .thenComparing(IdempotencyRecord::key));
+
+  void clear() {
+    users.clear();
+    sessions.clear();
+    sessionsByTokenHash.clear();
+    queues.clear();
+    topics.clear();
+    subscriptions.clear();
+    idempotency.clear();
+    idempotencyByExpiry.clear();
+  }
+
+  static String idempotencyKey(String user, String key) {
+    return user + '\0' + key;
+  }
+
+  QueueState existingQueue(String name) {
+    QueueState queue = queues.get(name);
+    if (queue == null) {
+      throw BrokerException.notFound("queue '" + name + "' does not exist");
+    }
+    return queue;
+  }
+
+  TopicDefinition existingTopic(String name) {
+    TopicDefinition topic = topics.get(name);
+    if (topic == null) {
+      throw BrokerException.notFound("topic '" + name + "' does not exist");
+    }
+    return topic;
+  }
+
+  boolean isAdmin(String username) {
+    User user = users.get(username);
+    return user != null && user.isAdmin();
+  }
+
+  void requireAdmin(String actor) {
+    if (!isAdmin(actor)) {
+      throw BrokerException.forbidden("only an admin may do this");
+    }
+  }
+
+  /** Owner or admin: browse, purge, patch, redrive, delete. */
+  void requireManager(QueueState queue, String actor) {
+    if (!queue.definition().owner().equals(actor) && !isAdmin(actor)) {
+      throw BrokerException.forbidden(
+          "only the owner of queue '" + queue.definition().name() + "' or an admin may do this");
+    }
+  }
+
+  /** Send and receive: anyone on a shared queue, otherwise owner or admin. */
+  void requireUser(QueueState queue, String actor) {
+    if (!queue.definition().attributes().shared()) {
+      requireManager(queue, actor);
+    }
+  }
+}
