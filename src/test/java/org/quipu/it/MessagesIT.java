@@ -204,4 +204,68 @@ class MessagesIT {
     assertEquals(id, dead.getJsonObject(0).getString("id"));
     assertEquals(new HashSet<>(List.of(0)), Set.of(api.get("queues/" + q).object().getInt("depth")));
   }
+
+  @Test
+  void release_makesTheMessageVisibleAgainAtOnce_andSpendsTheReceipt() {
+    Api api = user();
+    String q = Api.unique("q");
+    api.put("queues/" + q, null).expect(201);
+    api.post("queues/" + q + "/messages", body("nack me")).expect(201);
+    JsonObject first = api.post("queues/" + q + "/messages:receive", receive(1, 0, 600)).array().getJsonObject(0);
+
+    api.post("queues/" + q + "/messages/" + first.getString("receipt") + ":release", null).expect(204);
+    api.post("queues/" + q + "/messages/" + first.getString("receipt") + ":release", null).problem(410);
+    JsonObject again = api.post("queues/" + q + "/messages:receive", receive(1, 0, null)).array().getJsonObject(0);
+    assertEquals(first.getString("id"), again.getString("id"));
+    assertEquals(2, again.getInt("receiveCount"));
+  }
+
+  @Test
+  void extend_keepsTheLeasePastItsFirstTimeout() throws Exception {
+    Api api = user();
+    String q = Api.unique("q");
+    api.put("queues/" + q, null).expect(201);
+    api.post("queues/" + q + "/messages", body("slow")).expect(201);
+    JsonObject m = api.post("queues/" + q + "/messages:receive", receive(1, 0, 1)).array().getJsonObject(0);
+    api.post("queues/" + q + "/messages/" + m.getString("receipt") + ":extend",
+        Json.createObjectBuilder().add("visibilityTimeoutSeconds", 60).build()).expect(204);
+    Thread.sleep(1500);
+    assertEquals(0, api.post("queues/" + q + "/messages:receive", receive(1, 0, null)).array().size());
+    api.delete("queues/" + q + "/messages/" + m.getString("receipt")).expect(204);
+  }
+
+  @Test
+  void purge_dropsReadyMessages_andLeavesInFlightOnesToTheirConsumer() {
+    Api api = user();
+    String q = Api.unique("q");
+    api.put("queues/" + q, null).expect(201);
+    api.post("queues/" + q + "/messages:batch", Json.createObjectBuilder().add("messages",
+        Json.createArrayBuilder().add(body("1")).add(body("2")).add(body("3"))).build()).expect(201);
+    JsonObject leased = api.post("queues/" + q + "/messages:receive", receive(1, 0, 600)).array().getJsonObject(0);
+
+    assertEquals(2, api.post("queues/" + q + "/messages:purge", null).expect(200).object().getInt("purged"));
+    JsonObject counters = api.get("queues/" + q).object();
+    assertEquals(0, counters.getInt("depth"));
+    assertEquals(1, counters.getInt("inFlight"));
+    api.delete("queues/" + q + "/messages/" + leased.getString("receipt")).expect(204);
+  }
+
+  @Test
+  void redrive_movesDeadLetteredMessagesBackToTheirQueue() {
+    Api api = user();
+    String dlq = Api.unique("dlq");
+    String q = Api.unique("q");
+    api.put("queues/" + dlq, null).expect(201);
+    api.put("queues/" + q, Json.createObjectBuilder().add("maxReceiveCount", 1)
+        .add("deadLetterQueue", dlq).build()).expect(201);
+    api.post("queues/" + q + "/messages", body("poison")).expect(201);
+    api.post("queues/" + q + "/messages:receive", receive(1, 0, 0)).expect(200);
+    assertEquals(0, api.post("queues/" + q + "/messages:receive", receive(1, 0, 0)).array().size());
+    assertEquals(1, api.get("queues/" + dlq).object().getInt("depth"));
+
+    assertEquals(1, api.post("queues/" + dlq + "/messages:redrive", null).expect(200).object().getInt("moved"));
+    JsonObject back = api.post("queues/" + q + "/messages:receive", receive(1, 0, null)).array().getJsonObject(0);
+    assertEquals("poison", back.getString("body"));
+    assertEquals(1, back.getInt("receiveCount"));
+  }
 }
