@@ -37,6 +37,7 @@ public final class GroupCommitter implements AutoCloseable {
   private final long epoch;
   private final int maxBatch;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final List<CommitObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Thread thread;
   private volatile boolean serving;
   private volatile boolean closed;
@@ -52,6 +53,11 @@ public final class GroupCommitter implements AutoCloseable {
     this.maxBatch = maxBatch;
     this.thread = new Thread(this::run, "quipu-group-commit");
     this.thread.setDaemon(true);
+  }
+
+  /** Adds an observer told about every committed batch, on the committer thread. */
+  public void observe(CommitObserver observer) {
+    observers.add(observer);
   }
 
   /** Restores the state from the store and starts committing. */
@@ -125,6 +131,7 @@ public final class GroupCommitter implements AutoCloseable {
         outcomes.add(broker.apply(seq, timestamp, p.command, changes));
       }
     });
+    long appendStart = System.nanoTime();
     try {
       store.append(entries, changes);
     } catch (LogStore.StoreUnavailableException | RuntimeException failed) {
@@ -140,6 +147,15 @@ public final class GroupCommitter implements AutoCloseable {
     state.advance(lastSeq, queuesWithNewMessages(changes));
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).result.complete(new Committed(entries.get(i).seq(), outcomes.get(i)));
+    }
+    long appendNanos = System.nanoTime() - appendStart;
+    for (CommitObserver observer : observers) {
+      try {
+        observer.committed(entries, outcomes, appendNanos);
+      } catch (RuntimeException e) {
+        // An observer (metrics) must never stop the write path; it is logged, not rethrown.
+        LOG.log(Level.WARNING, "commit observer failed", e);
+      }
     }
   }
 
