@@ -3,8 +3,6 @@ package org.quipu.api;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
@@ -131,7 +129,8 @@ public class QueueMessagesResource {
   @GET
   @Path("{q}/messages")
   public Page<QueueViews.Delivery> browse(
-      @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+      @QueryParam("limit") @DefaultValue("100") int limit) {
+    QueryLimits.check("limit", limit, 1, 1000);
     List<QueueViews.Delivery> items = commands.query(b -> b.browse(queue, user(), limit)).stream()
         .map(QueueViews.Delivery::browsed)
         .toList();

@@ -3,8 +3,6 @@ package org.quipu.api;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
@@ -112,8 +110,9 @@ public class QueuesResource {
   @GET
   public Page<QueueViews.QueueBody> list(
       @QueryParam("prefix") String prefix,
-      @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
+      @QueryParam("limit") @DefaultValue("100") int limit,
       @QueryParam("cursor") String cursor) {
+    QueryLimits.check("limit", limit, 1, 1000);
     String after = cursor == null ? null : decodeCursor(cursor);
     long now = System.currentTimeMillis();
     List<QueueView> views = commands.query(b -> b.queues(prefix, after, limit + 1, now));
