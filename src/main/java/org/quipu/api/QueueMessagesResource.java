@@ -2,8 +2,6 @@ package org.quipu.api;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -53,7 +51,7 @@ public class QueueMessagesResource {
 
   @POST
   @Path("{q}/messages")
-  public CompletionStage<Response> send(@NotNull @Valid QueueRequests.Send message) {
+  public CompletionStage<Response> send(QueueRequests.Send message) {
     var command = new SendMessages(queue, user(), List.of(newMessage(message)));
     return commands.execute(idempotencyKey.protect(user(), command)).thenApply(committed -> {
       var sent = (Outcome.MessagesSent) committed.outcome();
@@ -64,7 +62,7 @@ public class QueueMessagesResource {
 
   @POST
   @Path("{q}/messages:batch")
-  public CompletionStage<Response> sendBatch(@NotNull @Valid QueueRequests.Batch batch) {
+  public CompletionStage<Response> sendBatch(QueueRequests.Batch batch) {
     if (batch.messages().size() > config.maxBatchMessages()) {
       throw ApiException.badRequest(
           "a batch holds at most " + config.maxBatchMessages() + " messages");
@@ -80,7 +78,7 @@ public class QueueMessagesResource {
 
   @POST
   @Path("{q}/messages:receive")
-  public CompletionStage<List<QueueViews.Delivery>> receive(@NotNull @Valid QueueRequests.Receive body) {
+  public CompletionStage<List<QueueViews.Delivery>> receive(QueueRequests.Receive body) {
     return actions.receive(queue, user(), body);
   }
 
@@ -92,21 +90,21 @@ public class QueueMessagesResource {
 
   @POST
   @Path("{q}/messages:ack")
-  public CompletionStage<QueueViews.Acked> ackMany(@NotNull @Valid QueueRequests.Ack body) {
+  public CompletionStage<QueueViews.Acked> ackMany(QueueRequests.Ack body) {
     return actions.ackMany(queue, user(), body.receipts(), idempotencyKey);
   }
 
   @POST
   @Path("{q}/messages/{receipt}:release")
   public CompletionStage<Response> release(
-      @PathParam("receipt") String receipt, @NotNull @Valid QueueRequests.Release body) {
+      @PathParam("receipt") String receipt, QueueRequests.Release body) {
     return actions.release(queue, user(), receipt, body, idempotencyKey);
   }
 
   @POST
   @Path("{q}/messages/{receipt}:extend")
   public CompletionStage<Response> extend(
-      @PathParam("receipt") String receipt, @NotNull @Valid QueueRequests.Extend body) {
+      @PathParam("receipt") String receipt, QueueRequests.Extend body) {
     return actions.extend(queue, user(), receipt, body, idempotencyKey);
   }
 
@@ -119,7 +117,7 @@ public class QueueMessagesResource {
 
   @POST
   @Path("{q}/messages:redrive")
-  public CompletionStage<Map<String, Integer>> redrive(@NotNull @Valid QueueRequests.Redrive body) {
+  public CompletionStage<Map<String, Integer>> redrive(QueueRequests.Redrive body) {
     int max = body.max() == null ? DEFAULT_REDRIVE_MAX : body.max();
     var command = new RedriveMessages(queue, user(), body.toQueue(), max);
     return commands.execute(idempotencyKey.protect(user(), command))

@@ -2,8 +2,6 @@ package org.quipu.api;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -49,7 +47,7 @@ public class QueuesResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public CompletionStage<Response> create(
       @PathParam("q") @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String name,
-      @Valid QueueRequests.Create body,
+      QueueRequests.Create body,
       @Context SecurityContext security) {
     QueueRequests.Create r = body == null ? QueueRequests.Create.DEFAULTS : body;
     var attributes =
@@ -78,7 +76,7 @@ public class QueuesResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public CompletionStage<QueueViews.QueueBody> update(
       @PathParam("q") String name,
-      @NotNull @Valid QueueRequests.Update r,
+      QueueRequests.Update r,
       @Context SecurityContext security) {
     String user = caller(security).username();
     QueueAttributes old = commands.query(b -> b.queue(name, 0))

@@ -2,8 +2,6 @@ package org.quipu.api;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -43,7 +41,7 @@ public class SessionsResource {
   @POST
   @Public
   @Consumes(MediaType.APPLICATION_JSON)
-  public CompletionStage<Response> login(@NotNull @Valid UserRequests.Login request) {
+  public CompletionStage<Response> login(UserRequests.Login request) {
     User user = commands.query(b -> b.user(request.username())).orElse(null);
     if (!passwords.verify(request.password(), user == null ? null : user.passwordHash())) {
       return CompletableFuture.failedFuture(

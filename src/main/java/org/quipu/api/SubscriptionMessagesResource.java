@@ -2,8 +2,6 @@ package org.quipu.api;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.POST;
@@ -44,7 +42,7 @@ public class SubscriptionMessagesResource {
 
   @POST
   @Path("{t}/subscriptions/{s}/messages:receive")
-  public CompletionStage<List<QueueViews.Delivery>> receive(@NotNull @Valid QueueRequests.Receive body) {
+  public CompletionStage<List<QueueViews.Delivery>> receive(QueueRequests.Receive body) {
     return actions.receive(ownQueue(), user(), body);
   }
 
@@ -56,21 +54,21 @@ public class SubscriptionMessagesResource {
 
   @POST
   @Path("{t}/subscriptions/{s}/messages:ack")
-  public CompletionStage<QueueViews.Acked> ackMany(@NotNull @Valid QueueRequests.Ack body) {
+  public CompletionStage<QueueViews.Acked> ackMany(QueueRequests.Ack body) {
     return actions.ackMany(ownQueue(), user(), body.receipts(), idempotencyKey);
   }
 
   @POST
   @Path("{t}/subscriptions/{s}/messages/{receipt}:release")
   public CompletionStage<Response> release(
-      @PathParam("receipt") String receipt, @NotNull @Valid QueueRequests.Release body) {
+      @PathParam("receipt") String receipt, QueueRequests.Release body) {
     return actions.release(ownQueue(), user(), receipt, body, idempotencyKey);
   }
 
   @POST
   @Path("{t}/subscriptions/{s}/messages/{receipt}:extend")
   public CompletionStage<Response> extend(
-      @PathParam("receipt") String receipt, @NotNull @Valid QueueRequests.Extend body) {
+      @PathParam("receipt") String receipt, QueueRequests.Extend body) {
     return actions.extend(ownQueue(), user(), receipt, body, idempotencyKey);
   }
 

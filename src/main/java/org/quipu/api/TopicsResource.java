@@ -2,8 +2,6 @@ package org.quipu.api;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -83,7 +81,7 @@ public class TopicsResource {
   public CompletionStage<Response> subscribe(
       @PathParam("t") String topic,
       @PathParam("s") @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String name,
-      @NotNull @Valid TopicRequests.Subscribe r) {
+      TopicRequests.Subscribe r) {
     String bindingKey = r.bindingKey() == null ? "#" : r.bindingKey();
     var command = new Subscribe(topic, name, user(), bindingKey, r.queue());
     return commands.execute(idempotencyKey.protect(user(), command)).thenApply(c -> {
@@ -108,7 +106,7 @@ public class TopicsResource {
   @Path("{t}/messages")
   @Consumes(MediaType.APPLICATION_JSON)
   public CompletionStage<Response> publish(
-      @PathParam("t") String topic, @NotNull @Valid TopicRequests.Publish r) {
+      @PathParam("t") String topic, TopicRequests.Publish r) {
     int bytes = r.body().getBytes(StandardCharsets.UTF_8).length;
     if (bytes > config.maxBodyBytes()) {
       throw ApiException.tooLarge(

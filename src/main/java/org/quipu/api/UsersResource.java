@@ -2,8 +2,6 @@ package org.quipu.api;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -41,7 +39,7 @@ public class UsersResource {
   @POST
   @Public
   @Consumes(MediaType.APPLICATION_JSON)
-  public CompletionStage<Response> register(@NotNull @Valid UserRequests.Register request) {
+  public CompletionStage<Response> register(UserRequests.Register request) {
     // Hash before the command: the slow part stays off the committer thread.
     var command =
         new RegisterUser(request.username(), passwords.hash(request.password()), Role.USER);
@@ -73,7 +71,7 @@ public class UsersResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public CompletionStage<UserViews.UserView> update(
       @PathParam("name") String name,
-      @NotNull @Valid UserRequests.Update request,
+      UserRequests.Update request,
       @Context SecurityContext security) {
     String actor = ((Caller) security.getUserPrincipal()).username();
     var command = new UpdateUser(name, actor,
