@@ -74,6 +74,11 @@ public final class Api {
     return login("admin", ADMIN_PASSWORD);
   }
 
+  /** The caller's name, from {@code GET /users/me}. */
+  public String username() {
+    return get("users/me").expect(200).object().getString("username");
+  }
+
   public Reply get(String path) {
     return send("GET", path, null, null);
   }
@@ -132,6 +137,24 @@ public final class Api {
 
     public String header(String name) {
       return http.headers().firstValue(name).orElse(null);
+    }
+
+    /**
+     * Asserts that the reply names its node ({@code X-Quipu-Node}) and its applied sequence number
+     * ({@code X-Quipu-Applied-Seq}); returns that number.
+     */
+    public long appliedSeq() {
+      String node = header("X-Quipu-Node");
+      String seq = header("X-Quipu-Applied-Seq");
+      if (node == null || node.isBlank() || seq == null) {
+        throw new AssertionError(http.request().method() + " " + http.request().uri()
+            + ": missing X-Quipu-Node or X-Quipu-Applied-Seq, headers " + http.headers().map());
+      }
+      try {
+        return Long.parseLong(seq.trim());
+      } catch (NumberFormatException e) {
+        throw new AssertionError("X-Quipu-Applied-Seq is not a number: " + seq);
+      }
     }
 
     public Reply expect(int status) {
