@@ -268,4 +268,21 @@ class MessagesIT {
     assertEquals("poison", back.getString("body"));
     assertEquals(1, back.getInt("receiveCount"));
   }
+
+  @Test
+  void largestBatch_hundredBodiesOfTheMaximumSize_isStoredAndReceivedIntact() {
+    Api api = user();
+    String q = Api.unique("q");
+    api.put("queues/" + q, null).expect(201);
+    String max = "x".repeat(256 * 1024);
+    var batch = Json.createArrayBuilder();
+    for (int i = 0; i < 100; i++) {
+      batch.add(body(max));
+    }
+    api.post("queues/" + q + "/messages:batch", Json.createObjectBuilder().add("messages", batch).build()).expect(201);
+    assertEquals(100, api.get("queues/" + q).object().getInt("depth"));
+    JsonArray got = api.post("queues/" + q + "/messages:receive", receive(10, 0, null)).array();
+    assertEquals(10, got.size());
+    assertEquals(max, got.getJsonObject(0).getString("body"));
+  }
 }
