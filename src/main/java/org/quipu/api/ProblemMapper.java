@@ -30,6 +30,12 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     while (t instanceof CompletionException && t.getCause() != null) {
       t = t.getCause();
     }
+    for (Throwable cause = t; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ApiException e) { // e.g. a size limit hit while JSON-B read the body
+        t = e;
+        break;
+      }
+    }
     if (t instanceof BrokerException e) {
       return switch (e.kind()) {
         case INVALID -> Problem.of(400, "Bad Request", e.getMessage()).build();
