@@ -5,15 +5,14 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.ext.Provider;
-import java.io.FilterInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import org.quipu.node.NodeConfig;
 
 /**
  * Refuses request bodies larger than a full batch (100 bodies at the limit, plus room for the JSON
- * around them) with 413, before they are read into memory: by {@code Content-Length} when it is
- * sent, and by counting bytes as they are read when the body is chunked.
+ * around them) with 413: by {@code Content-Length} before reading anything, and for a chunked body
+ * by reading no more than one byte past the limit.
  */
 @Provider
 @PreMatching
@@ -30,48 +29,21 @@ public class RequestSizeLimit implements ContainerRequestFilter {
     if (request.getLength() > limit) {
       throw tooLarge(limit);
     }
-    if (request.hasEntity()) {
-      request.setEntityStream(new Bounded(request.getEntityStream(), limit));
+    if (request.getLength() < 0 && request.hasEntity()) {
+      // Chunked: read at most one byte past the limit; the body is read into memory anyway.
+      try {
+        byte[] body = request.getEntityStream().readNBytes((int) limit + 1);
+        if (body.length > limit) {
+          throw tooLarge(limit);
+        }
+        request.setEntityStream(new ByteArrayInputStream(body));
+      } catch (IOException e) {
+        throw ApiException.badRequest("the request body could not be read");
+      }
     }
   }
 
   private static ApiException tooLarge(long limit) {
     return ApiException.tooLarge("the request body is larger than " + limit + " bytes");
-  }
-
-  /** Counts what is read and fails once past the limit. */
-  private static final class Bounded extends FilterInputStream {
-    private final long limit;
-    private long read;
-
-    Bounded(InputStream in, long limit) {
-      super(in);
-      this.limit = limit;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        count(1);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      int n = super.read(buffer, offset, length);
-      if (n > 0) {
-        count(n);
-      }
-      return n;
-    }
-
-    private void count(int n) {
-      read += n;
-      if (read > limit) {
-        throw tooLarge(limit);
-      }
-    }
   }
 }
