@@ -5,6 +5,7 @@ public final class ApiException extends RuntimeException {
 
   private final int status;
   private final String title;
+  private final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
 
   public ApiException(int status, String title, String detail) {
     super(detail, null, false, false);
@@ -18,6 +19,16 @@ public final class ApiException extends RuntimeException {
 
   public static ApiException tooLarge(String detail) {
     return new ApiException(413, "Content Too Large", detail);
+  }
+
+  /** Adds a response header (a challenge on 401, Retry-After on 429). */
+  public ApiException withHeader(String name, String value) {
+    headers.put(name, value);
+    return this;
+  }
+
+  public java.util.Map<String, String> headers() {
+    return headers;
   }
 
   public int status() {

@@ -46,7 +46,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
       };
     }
     if (t instanceof ApiException e) {
-      return Problem.of(e.status(), e.title(), e.getMessage()).build();
+      Response.ResponseBuilder problem = Problem.of(e.status(), e.title(), e.getMessage());
+      e.headers().forEach(problem::header);
+      return problem.build();
     }
     if (t instanceof NotCommittedException e) {
       return Problem.of(503, "Service Unavailable", e.getMessage())

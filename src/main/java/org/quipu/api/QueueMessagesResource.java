@@ -5,7 +5,6 @@ import jakarta.inject.Inject;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -127,8 +126,8 @@ public class QueueMessagesResource {
   @GET
   @Path("{q}/messages")
   public Page<QueueViews.Delivery> browse(
-      @QueryParam("limit") @DefaultValue("100") int limit) {
-    QueryLimits.check("limit", limit, 1, 1000);
+      @QueryParam("limit") String limitParam) {
+    int limit = QueryLimits.intParam("limit", limitParam, 100, 1, 1000);
     List<QueueViews.Delivery> items = commands.query(b -> b.browse(queue, user(), limit)).stream()
         .map(QueueViews.Delivery::browsed)
         .toList();

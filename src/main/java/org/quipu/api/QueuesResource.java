@@ -5,7 +5,6 @@ import jakarta.inject.Inject;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.PUT;
@@ -108,9 +107,9 @@ public class QueuesResource {
   @GET
   public Page<QueueViews.QueueBody> list(
       @QueryParam("prefix") String prefix,
-      @QueryParam("limit") @DefaultValue("100") int limit,
+      @QueryParam("limit") String limitParam,
       @QueryParam("cursor") String cursor) {
-    QueryLimits.check("limit", limit, 1, 1000);
+    int limit = QueryLimits.intParam("limit", limitParam, 100, 1, 1000);
     String after = cursor == null ? null : decodeCursor(cursor);
     long now = System.currentTimeMillis();
     List<QueueView> views = commands.query(b -> b.queues(prefix, after, limit + 1, now));
@@ -134,8 +133,9 @@ public class QueuesResource {
   @Path("{q}")
   public CompletionStage<Response> delete(
       @PathParam("q") String name,
-      @QueryParam("force") @DefaultValue("false") boolean force,
+      @QueryParam("force") String forceParam,
       @Context SecurityContext security) {
+    boolean force = QueryLimits.flag("force", forceParam);
     String user = caller(security).username();
     return commands.execute(idempotencyKey.protect(user, new DeleteQueue(name, user, force)))
         .thenApply(committed -> Response.noContent().build());

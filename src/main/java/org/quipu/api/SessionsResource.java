@@ -45,7 +45,8 @@ public class SessionsResource {
     User user = commands.query(b -> b.user(request.username())).orElse(null);
     if (!passwords.verify(request.password(), user == null ? null : user.passwordHash())) {
       return CompletableFuture.failedFuture(
-          new ApiException(401, "Unauthorized", "unknown user or wrong password"));
+          new ApiException(401, "Unauthorized", "unknown user or wrong password")
+              .withHeader("WWW-Authenticate", "Bearer realm=\"quipu\""));
     }
     if (user.disabled()) {
       return CompletableFuture.failedFuture(

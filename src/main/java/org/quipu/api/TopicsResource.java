@@ -5,7 +5,6 @@ import jakarta.inject.Inject;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -70,7 +69,8 @@ public class TopicsResource {
   @DELETE
   @Path("{t}")
   public CompletionStage<Response> delete(
-      @PathParam("t") String name, @QueryParam("force") @DefaultValue("false") boolean force) {
+      @PathParam("t") String name, @QueryParam("force") String forceParam) {
+    boolean force = QueryLimits.flag("force", forceParam);
     return commands.execute(idempotencyKey.protect(user(), new DeleteTopic(name, user(), force)))
         .thenApply(c -> Response.noContent().build());
   }

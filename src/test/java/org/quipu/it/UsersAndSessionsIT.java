@@ -242,6 +242,8 @@ class UsersAndSessionsIT {
         anonymous().post("sessions", credentials(Api.unique("nobody"), user[1])).problem(401);
 
     assertEquals(wrongPassword, unknownUser);
+    assertNotNull(anonymous().post("sessions", credentials(user[0], "wrong-password"))
+        .header("WWW-Authenticate"), "a 401 must carry a challenge");
   }
 
   @Test
