@@ -8,10 +8,14 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.quipu.core.command.DropExpired;
 import org.quipu.core.command.RegisterUser;
 import org.quipu.core.state.Outcome;
 import org.quipu.core.state.Role;
@@ -23,7 +27,8 @@ import org.quipu.store.JdbcLogStore;
 /**
  * One node's life cycle: when the application starts, migrate the schema, restore the state from
  * the store, start the group committer and make sure the first admin exists; when it stops, stop
- * committing. Everything else reaches the state and the log through this bean.
+ * committing. Every few seconds it asks the log to drop expired messages and sessions. Everything
+ * else reaches the state and the log through this bean.
  */
 @ApplicationScoped
 public class Node {
@@ -32,6 +37,7 @@ public class Node {
   /** The single node leads epoch 1 until the cluster issue brings elections. */
   private static final long SINGLE_NODE_EPOCH = 1;
   private static final String FIRST_ADMIN = "admin";
+  private static final long HOUSEKEEPING_SECONDS = 5;
 
   @Resource(lookup = QuipuDataSource.JNDI_NAME)
   DataSource dataSource;
@@ -41,6 +47,7 @@ public class Node {
 
   private final ReplicaState state = new ReplicaState();
   private GroupCommitter committer;
+  private ScheduledExecutorService housekeeping;
 
   void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
     migrate();
@@ -51,10 +58,33 @@ public class Node {
     Thread bootstrap = new Thread(this::ensureFirstAdmin, "quipu-first-admin");
     bootstrap.setDaemon(true);
     bootstrap.start();
+    housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "quipu-housekeeping");
+      t.setDaemon(true);
+      return t;
+    });
+    housekeeping.scheduleWithFixedDelay(this::dropExpired, HOUSEKEEPING_SECONDS,
+        HOUSEKEEPING_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** Asks the log to drop expired messages and sessions, only when there are some. */
+  private void dropExpired() {
+    try {
+      long now = System.currentTimeMillis();
+      if (committer.serving() && state.read(b -> b.hasExpired(now))) {
+        committer.submit(new DropExpired());
+      }
+    } catch (RuntimeException e) {
+      // The next round tries again; a failed submit already answered nobody.
+      LOG.log(Level.WARNING, "housekeeping failed", e);
+    }
   }
 
   @PreDestroy
   void stop() {
+    if (housekeeping != null) {
+      housekeeping.shutdownNow();
+    }
     if (committer != null) {
       committer.close();
     }

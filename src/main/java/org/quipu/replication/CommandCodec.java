@@ -9,6 +9,7 @@ import org.quipu.core.command.CreateTopic;
 import org.quipu.core.command.DeleteQueue;
 import org.quipu.core.command.DeleteTopic;
 import org.quipu.core.command.DeleteUser;
+import org.quipu.core.command.DropExpired;
 import org.quipu.core.command.ExtendLease;
 import org.quipu.core.command.Idempotent;
 import org.quipu.core.command.OpenSession;
@@ -143,6 +144,8 @@ public final class CommandCodec {
       b.setIdempotent(org.quipu.proto.command.v1.Idempotent.newBuilder()
           .setUser(c.user()).setKey(c.key()).setFingerprint(c.fingerprint())
           .setTtlMillis(c.ttlMillis()).setCommand(toProto(c.command())));
+    } else if (command instanceof DropExpired) {
+      b.setDropExpired(org.quipu.proto.command.v1.DropExpired.getDefaultInstance());
     } else {
       throw new IllegalArgumentException("no encoding for " + command.getClass().getName());
     }
@@ -260,6 +263,8 @@ public final class CommandCodec {
         return new Idempotent(c.getUser(), c.getKey(), c.getFingerprint(), c.getTtlMillis(),
             fromProto(c.getCommand()));
       }
+      case DROP_EXPIRED:
+        return new DropExpired();
       default:
         throw new IllegalStateException("log entry with no known command: " + kind);
     }

@@ -86,7 +86,7 @@ class DeterminismTest {
       String q = queues.get(random.nextInt(queues.size()));
       String actor = random.nextBoolean() ? "alice" : "root";
       String receipt = receipts.isEmpty() ? "bogus" : receipts.get(random.nextInt(receipts.size()));
-      Command command = switch (random.nextInt(14)) {
+      Command command = switch (random.nextInt(15)) {
         case 0, 1 -> new SendMessages(q, actor, List.of(
             new SendMessages.NewMessage("m" + ids++, "b" + i, Map.of("k", "v" + i), random.nextInt(3) * 500L),
             new SendMessages.NewMessage("m" + ids++, "c" + i, Map.of(), 0)));
@@ -102,6 +102,7 @@ class DeterminismTest {
         case 10 -> random.nextInt(20) == 0 ? new PurgeQueue(q, actor) : new RedriveMessages("dlq", actor, null, 5);
         case 11 -> new Idempotent(actor, "k" + random.nextInt(20), "f" + random.nextInt(2), 5_000,
             new SendMessages(q, actor, List.of(new SendMessages.NewMessage("i" + ids++, "x", Map.of(), 0))));
+        case 13 -> new org.quipu.core.command.DropExpired();
         case 12 -> new UpdateUser("alice", "root", null, null, random.nextBoolean() ? "h" + i : null);
         default -> random.nextInt(10) == 0 ? new CloseSession("s" + (i - 1))
             : new DeleteQueue("nope", actor, false);

@@ -26,4 +26,5 @@ public sealed interface Command
         Subscribe,
         Unsubscribe,
         Publish,
-        Idempotent {}
+        Idempotent,
+        DropExpired {}

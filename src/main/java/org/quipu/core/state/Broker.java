@@ -17,6 +17,7 @@ import org.quipu.core.command.CreateTopic;
 import org.quipu.core.command.DeleteQueue;
 import org.quipu.core.command.DeleteTopic;
 import org.quipu.core.command.DeleteUser;
+import org.quipu.core.command.DropExpired;
 import org.quipu.core.command.ExtendLease;
 import org.quipu.core.command.Idempotent;
 import org.quipu.core.command.OpenSession;
@@ -90,6 +91,7 @@ public final class Broker {
       if (command instanceof Subscribe c) return topics.subscribe(c, now, changes);
       if (command instanceof Unsubscribe c) return topics.unsubscribe(c, changes);
       if (command instanceof Publish c) return topics.publish(c, seq, now, changes);
+      if (command instanceof DropExpired) return dropExpired(now, changes);
       throw new IllegalArgumentException("unknown command " + command.getClass().getName());
     } catch (BrokerException refused) {
       return new Outcome.Rejected(refused.kind(), refused.getMessage());
@@ -125,6 +127,47 @@ public final class Broker {
       state.idempotency.remove(State.idempotencyKey(expired.user(), expired.key()));
       changes.add(new Change.IdempotencyDeleted(expired.user(), expired.key()));
     }
+  }
+
+  private Outcome dropExpired(long now, List<Change> changes) {
+    int dropped = 0;
+    for (QueueState queue : state.queues.values()) {
+      long retention = queue.definition().attributes().retentionMillis();
+      Message oldest;
+      while ((oldest = queue.oldest()) != null && now - oldest.sentAtMillis() >= retention) {
+        queue.remove(oldest);
+        changes.add(new Change.MessageDeleted(oldest.id()));
+        dropped++;
+      }
+    }
+    List<Session> expired = new ArrayList<>();
+    for (Session s : state.sessions.values()) {
+      if (s.expiresAtMillis() <= now) {
+        expired.add(s);
+      }
+    }
+    for (Session s : expired) {
+      state.sessions.remove(s.id());
+      state.sessionsByTokenHash.remove(s.tokenHash());
+      changes.add(new Change.SessionDeleted(s.id()));
+    }
+    return new Outcome.Purged(dropped);
+  }
+
+  /** Whether a {@link DropExpired} at {@code now} would drop anything (so idle nodes log nothing). */
+  public boolean hasExpired(long now) {
+    for (QueueState queue : state.queues.values()) {
+      Message oldest = queue.oldest();
+      if (oldest != null && now - oldest.sentAtMillis() >= queue.definition().attributes().retentionMillis()) {
+        return true;
+      }
+    }
+    for (Session s : state.sessions.values()) {
+      if (s.expiresAtMillis() <= now) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---- queries ------------------------------------------------------------------------------

@@ -23,6 +23,9 @@ final class QueueState {
   private final TreeMap<Long, Message> ready = new TreeMap<>();
   private final TreeSet<Message> waiting = new TreeSet<>(BY_VISIBILITY);
   private final Map<String, Message> byId = new HashMap<>();
+  /** Every message by age, for retention (moves keep their send time but change position). */
+  private final TreeSet<Message> byAge =
+      new TreeSet<>(Comparator.comparingLong(Message::sentAtMillis).thenComparing(Message::id));
 
   QueueState(QueueDefinition definition) {
     this.definition = definition;
@@ -47,11 +50,13 @@ final class QueueState {
   /** Adds a message; it is placed by visibility at the next {@link #promote}. */
   void add(Message message) {
     byId.put(message.id(), message);
+    byAge.add(message);
     waiting.add(message);
   }
 
   void remove(Message message) {
     byId.remove(message.id());
+    byAge.remove(message);
     if (ready.remove(message.order()) == null) {
       waiting.remove(message);
     }
@@ -74,6 +79,11 @@ final class QueueState {
   Message firstReady() {
     Map.Entry<Long, Message> first = ready.firstEntry();
     return first == null ? null : first.getValue();
+  }
+
+  /** The oldest message, or null when the queue is empty. */
+  Message oldest() {
+    return byAge.isEmpty() ? null : byAge.first();
   }
 
   boolean hasVisible(long now) {

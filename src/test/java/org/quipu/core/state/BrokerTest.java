@@ -193,4 +193,21 @@ class BrokerTest {
   private static List<String> names(List<QueueView> views) {
     return views.stream().map(v -> v.definition().name()).toList();
   }
+
+  @Test
+  void dropExpired_removesMessagesPastRetention_evenInIdleQueues_andExpiredSessions() {
+    apply(new CreateQueue("q", "alice", new QueueAttributes(30_000, null, null, 60_000, null, true)));
+    apply(new SendMessages("q", "alice", List.of(msg("old", "a"))));
+    apply(new OpenSession("s1", "hash1", "alice", now + 30_000));
+    now += 30_000;
+    apply(new SendMessages("q", "alice", List.of(msg("young", "b"))));
+    assertTrue(broker.hasExpired(now));
+    apply(new org.quipu.core.command.DropExpired());
+    assertTrue(broker.sessionByTokenHash("hash1").isEmpty());
+    assertEquals(2, broker.queue("q", now).orElseThrow().counters().ready());
+    now += 30_000;
+    apply(new org.quipu.core.command.DropExpired());
+    assertEquals(1, broker.queue("q", now).orElseThrow().counters().ready());
+    assertEquals(false, broker.hasExpired(now));
+  }
 }
