@@ -1,5 +1,6 @@
 package org.quipu.api;
 
+import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
@@ -31,10 +32,19 @@ public class StrictJson implements ContextResolver<Jsonb> {
   }
 
   private static BigDecimal whole(JsonParser parser) {
-    if (parser.currentEvent() != JsonParser.Event.VALUE_NUMBER) {
+    BigDecimal value;
+    try {
+      // Yasson hands over the parser positioned on the value (its currentEvent() is not reliable)
+      value = parser.getBigDecimal();
+    } catch (IllegalStateException notANumber) {
+      if (parser.getValue() == JsonValue.NULL) {
+        return null; // an explicit null is "not set", as if the member were absent
+      }
       throw new JsonbException("expected a whole number");
     }
-    BigDecimal value = parser.getBigDecimal();
+    if (value == null) {
+      return null;
+    }
     if (value.stripTrailingZeros().scale() > 0) {
       throw new JsonbException("expected a whole number, got " + value);
     }
@@ -45,7 +55,8 @@ public class StrictJson implements ContextResolver<Jsonb> {
     @Override
     public Long deserialize(JsonParser parser, DeserializationContext ctx, Type type) {
       try {
-        return whole(parser).longValueExact();
+        BigDecimal value = whole(parser);
+        return value == null ? null : value.longValueExact();
       } catch (ArithmeticException tooBig) {
         throw new JsonbException("number out of range");
       }
@@ -56,7 +67,8 @@ public class StrictJson implements ContextResolver<Jsonb> {
     @Override
     public Integer deserialize(JsonParser parser, DeserializationContext ctx, Type type) {
       try {
-        return whole(parser).intValueExact();
+        BigDecimal value = whole(parser);
+        return value == null ? null : value.intValueExact();
       } catch (ArithmeticException tooBig) {
         throw new JsonbException("number out of range");
       }
