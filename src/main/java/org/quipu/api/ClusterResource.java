@@ -30,7 +30,7 @@ public class ClusterResource {
   public ClusterBody cluster() {
     long applied = node.state().appliedSeq();
     String state = node.committer().serving() ? "ready" : "recovering";
-    var self = new NodeBody(node.id(), null, "leader", state, applied, 0);
+    var self = new NodeBody(node.id(), node.address(), "leader", state, applied, 0);
     return new ClusterBody(List.of(self), node.id(), node.epoch(), applied);
   }
 

@@ -106,13 +106,15 @@ public class QueuesResource {
 
   @GET
   public Page<QueueViews.QueueBody> list(
+      @Context SecurityContext security,
       @QueryParam("prefix") String prefix,
       @QueryParam("limit") String limitParam,
       @QueryParam("cursor") String cursor) {
     int limit = QueryLimits.intParam("limit", limitParam, 100, 1, 1000);
     String after = cursor == null ? null : decodeCursor(cursor);
     long now = System.currentTimeMillis();
-    List<QueueView> views = commands.query(b -> b.queues(prefix, after, limit + 1, now));
+    String viewer = caller(security).username();
+    List<QueueView> views = commands.query(b -> b.queues(prefix, after, limit + 1, now, viewer));
     String next = null;
     if (views.size() > limit) {
       views = views.subList(0, limit);
@@ -123,10 +125,10 @@ public class QueuesResource {
 
   @GET
   @Path("{q}")
-  public QueueViews.QueueBody get(@PathParam("q") String name) {
-    return commands.query(b -> b.queue(name, System.currentTimeMillis()))
-        .map(QueueViews.QueueBody::of)
-        .orElseThrow(() -> BrokerException.notFound("queue '" + name + "' does not exist"));
+  public QueueViews.QueueBody get(@PathParam("q") String name, @Context SecurityContext security) {
+    String viewer = caller(security).username();
+    long now = System.currentTimeMillis();
+    return QueueViews.QueueBody.of(commands.query(b -> b.queueFor(name, viewer, now)));
   }
 
   @DELETE

@@ -37,6 +37,7 @@ public class SessionsResource {
   @Inject CommandService commands;
   @Inject PasswordHasher passwords;
   @Inject NodeConfig config;
+  @Inject IdempotencyKey idempotencyKey;
 
   @POST
   @Public
@@ -68,7 +69,7 @@ public class SessionsResource {
   @Path("current")
   public CompletionStage<Response> logout(@Context SecurityContext security) {
     Caller caller = (Caller) security.getUserPrincipal();
-    return close(caller.sessionId());
+    return close(caller.username(), caller.sessionId());
   }
 
   @GET
@@ -81,12 +82,14 @@ public class SessionsResource {
   @DELETE
   @Path("{id}")
   @AdminOnly
-  public CompletionStage<Response> revoke(@PathParam("id") String id) {
-    return close(id);
+  public CompletionStage<Response> revoke(
+      @PathParam("id") String id, @Context SecurityContext security) {
+    return close(((Caller) security.getUserPrincipal()).username(), id);
   }
 
-  private CompletionStage<Response> close(String sessionId) {
-    return commands.execute(new CloseSession(sessionId))
+  /** A retried revoke replays its first answer; a retried logout finds its token gone (401). */
+  private CompletionStage<Response> close(String actor, String sessionId) {
+    return commands.execute(idempotencyKey.protect(actor, new CloseSession(sessionId)))
         .thenApply(committed -> Response.noContent().build());
   }
 }

@@ -43,7 +43,9 @@ public class UsersResource {
     // Hash before the command: the slow part stays off the committer thread.
     var command =
         new RegisterUser(request.username(), passwords.hash(request.password()), Role.USER);
-    return commands.execute(idempotencyKey.protect("", command)).thenApply(committed -> {
+    // No caller yet: the key is scoped to the name being registered.
+    String scope = "register:" + request.username();
+    return commands.execute(idempotencyKey.protect(scope, command)).thenApply(committed -> {
       var user = ((Outcome.UserRegistered) committed.outcome()).user();
       return Response.status(201).entity(UserViews.UserView.of(user)).build();
     });

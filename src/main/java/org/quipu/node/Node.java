@@ -102,6 +102,11 @@ public class Node {
     return config.nodeId();
   }
 
+  /** The node's HTTP base URL, or null when QUIPU_NODE_ADDRESS is not set. */
+  public String address() {
+    return config.address().orElse(null);
+  }
+
   public long epoch() {
     return SINGLE_NODE_EPOCH;
   }

@@ -18,6 +18,10 @@ public class NodeConfig {
   String nodeId;
 
   @Inject
+  @ConfigProperty(name = "quipu.node.address")
+  Optional<String> address;
+
+  @Inject
   @ConfigProperty(name = "quipu.admin.password")
   Optional<String> adminPassword;
 
@@ -39,6 +43,11 @@ public class NodeConfig {
 
   public String nodeId() {
     return nodeId;
+  }
+
+  /** The node's own HTTP base URL as others reach it (QUIPU_NODE_ADDRESS), if configured. */
+  public Optional<String> address() {
+    return address.filter(a -> !a.isBlank());
   }
 
   public Optional<String> adminPassword() {

@@ -188,6 +188,13 @@ public final class Broker {
     return List.copyOf(state.sessions.values());
   }
 
+  /** A queue as {@code viewer} may see it: a private queue is 403 for anyone but owner and admins. */
+  public QueueView queueFor(String name, String viewer, long now) {
+    QueueState queue = state.existingQueue(name);
+    state.requireUser(queue, viewer);
+    return new QueueView(queue.definition(), queue.counters(now));
+  }
+
   public Optional<QueueView> queue(String name, long now) {
     QueueState queue = state.queues.get(name);
     return queue == null
@@ -195,8 +202,12 @@ public final class Broker {
         : Optional.of(new QueueView(queue.definition(), queue.counters(now)));
   }
 
-  /** User queues whose names start with {@code prefix}, after {@code afterName}, in name order. */
-  public List<QueueView> queues(String prefix, String afterName, int limit, long now) {
+  /**
+   * User queues whose names start with {@code prefix}, after {@code afterName}, in name order,
+   * that {@code viewer} may see: shared queues and their own; an admin sees all.
+   */
+  public List<QueueView> queues(String prefix, String afterName, int limit, long now, String viewer) {
+    boolean admin = state.isAdmin(viewer);
     List<QueueView> page = new ArrayList<>(Math.min(limit, 1000));
     String from = prefix == null ? "" : prefix;
     if (afterName != null && afterName.compareTo(from) >= 0) {
@@ -210,6 +221,10 @@ public final class Broker {
       }
       if (name.indexOf('/') >= 0) {
         continue; // a subscription's own queue, listed under its topic
+      }
+      if (!admin && !queue.definition().attributes().shared()
+          && !queue.definition().owner().equals(viewer)) {
+        continue; // a private queue is none of the viewer's business
       }
       if (page.size() == limit) {
         break;

@@ -185,9 +185,9 @@ class BrokerTest {
     for (String name : List.of("a1", "b1", "b2", "b3", "c1")) {
       apply(new CreateQueue(name, "alice", DEFAULTS));
     }
-    assertEquals(List.of("b1", "b2"), names(broker.queues("b", null, 2, now)));
-    assertEquals(List.of("b3"), names(broker.queues("b", "b2", 2, now)));
-    assertEquals(List.of("a1", "b1", "b2", "b3", "c1"), names(broker.queues(null, null, 10, now)));
+    assertEquals(List.of("b1", "b2"), names(broker.queues("b", null, 2, now, "root")));
+    assertEquals(List.of("b3"), names(broker.queues("b", "b2", 2, now, "root")));
+    assertEquals(List.of("a1", "b1", "b2", "b3", "c1"), names(broker.queues(null, null, 10, now, "root")));
   }
 
   private static List<String> names(List<QueueView> views) {
@@ -209,5 +209,17 @@ class BrokerTest {
     apply(new org.quipu.core.command.DropExpired());
     assertEquals(1, broker.queue("q", now).orElseThrow().counters().ready());
     assertEquals(false, broker.hasExpired(now));
+  }
+
+  @Test
+  void privateQueue_isHiddenFromOtherUsersInListsAndReads_butNotFromAdmins() {
+    apply(new CreateQueue("mine", "alice", new QueueAttributes(30_000, null, null, 345_600_000, null, false)));
+    apply(new CreateQueue("ours", "alice", DEFAULTS));
+    assertEquals(List.of("ours"), names(broker.queues(null, null, 10, now, "bob")));
+    assertEquals(List.of("mine", "ours"), names(broker.queues(null, null, 10, now, "alice")));
+    assertEquals(List.of("mine", "ours"), names(broker.queues(null, null, 10, now, "root")));
+    var refused = org.junit.jupiter.api.Assertions.assertThrows(BrokerException.class,
+        () -> broker.queueFor("mine", "bob", now));
+    assertEquals(BrokerException.Kind.FORBIDDEN, refused.kind());
   }
 }
