@@ -27,6 +27,7 @@ public final class QueueRequests {
   /** One message of a send or a batch. */
   public record Send(
       @NotNull String body,
+      @Size(max = 64, message = "must hold at most 64 headers")
       Map<@NotNull @Size(min = 1, max = 256) String, @NotNull @Size(max = 4096) String> headers,
       @Min(0) @Max(900) Integer delaySeconds) {}
 

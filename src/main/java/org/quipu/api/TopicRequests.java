@@ -18,5 +18,6 @@ public final class TopicRequests {
   public record Publish(
       @NotNull String body,
       @Size(max = 1024) String routingKey,
+      @Size(max = 64, message = "must hold at most 64 headers")
       Map<@NotNull @Size(min = 1, max = 256) String, @NotNull @Size(max = 4096) String> headers) {}
 }
