@@ -16,6 +16,9 @@ final class HeadersJson {
   private HeadersJson() {}
 
   static String format(Map<String, String> headers) {
+    if (headers.isEmpty()) {
+      return "{}"; // most messages: no builder on the commit path
+    }
     JsonObjectBuilder b = Json.createObjectBuilder();
     new TreeMap<>(headers).forEach(b::add);
     return b.build().toString();
