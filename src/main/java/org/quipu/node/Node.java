@@ -8,7 +8,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -48,23 +51,31 @@ public class Node {
   private final ReplicaState state = new ReplicaState();
   private GroupCommitter committer;
   private ScheduledExecutorService housekeeping;
+  private ExecutorService answers;
 
   void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
     migrate();
+    answers = Executors.newFixedThreadPool(
+        Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("quipu-answer"));
     committer =
         new GroupCommitter(new JdbcLogStore(dataSource), state, System::currentTimeMillis,
-            SINGLE_NODE_EPOCH, config.maxCommitBatch());
+            SINGLE_NODE_EPOCH, config.maxCommitBatch(), answers);
     committer.start();
     Thread bootstrap = new Thread(this::ensureFirstAdmin, "quipu-first-admin");
     bootstrap.setDaemon(true);
     bootstrap.start();
-    housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "quipu-housekeeping");
-      t.setDaemon(true);
-      return t;
-    });
+    housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("quipu-housekeeping"));
     housekeeping.scheduleWithFixedDelay(this::dropExpired, HOUSEKEEPING_SECONDS,
         HOUSEKEEPING_SECONDS, TimeUnit.SECONDS);
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /** Asks the log to drop expired messages and sessions, only when there are some. */
@@ -87,6 +98,9 @@ public class Node {
     }
     if (committer != null) {
       committer.close();
+    }
+    if (answers != null) {
+      answers.shutdown();
     }
   }
 

@@ -31,7 +31,7 @@ class GroupCommitterTest {
   private GroupCommitter committer;
 
   private GroupCommitter start() {
-    committer = new GroupCommitter(store, state, clock::get, 1, 100);
+    committer = new GroupCommitter(store, state, clock::get, 1, 100, Runnable::run);
     committer.start();
     await().atMost(5, TimeUnit.SECONDS).until(committer::serving);
     return committer;
@@ -105,7 +105,7 @@ class GroupCommitterTest {
     committer.close();
 
     ReplicaState fresh = new ReplicaState();
-    committer = new GroupCommitter(store, fresh, clock::get, 1, 100);
+    committer = new GroupCommitter(store, fresh, clock::get, 1, 100, Runnable::run);
     committer.start();
     await().atMost(5, TimeUnit.SECONDS).until(committer::serving);
     assertEquals(before, fresh.read(Broker::digest));
