@@ -285,4 +285,47 @@ class MessagesIT {
     assertEquals(10, got.size());
     assertEquals(max, got.getJsonObject(0).getString("body"));
   }
+
+  @Test
+  void fiveHundredOpenLongPolls_holdNoThreads_theNodeKeepsServing_andOneMessageWakesOnePoll()
+      throws Exception {
+    Api api = user();
+    String q = Api.unique("q");
+    api.put("queues/" + q, null).expect(201);
+    // HTTP/1.1: one connection a poll, as real consumers hold them
+    java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+    String receiveUrl = url.toString().replaceAll("/+$", "") + "/api/v1/queues/" + q + "/messages:receive";
+    List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> polls =
+        new java.util.ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(receiveUrl))
+          .header("Authorization", "Bearer " + api.token())
+          .header("Content-Type", "application/json")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(receive(1, 15, 60).toString()))
+          .build();
+      polls.add(client.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString()));
+    }
+    Thread.sleep(2000); // let them all arrive and park
+
+    long start = System.nanoTime();
+    api.get("queues/" + q).expect(200);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(millis < 2000, "a read took " + millis + " ms with 500 long polls open");
+    List<String> early = polls.stream().filter(java.util.concurrent.CompletableFuture::isDone)
+        .map(f -> f.handle((r, e) -> e != null ? e.toString() : r.statusCode() + " " + r.body()).join())
+        .limit(3).toList();
+    assertEquals(List.of(), early, "long polls answered before anything was sent");
+
+    api.post("queues/" + q + "/messages", body("only one")).expect(201);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> polls.stream().anyMatch(java.util.concurrent.CompletableFuture::isDone));
+    int delivered = 0;
+    for (var poll : polls) {
+      var response = poll.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(200, response.statusCode());
+      delivered += Json.createReader(new java.io.StringReader(response.body())).readArray().size();
+    }
+    assertEquals(1, delivered);
+  }
 }
