@@ -15,7 +15,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -139,11 +138,7 @@ public class QueueMessagesResource {
   }
 
   private SendMessages.NewMessage newMessage(QueueRequests.Send m) {
-    int bytes = m.body().getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > config.maxBodyBytes()) {
-      throw ApiException.tooLarge(
-          "message body is " + bytes + " bytes; the limit is " + config.maxBodyBytes());
-    }
+    BodyLimit.check(m.body(), config.maxBodyBytes());
     Map<String, String> headers = m.headers() == null ? Map.of() : m.headers();
     long delay = m.delaySeconds() == null ? 0 : m.delaySeconds() * 1000L;
     return new SendMessages.NewMessage(UUID.randomUUID().toString(), m.body(), headers, delay);

@@ -21,7 +21,6 @@ public final class QueueRequests {
       @Min(60) @Max(1209600) Long retentionSeconds,
       @Min(1) Integer maxLength,
       Boolean shared) {
-    static final Create DEFAULTS = new Create(null, null, null, null, null, null);
   }
 
   /** One message of a send or a batch. */
@@ -39,7 +38,6 @@ public final class QueueRequests {
       @Min(1) @Max(100) Integer max,
       @Min(0) @Max(20) Integer waitSeconds,
       @Min(0) @Max(43200) Integer visibilityTimeoutSeconds) {
-    static final Receive DEFAULTS = new Receive(null, null, null);
   }
 
   /** {@code POST .../messages:ack}. */

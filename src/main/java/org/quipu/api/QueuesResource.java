@@ -46,9 +46,8 @@ public class QueuesResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public CompletionStage<Response> create(
       @PathParam("q") @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String name,
-      QueueRequests.Create body,
+      QueueRequests.Create r,
       @Context SecurityContext security) {
-    QueueRequests.Create r = body == null ? QueueRequests.Create.DEFAULTS : body;
     var attributes =
         new QueueAttributes(
             r.visibilityTimeoutSeconds() == null

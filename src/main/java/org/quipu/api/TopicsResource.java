@@ -16,7 +16,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -107,11 +106,7 @@ public class TopicsResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public CompletionStage<Response> publish(
       @PathParam("t") String topic, TopicRequests.Publish r) {
-    int bytes = r.body().getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > config.maxBodyBytes()) {
-      throw ApiException.tooLarge(
-          "message body is " + bytes + " bytes; the limit is " + config.maxBodyBytes());
-    }
+    BodyLimit.check(r.body(), config.maxBodyBytes());
     Map<String, String> headers = r.headers() == null ? Map.of() : r.headers();
     var command = new Publish(topic, user(), UUID.randomUUID().toString(), r.body(),
         r.routingKey() == null ? "" : r.routingKey(), headers);
