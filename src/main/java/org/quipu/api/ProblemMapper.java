@@ -13,6 +13,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.quipu.core.state.BrokerException;
 import org.quipu.replication.NotCommittedException;
+import org.quipu.security.LoginRefusedException;
 
 /**
  * Turns every exception into problem+json with a status from API.md. Only messages written for
@@ -49,6 +50,12 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
       Response.ResponseBuilder problem = Problem.of(e.status(), e.title(), e.getMessage());
       e.headers().forEach(problem::header);
       return problem.build();
+    }
+    if (t instanceof LoginRefusedException e) {
+      return e.disabled()
+          ? Problem.of(403, "Forbidden", e.getMessage()).build()
+          : Problem.of(401, "Unauthorized", e.getMessage())
+              .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"quipu\"").build();
     }
     if (t instanceof NotCommittedException e) {
       return Problem.of(503, "Service Unavailable", e.getMessage())

@@ -3,10 +3,39 @@ package org.quipu.api;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import java.util.Map;
+import java.util.Set;
+import org.quipu.security.TokenAuthenticationFilter;
 
-/** The REST API lives under {@code /api/v1}; resources and providers are discovered. */
+/**
+ * The REST API lives under {@code /api/v1}. Its resources and providers are listed here rather
+ * than discovered, because the WAR holds a second JAX-RS application (the console, with its own
+ * cookie authentication and HTML errors) and discovery would mix the two.
+ */
 @ApplicationPath("/api/v1")
 public class QuipuApi extends Application {
+
+  @Override
+  public Set<Class<?>> getClasses() {
+    return Set.of(
+        // resources
+        ClusterResource.class,
+        QueuesResource.class,
+        QueueMessagesResource.class,
+        SessionsResource.class,
+        SubscriptionMessagesResource.class,
+        TopicsResource.class,
+        UsersResource.class,
+        // providers
+        TokenAuthenticationFilter.class,
+        EmptyBodyFilter.class,
+        IdempotencyKeyFilter.class,
+        NodeHeadersFilter.class,
+        RequestSizeLimit.class,
+        StrictJson.class,
+        ValidatingReader.class,
+        ProblemMapper.class,
+        ValidationProblemMapper.class);
+  }
 
   @Override
   public Map<String, Object> getProperties() {

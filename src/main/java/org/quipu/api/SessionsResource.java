@@ -13,20 +13,13 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.quipu.core.command.CloseSession;
-import org.quipu.core.command.OpenSession;
-import org.quipu.core.state.Outcome;
-import org.quipu.core.state.User;
 import org.quipu.node.CommandService;
-import org.quipu.node.NodeConfig;
 import org.quipu.security.AdminOnly;
 import org.quipu.security.Caller;
-import org.quipu.security.PasswordHasher;
+import org.quipu.security.Logins;
 import org.quipu.security.Public;
-import org.quipu.security.Tokens;
 
 /** {@code /sessions}: log in, log out, and the admin's list and revocation of live sessions. */
 @Path("sessions")
@@ -35,32 +28,17 @@ import org.quipu.security.Tokens;
 public class SessionsResource {
 
   @Inject CommandService commands;
-  @Inject PasswordHasher passwords;
-  @Inject NodeConfig config;
+  @Inject Logins logins;
   @Inject IdempotencyKey idempotencyKey;
 
   @POST
   @Public
   @Consumes(MediaType.APPLICATION_JSON)
   public CompletionStage<Response> login(UserRequests.Login request) {
-    User user = commands.query(b -> b.user(request.username())).orElse(null);
-    if (!passwords.verify(request.password(), user == null ? null : user.passwordHash())) {
-      return CompletableFuture.failedFuture(
-          new ApiException(401, "Unauthorized", "unknown user or wrong password")
-              .withHeader("WWW-Authenticate", "Bearer realm=\"quipu\""));
-    }
-    if (user.disabled()) {
-      return CompletableFuture.failedFuture(
-          new ApiException(403, "Forbidden", "user '" + user.username() + "' is disabled"));
-    }
-    String token = Tokens.newToken();
-    long expiresAt = System.currentTimeMillis() + config.tokenTtlMillis();
-    var command =
-        new OpenSession(UUID.randomUUID().toString(), Tokens.hash(token), user.username(), expiresAt);
-    return commands.execute(command).thenApply(committed -> {
-      var opened = (Outcome.SessionOpened) committed.outcome();
-      var view = new UserViews.LoginView(token, Times.rfc3339(opened.session().expiresAtMillis()),
-          opened.user().username(), opened.user().role().wireName());
+    return logins.login(request.username(), request.password()).thenApply(login -> {
+      var view = new UserViews.LoginView(login.token(),
+          Times.rfc3339(login.session().expiresAtMillis()), login.user().username(),
+          login.user().role().wireName());
       return Response.status(201).entity(view).build();
     });
   }

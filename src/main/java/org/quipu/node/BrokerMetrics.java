@@ -23,16 +23,9 @@ import org.eclipse.microprofile.metrics.MetricID;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
-import org.quipu.core.command.AckMessages;
-import org.quipu.core.command.Command;
-import org.quipu.core.command.Idempotent;
-import org.quipu.core.command.Publish;
-import org.quipu.core.command.ReceiveMessages;
-import org.quipu.core.command.SendMessages;
 import org.quipu.core.state.Outcome;
 import org.quipu.core.state.QueueCounters;
 import org.quipu.core.state.QueueView;
-import org.quipu.core.state.Subscription;
 import org.quipu.replication.LogEntry;
 
 /**
@@ -88,26 +81,14 @@ public class BrokerMetrics {
   private void committed(List<LogEntry> entries, List<Outcome> outcomes, long appendNanos) {
     batchSize.update(entries.size());
     commitMillis.update(appendNanos / 1_000_000);
-    for (int i = 0; i < entries.size(); i++) {
-      Command command = entries.get(i).command();
-      Outcome outcome = outcomes.get(i);
-      if (command instanceof Idempotent keyed) {
-        command = keyed.command();
-      }
-      if (command instanceof SendMessages c && outcome instanceof Outcome.MessagesSent o) {
-        counter("quipu_messages_in", c.queue()).inc(o.ids().size());
-      } else if (command instanceof Publish c && outcome instanceof Outcome.Published o) {
-        for (String sub : o.deliveredTo()) {
-          String target = node.state().read(b -> b.subscription(c.topic(), sub))
-              .map(Subscription::targetQueue).orElse(Subscription.ownQueueName(c.topic(), sub));
-          counter("quipu_messages_in", target).inc();
-        }
-      } else if (command instanceof ReceiveMessages c && outcome instanceof Outcome.MessagesReceived o) {
-        counter("quipu_messages_out", c.queue()).inc(o.messages().size());
-      } else if (command instanceof AckMessages c && outcome instanceof Outcome.MessagesAcked o) {
-        counter("quipu_messages_acked", c.queue()).inc(o.acked());
-      }
-    }
+    Traffic.of(entries, outcomes, node::subscriptionTarget, flow -> {
+      String name = switch (flow.kind()) {
+        case IN -> "quipu_messages_in";
+        case OUT -> "quipu_messages_out";
+        case ACKED -> "quipu_messages_acked";
+      };
+      counter(name, flow.queue()).inc(flow.count());
+    });
   }
 
   private Counter counter(String name, String queue) {

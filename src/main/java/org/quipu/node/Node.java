@@ -8,6 +8,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -22,6 +23,7 @@ import org.quipu.core.command.DropExpired;
 import org.quipu.core.command.RegisterUser;
 import org.quipu.core.state.Outcome;
 import org.quipu.core.state.Role;
+import org.quipu.core.state.Subscription;
 import org.quipu.replication.GroupCommitter;
 import org.quipu.replication.ReplicaState;
 import org.quipu.security.PasswordHasher;
@@ -123,6 +125,21 @@ public class Node {
 
   public long epoch() {
     return SINGLE_NODE_EPOCH;
+  }
+
+  /** The queue a subscription delivers into (its own queue once it is gone, for late counts). */
+  public String subscriptionTarget(String topic, String subscription) {
+    return state.read(b -> b.subscription(topic, subscription))
+        .map(Subscription::targetQueue)
+        .orElse(Subscription.ownQueueName(topic, subscription));
+  }
+
+  /** Until the cluster issue lands the cluster is this one node, which leads epoch 1. */
+  public ClusterView cluster() {
+    long applied = state.appliedSeq();
+    String status = committer != null && committer.serving() ? "ready" : "recovering";
+    var self = new ClusterView.Member(id(), address(), "leader", status, applied, 0);
+    return new ClusterView(List.of(self), id(), epoch(), applied);
   }
 
   private void migrate() {

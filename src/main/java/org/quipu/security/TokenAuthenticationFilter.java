@@ -13,9 +13,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.Provider;
 import java.security.Principal;
-import org.quipu.core.state.Session;
-import org.quipu.core.state.User;
-import org.quipu.node.CommandService;
 
 /**
  * Authenticates every API request by its bearer token against this node's applied state: the
@@ -29,7 +26,7 @@ public class TokenAuthenticationFilter implements ContainerRequestFilter {
   private static final String BEARER = "Bearer ";
 
   @Context ResourceInfo resourceInfo;
-  @Inject CommandService commands;
+  @Inject Logins logins;
 
   @Override
   public void filter(ContainerRequestContext request) {
@@ -41,18 +38,7 @@ public class TokenAuthenticationFilter implements ContainerRequestFilter {
     if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       throw unauthorized("this request needs an 'Authorization: Bearer <token>' header");
     }
-    String tokenHash = Tokens.hash(header.substring(BEARER.length()).trim());
-    long now = System.currentTimeMillis();
-    Caller caller = commands.query(b -> {
-      Session session = b.sessionByTokenHash(tokenHash).orElse(null);
-      if (session == null || session.expiresAtMillis() <= now) {
-        return null;
-      }
-      User user = b.user(session.username()).orElse(null);
-      return user == null || user.disabled()
-          ? null
-          : new Caller(user.username(), user.role(), session.id());
-    });
+    Caller caller = logins.authenticate(header.substring(BEARER.length()).trim()).orElse(null);
     if (caller == null) {
       throw unauthorized("the token is unknown, expired or revoked");
     }

@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.quipu.core.command.AckMessages;
 import org.quipu.core.command.CloseSession;
 import org.quipu.core.command.Command;
@@ -232,6 +233,50 @@ public final class Broker {
       page.add(new QueueView(queue.definition(), queue.counters(now)));
     }
     return page;
+  }
+
+  /**
+   * Every queue {@code viewer} may see, in name order: shared queues, their own, and (for an
+   * admin) all; subscription queues ({@code topic/subscription}) only when {@code
+   * withSubscriptionQueues}.
+   */
+  public List<QueueView> visibleQueues(String viewer, boolean withSubscriptionQueues, long now) {
+    boolean admin = state.isAdmin(viewer);
+    List<QueueView> visible = new ArrayList<>();
+    for (QueueState queue : state.queues.values()) {
+      QueueDefinition definition = queue.definition();
+      if (!withSubscriptionQueues && definition.name().indexOf('/') >= 0) {
+        continue;
+      }
+      if (admin || definition.attributes().shared() || definition.owner().equals(viewer)) {
+        visible.add(new QueueView(definition, queue.counters(now)));
+      }
+    }
+    return visible;
+  }
+
+  /**
+   * Messages of a queue its owner or an admin may browse, in FIFO order, that {@code filter}
+   * accepts, at most {@code limit}; without leasing them or counting a receive.
+   */
+  public List<Message> browse(String queueName, String actor, Predicate<Message> filter, int limit) {
+    QueueState queue = state.existingQueue(queueName);
+    state.requireManager(queue, actor);
+    List<Message> all = new ArrayList<>(queue.size());
+    queue.messages().forEach(m -> {
+      if (filter.test(m)) {
+        all.add(m);
+      }
+    });
+    all.sort(Comparator.comparingLong(Message::order));
+    return List.copyOf(all.subList(0, Math.min(limit, all.size())));
+  }
+
+  /** One message of a queue, for its owner or an admin. */
+  public Optional<Message> message(String queueName, String actor, String id) {
+    QueueState queue = state.existingQueue(queueName);
+    state.requireManager(queue, actor);
+    return Optional.ofNullable(queue.get(id));
   }
 
   /** Whether a receive at {@code now} would find a message; false for an unknown queue. */

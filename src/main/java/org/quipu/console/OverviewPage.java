@@ -1,0 +1,56 @@
+package org.quipu.console;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import org.quipu.core.state.QueueView;
+import org.quipu.node.RateHistory;
+
+/** The cluster at a glance: its nodes, totals over what the caller may see, and message rates. */
+@Path("")
+@RequestScoped
+public class OverviewPage extends ConsoleResource {
+
+  @Inject RateHistory rates;
+
+  /** Totals over the queues the caller may see (subscription queues included). */
+  public record Totals(int queues, int topics, long ready, long inFlight, long delayed, int users,
+      int sessions) {}
+
+  @GET
+  public Response overview() {
+    long now = System.currentTimeMillis();
+    boolean admin = caller().isAdmin();
+    Totals totals = commands.query(b -> {
+      int queues = 0;
+      long ready = 0;
+      long inFlight = 0;
+      long delayed = 0;
+      for (QueueView q : b.visibleQueues(user(), true, now)) {
+        if (q.definition().name().indexOf('/') < 0) {
+          queues++;
+        }
+        ready += q.counters().ready();
+        inFlight += q.counters().inFlight();
+        delayed += q.counters().delayed();
+      }
+      return new Totals(queues, b.topics().size(), ready, inFlight, delayed,
+          admin ? b.users().size() : 0, admin ? b.sessions().size() : 0);
+    });
+    return page("overview", Map.of("section", "overview", "cluster", node.cluster(),
+        "totals", totals));
+  }
+
+  /** The node's message rates over the last ten minutes, for the overview's chart. */
+  @GET
+  @Path("rates")
+  @Produces(MediaType.APPLICATION_JSON)
+  public RateSeries nodeRates() {
+    return RateSeries.of(rates.nodeRates());
+  }
+}

@@ -1,0 +1,116 @@
+package org.quipu.browser;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Debian's headless Chromium driven through Debian's chromedriver (both paths set, so Selenium
+ * Manager never tries to download a browser), with small helpers for the console's pages.
+ */
+public final class Browser implements AutoCloseable {
+
+  private static final String CHROMIUM = System.getProperty("quipu.chromium", "/usr/bin/chromium");
+  private static final String DRIVER = System.getProperty("quipu.chromedriver", "/usr/bin/chromedriver");
+
+  private final WebDriver driver;
+  private final String base;
+
+  /** @param base the console's URL, e.g. {@code http://127.0.0.1:8080/console/} */
+  public Browser(String base, int width, int height) {
+    this.base = base.endsWith("/") ? base : base + "/";
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM);
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu",
+        "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--window-size=" + width + "," + height);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder().usingDriverExecutable(Path.of(DRIVER).toFile()).build();
+    driver = new ChromeDriver(service, options);
+    driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
+  }
+
+  public WebDriver driver() {
+    return driver;
+  }
+
+  /** Opens a console page by its path below {@code /console/}. */
+  public Browser open(String consolePath) {
+    driver.get(base + consolePath);
+    return this;
+  }
+
+  public WebElement find(String css) {
+    return driver.findElement(By.cssSelector(css));
+  }
+
+  public boolean present(String css) {
+    return !driver.findElements(By.cssSelector(css)).isEmpty();
+  }
+
+  public String text(String css) {
+    return find(css).getText();
+  }
+
+  public Browser type(String css, String text) {
+    WebElement field = find(css);
+    field.clear();
+    field.sendKeys(text);
+    return this;
+  }
+
+  /** Clicks and waits for the next page to load (the old one goes stale). */
+  public Browser submit(String css) {
+    WebElement html = find("html");
+    find(css).click();
+    new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(html));
+    return this;
+  }
+
+  public Browser waitFor(String css) {
+    new WebDriverWait(driver, Duration.ofSeconds(10))
+        .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)));
+    return this;
+  }
+
+  public String path() {
+    String url = driver.getCurrentUrl();
+    int console = url.indexOf("/console/");
+    return console < 0 ? url : url.substring(console + "/console/".length());
+  }
+
+  public Browser login(String username, String password) {
+    open("login").type("#username", username).type("#password", password).submit("#login-form button");
+    return this;
+  }
+
+  /** Saves a PNG of the current page as {@code dir/name.png}. */
+  public void screenshot(Path dir, String name) {
+    try {
+      Files.createDirectories(dir);
+      Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+      Files.copy(shot, dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    driver.quit();
+  }
+}
