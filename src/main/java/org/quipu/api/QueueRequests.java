@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
+import org.quipu.core.state.QueueAttributes;
 
 /** Request bodies of the queue and message endpoints, with the limits of API.md. */
 public final class QueueRequests {
@@ -21,6 +22,21 @@ public final class QueueRequests {
       @Min(60) @Max(1209600) Long retentionSeconds,
       @Min(1) Integer maxLength,
       Boolean shared) {
+
+    /** The attributes of the new queue: defaults for what is not given. */
+    public QueueAttributes toAttributes() {
+      return new QueueAttributes(
+          visibilityTimeoutSeconds == null
+              ? QueueAttributes.DEFAULT_VISIBILITY_MILLIS
+              : visibilityTimeoutSeconds * 1000,
+          maxReceiveCount,
+          deadLetterQueue,
+          retentionSeconds == null
+              ? QueueAttributes.DEFAULT_RETENTION_MILLIS
+              : retentionSeconds * 1000,
+          maxLength,
+          shared == null || shared);
+    }
   }
 
   /** One message of a send or a batch. */

@@ -48,18 +48,7 @@ public class QueuesResource {
       @PathParam("q") @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String name,
       QueueRequests.Create r,
       @Context SecurityContext security) {
-    var attributes =
-        new QueueAttributes(
-            r.visibilityTimeoutSeconds() == null
-                ? QueueAttributes.DEFAULT_VISIBILITY_MILLIS
-                : r.visibilityTimeoutSeconds() * 1000,
-            r.maxReceiveCount(),
-            r.deadLetterQueue(),
-            r.retentionSeconds() == null
-                ? QueueAttributes.DEFAULT_RETENTION_MILLIS
-                : r.retentionSeconds() * 1000,
-            r.maxLength(),
-            r.shared() == null || r.shared());
+    var attributes = r.toAttributes();
     String user = caller(security).username();
     var command = idempotencyKey.protect(user, new CreateQueue(name, user, attributes));
     return commands.execute(command).thenApply(committed -> {

@@ -15,6 +15,8 @@ public class ConsoleApp extends Application {
         // pages
         LoginPage.class,
         OverviewPage.class,
+        QueuesPage.class,
+        QueueMessagesPage.class,
         // providers
         ConsoleSessionFilter.class,
         ConsoleHeaders.class,

@@ -69,18 +69,19 @@ public class ConsoleErrors implements ExceptionMapper<Throwable> {
     }
     Map<String, Object> model = new HashMap<>();
     model.put("status", status);
-    model.put("title", title(status));
+    model.put("heading", heading(status));
     model.put("detail", detail);
     model.put("me", request.getAttribute(ConsoleSessionFilter.CALLER));
     model.put("csrf", request.getAttribute(ConsoleSessionFilter.CSRF_TOKEN));
     model.put("servedBy", node.id());
+    model.put("fmt", Formats.INSTANCE);
     model.put("theme", "auto");
     String html = pages.render("error", model, request, response);
     return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
         .entity(html).build();
   }
 
-  private static String title(int status) {
+  private static String heading(int status) {
     return switch (status) {
       case 400 -> "That did not work";
       case 401 -> "Please log in";

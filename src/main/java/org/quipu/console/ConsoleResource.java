@@ -64,6 +64,7 @@ abstract class ConsoleResource {
     all.put("me", caller());
     all.put("csrf", request.getAttribute(ConsoleSessionFilter.CSRF_TOKEN));
     all.put("servedBy", node.id());
+    all.put("fmt", Formats.INSTANCE);
     Cookie theme = headers.getCookies().get(THEME_COOKIE);
     all.put("theme", theme != null && theme.getValue().matches("light|dark") ? theme.getValue() : "auto");
     Response.ResponseBuilder answer = Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"));

@@ -13,8 +13,8 @@ public record RateSeries(int sampleSeconds, List<Long> t, List<Double> in, List<
   static RateSeries of(List<RateHistory.Rate> rates) {
     return new RateSeries(RateHistory.SAMPLE_SECONDS,
         rates.stream().map(r -> r.atMillis() / 1000).toList(),
-        rates.stream().map(r -> round(r.in())).toList(),
-        rates.stream().map(r -> round(r.out())).toList(),
+        rates.stream().map(r -> round(r.published())).toList(),
+        rates.stream().map(r -> round(r.delivered())).toList(),
         rates.stream().map(r -> round(r.acked())).toList());
   }
 

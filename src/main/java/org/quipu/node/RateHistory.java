@@ -36,8 +36,8 @@ public class RateHistory {
   private static final int QUEUE_SAMPLES = 61;
   private static final Logger LOG = Logger.getLogger(RateHistory.class.getName());
 
-  /** Messages per second in, out and acked between two samples ending at {@code atMillis}. */
-  public record Rate(long atMillis, double in, double out, double acked) {
+  /** Messages per second published (in), delivered (out) and acked between two samples ending at {@code atMillis}. */
+  public record Rate(long atMillis, double published, double delivered, double acked) {
     static final Rate ZERO = new Rate(0, 0, 0, 0);
   }
 

@@ -1,0 +1,60 @@
+package org.quipu.console;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reading HTML form fields into the API's request types: an empty field means "not given", a
+ * malformed one adds a message to {@code errors} for the page to show next to the form.
+ */
+final class Forms {
+
+  private Forms() {}
+
+  static String optional(String value) {
+    return value == null || value.isBlank() ? null : value.strip();
+  }
+
+  static Long optionalLong(String label, String value, List<String> errors) {
+    String v = optional(value);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      errors.add(label + " must be a whole number.");
+      return null;
+    }
+  }
+
+  static Integer optionalInt(String label, String value, List<String> errors) {
+    Long v = optionalLong(label, value, errors);
+    if (v != null && (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE)) {
+      errors.add(label + " is out of range.");
+      return null;
+    }
+    return v == null ? null : v.intValue();
+  }
+
+  /** Headers typed one per line as {@code name: value}; blank lines are skipped. */
+  static Map<String, String> headers(String text, List<String> errors) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (text == null) {
+      return headers;
+    }
+    for (String line : text.split("\\R")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      int colon = line.indexOf(':');
+      if (colon <= 0) {
+        errors.add("Each header line needs the form 'name: value' (got '" + line.strip() + "').");
+        continue;
+      }
+      headers.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+    }
+    return headers;
+  }
+}

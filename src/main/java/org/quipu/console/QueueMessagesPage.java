@@ -1,0 +1,73 @@
+package org.quipu.console;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.quipu.core.command.SendMessages;
+import org.quipu.core.state.BrokerException;
+import org.quipu.core.state.Message;
+import org.quipu.core.state.Outcome;
+import org.quipu.node.NodeConfig;
+
+/** A queue's messages: sending a test message and one message's page with body and history. */
+@Path("queues")
+@RequestScoped
+public class QueueMessagesPage extends ConsoleResource {
+
+  @Inject NodeConfig config;
+
+  @POST
+  @Path("{q}/messages")
+  public Response send(@PathParam("q") String queue, @FormParam("body") String body,
+      @FormParam("headers") String headerLines, @FormParam("delaySeconds") String delay) {
+    List<String> errors = new ArrayList<>();
+    String text = body == null ? "" : body;
+    if (text.getBytes(StandardCharsets.UTF_8).length > config.maxBodyBytes()) {
+      errors.add("The body is larger than " + config.maxBodyBytes() + " bytes.");
+    }
+    Map<String, String> headers = Forms.headers(headerLines, errors);
+    Integer delaySeconds = Forms.optionalInt("Delay", delay, errors);
+    if (delaySeconds != null && (delaySeconds < 0 || delaySeconds > 900)) {
+      errors.add("Delay must be between 0 and 900 seconds.");
+    }
+    if (!errors.isEmpty()) {
+      return redirectWithError("queues/" + QueuesPage.encode(queue) + "#send", String.join(" ", errors));
+    }
+    long delayMillis = delaySeconds == null ? 0 : delaySeconds * 1000L;
+    var message = new SendMessages.NewMessage(UUID.randomUUID().toString(), text, headers, delayMillis);
+    try {
+      var sent = (Outcome.MessagesSent) commit(new SendMessages(queue, user(), List.of(message)))
+          .outcome();
+      return redirect("queues/" + QueuesPage.encode(queue), "Sent message " + sent.ids().get(0) + ".");
+    } catch (BrokerException refused) {
+      return redirectWithError("queues/" + QueuesPage.encode(queue), QueuesPage.sentence(refused));
+    }
+  }
+
+  @GET
+  @Path("{q}/messages/{id}")
+  public Response message(@PathParam("q") String queue, @PathParam("id") String id) {
+    Message m = commands.query(b -> b.message(queue, user(), id)).orElseThrow(() ->
+        new ConsoleException(404, "Message " + id + " is not in queue " + queue
+            + " any more: it was acked, purged, expired or moved."));
+    long now = System.currentTimeMillis();
+    Map<String, Object> model = new HashMap<>();
+    model.put("section", "queues");
+    model.put("queueName", queue);
+    model.put("m", m);
+    model.put("state", Formats.INSTANCE.state(m, now));
+    model.put("now", now);
+    return page("message", model);
+  }
+}

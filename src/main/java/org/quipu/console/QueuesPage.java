@@ -1,0 +1,369 @@
+package org.quipu.console;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.validation.Validator;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.quipu.api.Names;
+import org.quipu.api.QueueRequests;
+import org.quipu.core.command.CreateQueue;
+import org.quipu.core.command.DeleteQueue;
+import org.quipu.core.command.PurgeQueue;
+import org.quipu.core.command.RedriveMessages;
+import org.quipu.core.command.UpdateQueue;
+import org.quipu.core.state.BrokerException;
+import org.quipu.core.state.Message;
+import org.quipu.core.state.Outcome;
+import org.quipu.core.state.QueueAttributes;
+import org.quipu.core.state.QueueView;
+import org.quipu.node.RateHistory;
+
+/**
+ * Queues: the list (filtered, sorted and paged on the server), creating one with every attribute,
+ * a queue's page with its attributes, counters and rate chart, editing attributes, purging,
+ * deleting (each after a page that says what will be lost) and moving dead-lettered messages back.
+ * Messages are on {@link QueueMessagesPage}.
+ */
+@Path("queues")
+@RequestScoped
+public class QueuesPage extends ConsoleResource {
+
+  static final int PAGE_SIZE = 50;
+  private static final int REDRIVE_MAX = 100_000;
+  private static final Map<String, Comparator<Row>> SORTS = Map.of(
+      "name", Comparator.comparing(Row::name),
+      "owner", Comparator.comparing(Row::owner).thenComparing(Row::name),
+      "ready", Comparator.comparingInt(Row::ready).thenComparing(Row::name),
+      "inFlight", Comparator.comparingInt(Row::inFlight).thenComparing(Row::name),
+      "delayed", Comparator.comparingInt(Row::delayed).thenComparing(Row::name),
+      "published", Comparator.comparingDouble(Row::published).thenComparing(Row::name),
+      "delivered", Comparator.comparingDouble(Row::delivered).thenComparing(Row::name),
+      "created", Comparator.comparingLong(Row::createdAt).thenComparing(Row::name));
+
+  @Inject RateHistory rates;
+  @Inject Validator validator;
+
+  /** One line of the list. */
+  public record Row(String name, String owner, boolean shared, int ready, int inFlight,
+      int delayed, double published, double delivered, long createdAt) {}
+
+  @GET
+  public Response list(@QueryParam("filter") String filter, @QueryParam("sort") String sort,
+      @QueryParam("dir") String dir, @QueryParam("page") String pageParam) {
+    String key = sort != null && SORTS.containsKey(sort) ? sort : "name";
+    boolean descending = "desc".equals(dir);
+    String needle = filter == null ? "" : filter.strip().toLowerCase(Locale.ROOT);
+    long now = System.currentTimeMillis();
+    List<QueueView> visible = commands.query(b -> b.visibleQueues(user(), false, now));
+    List<Row> rows = new ArrayList<>();
+    for (QueueView q : visible) {
+      String name = q.definition().name();
+      if (!needle.isEmpty() && !name.toLowerCase(Locale.ROOT).contains(needle)
+          && !q.definition().owner().toLowerCase(Locale.ROOT).contains(needle)) {
+        continue;
+      }
+      RateHistory.Rate rate = rates.currentRate(name);
+      rows.add(new Row(name, q.definition().owner(), q.definition().attributes().shared(),
+          q.counters().ready(), q.counters().inFlight(), q.counters().delayed(),
+          RateSeries.round(rate.published()), RateSeries.round(rate.delivered()), q.definition().createdAtMillis()));
+    }
+    Comparator<Row> order = SORTS.get(key);
+    rows.sort(descending ? order.reversed() : order);
+    int pages = Math.max(1, (rows.size() + PAGE_SIZE - 1) / PAGE_SIZE);
+    int page = Math.min(pages, Math.max(1, parsePage(pageParam)));
+    List<Row> shown = rows.subList((page - 1) * PAGE_SIZE, Math.min(rows.size(), page * PAGE_SIZE));
+    Map<String, Object> model = new HashMap<>();
+    model.put("section", "queues");
+    model.put("rows", List.copyOf(shown));
+    model.put("matching", rows.size());
+    model.put("total", visible.size());
+    model.put("filter", filter == null ? "" : filter.strip());
+    model.put("sort", key);
+    model.put("dir", descending ? "desc" : "asc");
+    model.put("page", page);
+    model.put("pages", pages);
+    return page("queues", model);
+  }
+
+  static int parsePage(String value) {
+    try {
+      return value == null ? 1 : Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      return 1;
+    }
+  }
+
+  @GET
+  @Path("new")
+  public Response createForm() {
+    return page("queue-form", formModel(null, Map.of(), List.of()));
+  }
+
+  @POST
+  public Response create(@FormParam("name") String name,
+      @FormParam("visibilityTimeoutSeconds") String visibility,
+      @FormParam("maxReceiveCount") String maxReceiveCount,
+      @FormParam("deadLetterQueue") String deadLetterQueue,
+      @FormParam("retentionSeconds") String retention,
+      @FormParam("maxLength") String maxLength,
+      @FormParam("shared") String shared) {
+    Map<String, String> values = new HashMap<>();
+    values.put("name", name == null ? "" : name.strip());
+    values.put("visibilityTimeoutSeconds", visibility);
+    values.put("maxReceiveCount", maxReceiveCount);
+    values.put("deadLetterQueue", deadLetterQueue);
+    values.put("retentionSeconds", retention);
+    values.put("maxLength", maxLength);
+    values.put("shared", shared == null ? "" : "on");
+    List<String> errors = new ArrayList<>();
+    String queue = values.get("name");
+    if (!queue.matches(Names.PATTERN)) {
+      errors.add("Name: 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+    }
+    var request = new QueueRequests.Create(
+        Forms.optionalLong("Visibility timeout", visibility, errors),
+        Forms.optionalInt("Max receive count", maxReceiveCount, errors),
+        Forms.optional(deadLetterQueue),
+        Forms.optionalLong("Retention", retention, errors),
+        Forms.optionalInt("Max length", maxLength, errors),
+        shared != null);
+    validate(request, errors);
+    if (!errors.isEmpty()) {
+      return page(400, "queue-form", formModel(null, values, errors));
+    }
+    try {
+      var created = (Outcome.QueueCreated) commit(new CreateQueue(queue, user(), request.toAttributes()))
+          .outcome();
+      return redirect("queues/" + encode(queue),
+          created.created() ? "Created queue " + queue + "." : "Queue " + queue + " already exists with these attributes.");
+    } catch (BrokerException refused) {
+      return page(status(refused), "queue-form", formModel(null, values, List.of(sentence(refused))));
+    }
+  }
+
+  @GET
+  @Path("{q}")
+  public Response queue(@PathParam("q") String name, @QueryParam("search") String search) {
+    long now = System.currentTimeMillis();
+    QueueView view = commands.query(b -> b.queueFor(name, user(), now));
+    boolean manager = view.definition().owner().equals(user()) || caller().isAdmin();
+    Map<String, Object> model = new HashMap<>();
+    model.put("section", "queues");
+    model.put("queue", view.definition());
+    model.put("counters", view.counters());
+    model.put("rate", rates.currentRate(name));
+    model.put("manager", manager);
+    model.put("search", search == null ? "" : search.strip());
+    if (manager) {
+      String needle = search == null ? "" : search.strip();
+      var found = commands.query(b -> b.browse(name, user(), m -> matches(m, needle), Integer.MAX_VALUE));
+      model.put("matching", found.size());
+      model.put("messages", found.subList(0, Math.min(PAGE_SIZE, found.size())));
+      model.put("redrive", redriveProposals(name));
+      model.put("now", now);
+    }
+    return page("queue", model);
+  }
+
+  /** A message matches a search by its id, a header name or value, or a text in its body. */
+  static boolean matches(Message m, String needle) {
+    if (needle.isEmpty()) {
+      return true;
+    }
+    if (m.id().equals(needle) || m.body().contains(needle)) {
+      return true;
+    }
+    for (Map.Entry<String, String> h : m.headers().entrySet()) {
+      if (h.getKey().contains(needle) || h.getValue().contains(needle)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Dead-lettered messages in this queue by the queue they came from (still existing), which is
+   * where the console proposes to move them back.
+   */
+  private Map<String, Integer> redriveProposals(String name) {
+    return commands.query(b -> {
+      Map<String, Integer> sources = new TreeMap<>();
+      for (Message m : b.browse(name, user(), x -> x.deadLetteredFrom() != null
+          && !x.deadLetteredFrom().equals(name), Integer.MAX_VALUE)) {
+        if (b.queue(m.deadLetteredFrom(), 0).isPresent()) {
+          sources.merge(m.deadLetteredFrom(), 1, Integer::sum);
+        }
+      }
+      return sources;
+    });
+  }
+
+  @GET
+  @Path("{q}/rates")
+  @Produces(MediaType.APPLICATION_JSON)
+  public RateSeries queueRates(@PathParam("q") String name) {
+    commands.query(b -> b.queueFor(name, user(), 0)); // 404 or 403 as for the page
+    return RateSeries.of(rates.queueRates(name));
+  }
+
+  @GET
+  @Path("{q}/edit")
+  public Response editForm(@PathParam("q") String name) {
+    QueueView view = commands.query(b -> b.queueFor(name, user(), 0));
+    QueueAttributes a = view.definition().attributes();
+    Map<String, String> values = new HashMap<>();
+    values.put("name", name);
+    values.put("visibilityTimeoutSeconds", String.valueOf(a.visibilityTimeoutMillis() / 1000));
+    values.put("maxReceiveCount", a.maxReceiveCount() == null ? "" : a.maxReceiveCount().toString());
+    values.put("deadLetterQueue", a.deadLetterQueue() == null ? "" : a.deadLetterQueue());
+    values.put("retentionSeconds", String.valueOf(a.retentionMillis() / 1000));
+    values.put("maxLength", a.maxLength() == null ? "" : a.maxLength().toString());
+    values.put("shared", a.shared() ? "on" : "");
+    return page("queue-form", formModel(name, values, List.of()));
+  }
+
+  @POST
+  @Path("{q}/edit")
+  public Response edit(@PathParam("q") String name,
+      @FormParam("visibilityTimeoutSeconds") String visibility,
+      @FormParam("maxReceiveCount") String maxReceiveCount,
+      @FormParam("deadLetterQueue") String deadLetterQueue,
+      @FormParam("retentionSeconds") String retention,
+      @FormParam("maxLength") String maxLength,
+      @FormParam("shared") String shared) {
+    Map<String, String> values = new HashMap<>();
+    values.put("name", name);
+    values.put("visibilityTimeoutSeconds", visibility);
+    values.put("maxReceiveCount", maxReceiveCount);
+    values.put("deadLetterQueue", deadLetterQueue);
+    values.put("retentionSeconds", retention);
+    values.put("maxLength", maxLength);
+    values.put("shared", shared == null ? "" : "on");
+    List<String> errors = new ArrayList<>();
+    // The edit form shows every attribute, so an emptied field unsets it (or restores a default).
+    var request = new QueueRequests.Create(
+        Forms.optionalLong("Visibility timeout", visibility, errors),
+        Forms.optionalInt("Max receive count", maxReceiveCount, errors),
+        Forms.optional(deadLetterQueue),
+        Forms.optionalLong("Retention", retention, errors),
+        Forms.optionalInt("Max length", maxLength, errors),
+        shared != null);
+    validate(request, errors);
+    if (!errors.isEmpty()) {
+      return page(400, "queue-form", formModel(name, values, errors));
+    }
+    try {
+      commit(new UpdateQueue(name, user(), request.toAttributes()));
+      return redirect("queues/" + encode(name), "Saved the attributes of " + name + ".");
+    } catch (BrokerException refused) {
+      return page(status(refused), "queue-form", formModel(name, values, List.of(sentence(refused))));
+    }
+  }
+
+  private Map<String, Object> formModel(String editing, Map<String, String> values, List<String> errors) {
+    Map<String, Object> model = new HashMap<>();
+    model.put("section", "queues");
+    model.put("editing", editing);
+    Map<String, String> v = new HashMap<>(values);
+    v.putIfAbsent("shared", editing == null && values.isEmpty() ? "on" : "");
+    model.put("values", v);
+    model.put("errors", errors);
+    return model;
+  }
+
+  @GET
+  @Path("{q}/purge")
+  public Response confirmPurge(@PathParam("q") String name) {
+    QueueView view = commands.query(b -> b.queueFor(name, user(), System.currentTimeMillis()));
+    return page("confirm-queue", Map.of("section", "queues", "queue", view.definition(),
+        "counters", view.counters(), "action", "purge"));
+  }
+
+  @POST
+  @Path("{q}/purge")
+  public Response purge(@PathParam("q") String name) {
+    var purged = (Outcome.Purged) commit(new PurgeQueue(name, user())).outcome();
+    return redirect("queues/" + encode(name), "Purged " + purged.purged() + " messages from " + name + ".");
+  }
+
+  @GET
+  @Path("{q}/delete")
+  public Response confirmDelete(@PathParam("q") String name) {
+    QueueView view = commands.query(b -> b.queueFor(name, user(), System.currentTimeMillis()));
+    return page("confirm-queue", Map.of("section", "queues", "queue", view.definition(),
+        "counters", view.counters(), "action", "delete"));
+  }
+
+  @POST
+  @Path("{q}/delete")
+  public Response delete(@PathParam("q") String name) {
+    // The confirmation page said what would be lost, so the delete discards pending messages.
+    commit(new DeleteQueue(name, user(), true));
+    return redirect("queues", "Deleted queue " + name + ".");
+  }
+
+  @POST
+  @Path("{q}/redrive")
+  public Response redrive(@PathParam("q") String name, @FormParam("toQueue") String toQueue) {
+    String target = Forms.optional(toQueue);
+    var moved = (Outcome.Redriven) commit(new RedriveMessages(name, user(), target, REDRIVE_MAX))
+        .outcome();
+    return redirect("queues/" + encode(name), "Moved " + moved.moved() + " messages back"
+        + (target == null ? "" : " to " + target) + ".");
+  }
+
+  /** Bean Validation of an API request type, as the REST API does it, with readable messages. */
+  void validate(Object request, List<String> errors) {
+    validator.validate(request).stream()
+        .map(v -> label(v.getPropertyPath().toString()) + " " + v.getMessage() + ".")
+        .sorted()
+        .forEach(errors::add);
+  }
+
+  private static String label(String property) {
+    return switch (property) {
+      case "visibilityTimeoutSeconds" -> "Visibility timeout";
+      case "maxReceiveCount" -> "Max receive count";
+      case "deadLetterQueue" -> "Dead-letter queue";
+      case "retentionSeconds" -> "Retention";
+      case "maxLength" -> "Max length";
+      default -> property;
+    };
+  }
+
+  static int status(BrokerException e) {
+    return switch (e.kind()) {
+      case INVALID -> 400;
+      case FORBIDDEN -> 403;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+      case GONE -> 410;
+    };
+  }
+
+  static String sentence(BrokerException e) {
+    String m = e.getMessage();
+    return m.isEmpty() ? "Refused." : Character.toUpperCase(m.charAt(0)) + m.substring(1) + ".";
+  }
+
+  static String encode(String name) {
+    return URLEncoder.encode(name, StandardCharsets.UTF_8);
+  }
+}
