@@ -1,0 +1,201 @@
+package org.quipu.console;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.quipu.api.Names;
+import org.quipu.core.command.CreateTopic;
+import org.quipu.core.command.DeleteTopic;
+import org.quipu.core.command.Publish;
+import org.quipu.core.command.Subscribe;
+import org.quipu.core.command.Unsubscribe;
+import org.quipu.core.state.BrokerException;
+import org.quipu.core.state.Outcome;
+import org.quipu.core.state.TopicDefinition;
+import org.quipu.core.state.TopicView;
+import org.quipu.node.NodeConfig;
+
+/**
+ * Topics: the list, creating and deleting one, a topic's subscriptions with their binding keys and
+ * pending counts, subscribing and unsubscribing, and publishing a test message that says which
+ * subscriptions it reached. A subscription's messages are browsed on its queue's page.
+ */
+@Path("topics")
+@RequestScoped
+public class TopicsPage extends ConsoleResource {
+
+  private static final int MAX_KEY_CHARS = 1024;
+
+  @Inject NodeConfig config;
+
+  /** One line of the list: pending counts over all of the topic's subscriptions. */
+  public record Row(String name, String owner, int subscriptions, long pending, long createdAt) {}
+
+  @GET
+  public Response list(@QueryParam("filter") String filter, @QueryParam("page") String pageParam) {
+    String needle = filter == null ? "" : filter.strip().toLowerCase(Locale.ROOT);
+    long now = System.currentTimeMillis();
+    List<Row> rows = commands.query(b -> {
+      List<Row> all = new ArrayList<>();
+      for (TopicDefinition t : b.topics()) {
+        if (!needle.isEmpty() && !t.name().toLowerCase(Locale.ROOT).contains(needle)
+            && !t.owner().toLowerCase(Locale.ROOT).contains(needle)) {
+          continue;
+        }
+        TopicView view = b.topic(t.name(), now).orElseThrow();
+        long pending = view.subscriptions().stream().mapToLong(s -> s.counters().pending()).sum();
+        all.add(new Row(t.name(), t.owner(), view.subscriptions().size(), pending, t.createdAtMillis()));
+      }
+      return all;
+    });
+    rows.sort((a, b) -> a.name().compareTo(b.name()));
+    int pages = Math.max(1, (rows.size() + QueuesPage.PAGE_SIZE - 1) / QueuesPage.PAGE_SIZE);
+    int page = Math.min(pages, Math.max(1, QueuesPage.parsePage(pageParam)));
+    Map<String, Object> model = new HashMap<>();
+    model.put("section", "topics");
+    model.put("rows", List.copyOf(rows.subList((page - 1) * QueuesPage.PAGE_SIZE,
+        Math.min(rows.size(), page * QueuesPage.PAGE_SIZE))));
+    model.put("matching", rows.size());
+    model.put("filter", filter == null ? "" : filter.strip());
+    model.put("page", page);
+    model.put("pages", pages);
+    model.put("newName", "");
+    return page("topics", model);
+  }
+
+  @POST
+  public Response create(@FormParam("name") String name) {
+    String topic = name == null ? "" : name.strip();
+    if (!topic.matches(Names.PATTERN)) {
+      return redirectWithError("topics",
+          "Topic names have 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+    }
+    try {
+      var created = (Outcome.TopicCreated) commit(new CreateTopic(topic, user())).outcome();
+      return redirect("topics/" + QueuesPage.encode(topic),
+          created.created() ? "Created topic " + topic + "." : "You already own topic " + topic + ".");
+    } catch (BrokerException refused) {
+      return redirectWithError("topics", QueuesPage.sentence(refused));
+    }
+  }
+
+  @GET
+  @Path("{t}")
+  public Response topic(@PathParam("t") String name) {
+    TopicView view = commands.query(b -> b.topic(name, System.currentTimeMillis()))
+        .orElseThrow(() -> new ConsoleException(404, "Topic " + name + " does not exist."));
+    boolean manager = view.definition().owner().equals(user()) || caller().isAdmin();
+    Map<String, Object> model = new HashMap<>();
+    model.put("section", "topics");
+    model.put("topic", view.definition());
+    model.put("subscriptions", view.subscriptions());
+    model.put("manager", manager);
+    return page("topic", model);
+  }
+
+  @POST
+  @Path("{t}/subscriptions")
+  public Response subscribe(@PathParam("t") String topic, @FormParam("name") String name,
+      @FormParam("bindingKey") String bindingKey, @FormParam("queue") String queue) {
+    String subscription = name == null ? "" : name.strip();
+    String key = Forms.optional(bindingKey) == null ? "#" : bindingKey.strip();
+    String into = Forms.optional(queue);
+    if (!subscription.matches(Names.PATTERN)) {
+      return redirectWithError(topicPath(topic), "Subscription names have 1–128 letters, digits, "
+          + "'.', '_' or '-', starting with a letter or digit.");
+    }
+    if (into != null && !into.matches(Names.PATTERN)) {
+      return redirectWithError(topicPath(topic), "Queue " + into + " is not a valid queue name.");
+    }
+    if (key.length() > MAX_KEY_CHARS) {
+      return redirectWithError(topicPath(topic), "A binding key has at most 1024 characters.");
+    }
+    try {
+      commit(new Subscribe(topic, subscription, user(), key, into));
+      return redirect(topicPath(topic), "Subscribed " + subscription + " with binding key " + key
+          + (into == null ? "." : ", delivering into queue " + into + "."));
+    } catch (BrokerException refused) {
+      return redirectWithError(topicPath(topic), QueuesPage.sentence(refused));
+    }
+  }
+
+  @POST
+  @Path("{t}/subscriptions/{s}/delete")
+  public Response unsubscribe(@PathParam("t") String topic, @PathParam("s") String subscription) {
+    try {
+      commit(new Unsubscribe(topic, subscription, user()));
+      return redirect(topicPath(topic), "Unsubscribed " + subscription + ".");
+    } catch (BrokerException refused) {
+      return redirectWithError(topicPath(topic), QueuesPage.sentence(refused));
+    }
+  }
+
+  @POST
+  @Path("{t}/messages")
+  public Response publish(@PathParam("t") String topic, @FormParam("body") String body,
+      @FormParam("routingKey") String routingKey, @FormParam("headers") String headerLines) {
+    List<String> errors = new ArrayList<>();
+    String text = body == null ? "" : body;
+    if (text.getBytes(StandardCharsets.UTF_8).length > config.maxBodyBytes()) {
+      errors.add("The body is larger than " + config.maxBodyBytes() + " bytes.");
+    }
+    String key = routingKey == null ? "" : routingKey.strip();
+    if (key.length() > MAX_KEY_CHARS) {
+      errors.add("A routing key has at most 1024 characters.");
+    }
+    Map<String, String> headers = Forms.headers(headerLines, errors);
+    if (!errors.isEmpty()) {
+      return redirectWithError(topicPath(topic) + "#publish", String.join(" ", errors));
+    }
+    try {
+      var published = (Outcome.Published) commit(new Publish(topic, user(),
+          UUID.randomUUID().toString(), text, key, headers)).outcome();
+      List<String> reached = published.deliveredTo();
+      String notice = reached.isEmpty()
+          ? "Published " + published.id() + " with routing key '" + key
+              + "': it matched no subscription, so nobody will receive it."
+          : "Published " + published.id() + " with routing key '" + key + "': it reached "
+              + reached.size() + (reached.size() == 1 ? " subscription: " : " subscriptions: ")
+              + String.join(", ", reached) + ".";
+      return redirect(topicPath(topic), notice);
+    } catch (BrokerException refused) {
+      return redirectWithError(topicPath(topic), QueuesPage.sentence(refused));
+    }
+  }
+
+  @GET
+  @Path("{t}/delete")
+  public Response confirmDelete(@PathParam("t") String name) {
+    TopicView view = commands.query(b -> b.topic(name, System.currentTimeMillis()))
+        .orElseThrow(() -> new ConsoleException(404, "Topic " + name + " does not exist."));
+    // Only subscriptions' own queues go with the topic; a chosen queue keeps its messages.
+    long pending = view.subscriptions().stream().filter(s -> s.subscription().queue() == null)
+        .mapToLong(s -> s.counters().pending()).sum();
+    return page("confirm-topic", Map.of("section", "topics", "topic", view.definition(),
+        "subscriptions", view.subscriptions().size(), "pending", pending));
+  }
+
+  @POST
+  @Path("{t}/delete")
+  public Response delete(@PathParam("t") String name) {
+    commit(new DeleteTopic(name, user(), true));
+    return redirect("topics", "Deleted topic " + name + " and its subscriptions.");
+  }
+
+  private static String topicPath(String topic) {
+    return "topics/" + QueuesPage.encode(topic);
+  }
+}
