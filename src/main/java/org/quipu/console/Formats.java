@@ -6,6 +6,8 @@ import jakarta.json.stream.JsonGenerator;
 import jakarta.json.JsonException;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -54,6 +56,14 @@ public final class Formats {
       return "ready";
     }
     return m.leased() ? "in flight" : "delayed";
+  }
+
+  /**
+   * A name as one URL path segment: a subscription's queue ({@code topic/subscription}) has a
+   * slash, which must travel as {@code %2F}. Use it as {@code @{|/console/queues/${fmt.segment(q)}|}}.
+   */
+  public String segment(String name) {
+    return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   /** Headers in name order. */

@@ -171,6 +171,8 @@ public class QueuesPage extends ConsoleResource {
     model.put("rate", rates.currentRate(name));
     model.put("manager", manager);
     model.put("search", search == null ? "" : search.strip());
+    int slash = name.indexOf('/');
+    model.put("topicName", slash < 0 ? null : name.substring(0, slash)); // a subscription's queue
     if (manager) {
       String needle = search == null ? "" : search.strip();
       var found = commands.query(b -> b.browse(name, user(), m -> matches(m, needle), Integer.MAX_VALUE));
