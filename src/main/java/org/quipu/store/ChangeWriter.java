@@ -29,10 +29,10 @@ final class ChangeWriter {
     DELETE_QUEUE("DELETE FROM queues WHERE name = ?"),
     INSERT_MESSAGE("INSERT INTO messages (id, queue_name, order_key, body, headers, sender,"
         + " sent_at_millis, visible_at_millis, receive_count, receipt, first_received_at_millis,"
-        + " dead_lettered_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        + " dead_lettered_from, history) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
     UPDATE_MESSAGE("UPDATE messages SET queue_name = ?, order_key = ?, visible_at_millis = ?,"
-        + " receive_count = ?, receipt = ?, first_received_at_millis = ?, dead_lettered_from = ?"
-        + " WHERE id = ?"),
+        + " receive_count = ?, receipt = ?, first_received_at_millis = ?, dead_lettered_from = ?,"
+        + " history = ? WHERE id = ?"),
     DELETE_MESSAGE("DELETE FROM messages WHERE id = ?"),
     DELETE_USER("DELETE FROM users WHERE username = ?"),
     SAVE_TOPIC("REPLACE INTO topics (name, owner, created_at_millis) VALUES (?, ?, ?)"),
@@ -95,11 +95,13 @@ final class ChangeWriter {
       Message m = c.message();
       add(Kind.INSERT_MESSAGE, m.id(), m.queue(), m.order(), m.body(),
           HeadersJson.format(m.headers()), m.sender(), m.sentAtMillis(), m.visibleAtMillis(),
-          m.receiveCount(), m.receipt(), m.firstReceivedAtMillis(), m.deadLetteredFrom());
+          m.receiveCount(), m.receipt(), m.firstReceivedAtMillis(), m.deadLetteredFrom(),
+          HistoryJson.format(m.history()));
     } else if (change instanceof Change.MessageUpdated c) {
       Message m = c.message();
       add(Kind.UPDATE_MESSAGE, m.queue(), m.order(), m.visibleAtMillis(), m.receiveCount(),
-          m.receipt(), m.firstReceivedAtMillis(), m.deadLetteredFrom(), m.id());
+          m.receipt(), m.firstReceivedAtMillis(), m.deadLetteredFrom(),
+          HistoryJson.format(m.history()), m.id());
     } else if (change instanceof Change.MessageDeleted c) {
       add(Kind.DELETE_MESSAGE, c.id());
     } else if (change instanceof Change.UserDeleted c) {

@@ -181,13 +181,14 @@ public final class JdbcLogStore implements LogStore {
             c.prepareStatement(
                 "SELECT id, queue_name, order_key, body, headers, sender, sent_at_millis,"
                     + " visible_at_millis, receive_count, receipt, first_received_at_millis,"
-                    + " dead_lettered_from FROM messages ORDER BY queue_name, order_key")) {
+                    + " dead_lettered_from, history FROM messages ORDER BY queue_name, order_key")) {
       s.setFetchSize(Integer.MIN_VALUE); // stream rows instead of buffering the whole table
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
           messages.add(new Message(r.getString(1), r.getString(2), r.getLong(3), r.getString(4),
               HeadersJson.parse(r.getString(5)), r.getString(6), r.getLong(7), r.getLong(8),
-              r.getInt(9), r.getString(10), r.getObject(11, Long.class), r.getString(12)));
+              r.getInt(9), r.getString(10), r.getObject(11, Long.class), r.getString(12),
+              HistoryJson.parse(r.getString(13))));
         }
       }
     }

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -98,14 +100,21 @@ public final class Browser implements AutoCloseable {
     return this;
   }
 
-  /** Saves a PNG of the current page as {@code dir/name.png}. */
+  /** Saves a PNG of the whole page (the window grows to its height, up to 3000 px). */
   public void screenshot(Path dir, String name) {
+    Dimension window = driver.manage().window().getSize();
+    Number height = (Number) ((JavascriptExecutor) driver)
+        .executeScript("return document.documentElement.scrollHeight;");
+    driver.manage().window().setSize(
+        new Dimension(window.getWidth(), Math.min(3000, Math.max(window.getHeight(), height.intValue() + 140))));
     try {
       Files.createDirectories(dir);
       Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
       Files.copy(shot, dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      driver.manage().window().setSize(window);
     }
   }
 

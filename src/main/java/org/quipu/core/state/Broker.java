@@ -86,7 +86,7 @@ public final class Broker {
       if (command instanceof AckMessages c) return messages.ack(c, changes);
       if (command instanceof ReleaseMessage c) return messages.release(c, now, changes);
       if (command instanceof ExtendLease c) return messages.extend(c, now, changes);
-      if (command instanceof RedriveMessages c) return messages.redrive(c, seq, changes);
+      if (command instanceof RedriveMessages c) return messages.redrive(c, seq, now, changes);
       if (command instanceof CreateTopic c) return topics.create(c, now, changes);
       if (command instanceof DeleteTopic c) return topics.delete(c, changes);
       if (command instanceof Subscribe c) return topics.subscribe(c, now, changes);
@@ -368,7 +368,7 @@ public final class Broker {
         update(sha, m.id() + '|' + m.order() + '|' + m.body() + '|' + new TreeMap<>(m.headers())
             + '|' + m.sender() + '|' + m.sentAtMillis() + '|' + m.visibleAtMillis() + '|'
             + m.receiveCount() + '|' + m.receipt() + '|' + m.firstReceivedAtMillis() + '|'
-            + m.deadLetteredFrom());
+            + m.deadLetteredFrom() + '|' + m.history());
       }
     }
     return HexFormat.of().formatHex(sha.digest());

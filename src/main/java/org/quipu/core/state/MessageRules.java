@@ -50,7 +50,7 @@ final class MessageRules {
   static void insert(QueueState queue, String id, long order, String body,
       Map<String, String> headers, String sender, long now, long visibleAt, List<Change> changes) {
     Message message = new Message(id, queue.definition().name(), order, body, headers, sender, now,
-        visibleAt, 0, null, null, null);
+        visibleAt, 0, null, null, null, List.of());
     queue.add(message);
     changes.add(new Change.MessageInserted(message));
   }
@@ -74,13 +74,13 @@ final class MessageRules {
         continue;
       }
       if (deadLetters != null && next.receiveCount() >= attrs.maxReceiveCount()) {
-        Message moved = next.movedTo(deadLetters.definition().name(), moveOrder++);
+        Message moved = next.movedTo(deadLetters.definition().name(), moveOrder++, now);
         deadLetters.add(moved);
         changes.add(new Change.MessageUpdated(moved));
         continue;
       }
       String receipt = Receipts.issue(next.id(), next.receiveCount() + 1, c.receiptNonce());
-      Message leased = next.leasedTo(receipt, now + visibility, now);
+      Message leased = next.leasedTo(receipt, now + visibility, now, c.actor());
       queue.add(leased);
       changes.add(new Change.MessageUpdated(leased));
       delivered.add(leased);
@@ -126,7 +126,7 @@ final class MessageRules {
     return new Outcome.Done();
   }
 
-  Outcome redrive(RedriveMessages c, long seq, List<Change> changes) {
+  Outcome redrive(RedriveMessages c, long seq, long now, List<Change> changes) {
     QueueState source = state.existingQueue(c.queue());
     state.requireManager(source, c.actor());
     QueueState fixedTarget = null;
@@ -148,7 +148,7 @@ final class MessageRules {
         continue; // its source queue is gone: it stays here
       }
       source.remove(m);
-      Message back = m.redrivenTo(target.definition().name(), order++);
+      Message back = m.redrivenTo(target.definition().name(), order++, now);
       target.add(back);
       changes.add(new Change.MessageUpdated(back));
       moved++;

@@ -55,6 +55,43 @@ class BrokerTest {
   }
 
   @Test
+  void history_recordsEachDelivery_theMoveToTheDeadLetterQueue_andTheMoveBack() {
+    apply(new CreateQueue("dlq", "alice", DEFAULTS));
+    apply(new CreateQueue("q", "alice", new QueueAttributes(0, 2, "dlq", 345_600_000, null, true)));
+    apply(new SendMessages("q", "alice", List.of(msg("m1", "body"))));
+    now += 10;
+    receive("q", "bob", 1, 0);
+    now += 10;
+    receive("q", "alice", 1, 0);
+    now += 10;
+    assertEquals(List.of(), receive("q", "bob", 1, 0), "the third attempt dead-letters it");
+    now += 10;
+    apply(new org.quipu.core.command.RedriveMessages("dlq", "alice", null, 10));
+
+    Message m = broker.message("q", "alice", "m1").orElseThrow();
+    assertEquals(List.of(
+        new MessageEvent(1_000_010, MessageEvent.Kind.RECEIVED, "bob"),
+        new MessageEvent(1_000_020, MessageEvent.Kind.RECEIVED, "alice"),
+        new MessageEvent(1_000_030, MessageEvent.Kind.DEAD_LETTERED, "q"),
+        new MessageEvent(1_000_040, MessageEvent.Kind.REDRIVEN, "q")), m.history());
+    assertEquals("q", m.deadLetteredFrom(), "the marker of where it was stays");
+  }
+
+  @Test
+  void history_keepsOnlyTheLatestEvents() {
+    apply(new CreateQueue("q", "alice", DEFAULTS));
+    apply(new SendMessages("q", "alice", List.of(msg("m1", "body"))));
+    for (int i = 0; i < MessageEvent.KEPT + 5; i++) {
+      now += 1;
+      assertEquals(1, receive("q", "bob", 1, 0).size());
+    }
+    List<MessageEvent> history = broker.message("q", "alice", "m1").orElseThrow().history();
+    assertEquals(MessageEvent.KEPT, history.size());
+    assertEquals(now, history.get(history.size() - 1).atMillis());
+    assertEquals(MessageEvent.KEPT + 5, broker.message("q", "alice", "m1").orElseThrow().receiveCount());
+  }
+
+  @Test
   void registerUser_nameTaken_isRejectedAsConflictAndChangesNothing() {
     changes.clear();
     var outcome = apply(new RegisterUser("alice", "other", Role.ADMIN));

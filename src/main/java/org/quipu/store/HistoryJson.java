@@ -1,0 +1,44 @@
+package org.quipu.store;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import org.quipu.core.state.MessageEvent;
+
+/**
+ * A message's history in the {@code messages.history} column: a JSON array of {@code [atMillis,
+ * kind, detail]} triples, oldest first. NULL (rows from before V4, or no events yet) is empty.
+ */
+final class HistoryJson {
+
+  private HistoryJson() {}
+
+  static String format(List<MessageEvent> history) {
+    if (history.isEmpty()) {
+      return null; // most messages on the send path: nothing to build
+    }
+    JsonArrayBuilder events = Json.createArrayBuilder();
+    for (MessageEvent e : history) {
+      events.add(Json.createArrayBuilder().add(e.atMillis()).add(e.kind().name()).add(e.detail()));
+    }
+    return events.build().toString();
+  }
+
+  static List<MessageEvent> parse(String json) {
+    if (json == null) {
+      return List.of();
+    }
+    JsonArray events = Json.createReader(new StringReader(json)).readArray();
+    List<MessageEvent> history = new ArrayList<>(events.size());
+    for (JsonValue value : events) {
+      JsonArray e = value.asJsonArray();
+      history.add(new MessageEvent(e.getJsonNumber(0).longValueExact(),
+          MessageEvent.Kind.valueOf(e.getString(1)), e.getString(2)));
+    }
+    return history;
+  }
+}
