@@ -17,6 +17,7 @@ public class ConsoleApp extends Application {
         OverviewPage.class,
         QueuesPage.class,
         QueueMessagesPage.class,
+        UsersPage.class,
         // providers
         ConsoleSessionFilter.class,
         ConsoleHeaders.class,
