@@ -18,6 +18,7 @@ public class ConsoleApp extends Application {
         QueuesPage.class,
         QueueMessagesPage.class,
         UsersPage.class,
+        SessionsPage.class,
         // providers
         ConsoleSessionFilter.class,
         ConsoleHeaders.class,
