@@ -18,6 +18,8 @@ public class ConsoleApp extends Application {
         QueuesPage.class,
         QueueMessagesPage.class,
         TopicsPage.class,
+        UsersPage.class,
+        SessionsPage.class,
         // providers
         ConsoleSessionFilter.class,
         ConsoleHeaders.class,

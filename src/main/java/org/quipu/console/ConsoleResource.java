@@ -99,6 +99,13 @@ abstract class ConsoleResource {
     return answer.build();
   }
 
+  /** 303 to the login page with a notice, clearing the cookie of a session that has ended. */
+  Response loggedOut(String notice) {
+    return Response.fromResponse(redirect("login", notice))
+        .cookie(cookie(ConsoleSessionFilter.SESSION_COOKIE, "", 0))
+        .build();
+  }
+
   /** The absolute path of a console page, e.g. {@code queues/orders}. */
   String consoleUrl(String consolePath) {
     return request.getContextPath() + "/console/" + consolePath;

@@ -74,10 +74,7 @@ public class LoginPage extends ConsoleResource {
   @Path("logout")
   public Response logout() {
     commit(new CloseSession(caller().sessionId()));
-    Response redirect = redirect("login", "You are logged out.");
-    return Response.fromResponse(redirect)
-        .cookie(cookie(ConsoleSessionFilter.SESSION_COOKIE, "", 0))
-        .build();
+    return loggedOut("You are logged out.");
   }
 
   /** The login form with a fresh double-submit CSRF value in a cookie and in the form. */

@@ -1,0 +1,61 @@
+package org.quipu.console;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import org.quipu.core.command.CloseSession;
+import org.quipu.core.state.BrokerException;
+import org.quipu.core.state.Session;
+import org.quipu.security.AdminOnly;
+
+/**
+ * Live sessions (admin only), console logins and API tokens alike, and revoking one. A revoked
+ * token stops working on every node once the close is applied; revoking the session this page
+ * runs in logs the admin out.
+ *
+ * <p>Sessions past their expiry that the leader has not dropped yet are not listed: they no longer
+ * authenticate anyone.
+ */
+@Path("sessions")
+@RequestScoped
+public class SessionsPage extends ConsoleResource {
+
+  @GET
+  @AdminOnly
+  public Response list() {
+    long now = System.currentTimeMillis();
+    var sessions = commands.query(b -> b.sessions()).stream()
+        .filter(s -> s.expiresAtMillis() > now)
+        .sorted(Comparator.comparing(Session::username)
+            .thenComparing(Comparator.comparingLong(Session::createdAtMillis).reversed()))
+        .toList();
+    return page("sessions", Map.of("section", "sessions", "sessions", sessions,
+        "current", caller().sessionId()));
+  }
+
+  @POST
+  @Path("{id}/revoke")
+  @AdminOnly
+  public Response revoke(@PathParam("id") String id) {
+    Optional<String> owner = commands.query(b -> b.sessions().stream()
+        .filter(s -> s.id().equals(id)).map(Session::username).findFirst());
+    try {
+      commit(new CloseSession(id));
+    } catch (BrokerException refused) {
+      return redirectWithError("sessions", refused.kind() == BrokerException.Kind.NOT_FOUND
+          ? "That session had already ended: logged out, expired or revoked."
+          : QueuesPage.sentence(refused));
+    }
+    if (id.equals(caller().sessionId())) {
+      return loggedOut("You revoked your own session and are logged out.");
+    }
+    return redirect("sessions", "Revoked the session of " + owner.orElse("a deleted user")
+        + "; their token stopped working at once.");
+  }
+}

@@ -1,0 +1,211 @@
+package org.quipu.console;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.validation.Validator;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.quipu.api.UserRequests;
+import org.quipu.core.command.DeleteUser;
+import org.quipu.core.command.RegisterUser;
+import org.quipu.core.command.UpdateUser;
+import org.quipu.core.state.BrokerException;
+import org.quipu.core.state.Role;
+import org.quipu.core.state.Session;
+import org.quipu.core.state.User;
+import org.quipu.security.AdminOnly;
+import org.quipu.security.PasswordHasher;
+
+/**
+ * Users (admin only): the list with each user's live sessions, creating a user with a role,
+ * changing a role or a password, disabling and enabling, and deleting after a confirmation.
+ *
+ * <p>The state machine guards the rules (an admin cannot disable, demote or delete themselves) and
+ * closes a user's sessions when they are disabled, deleted or given a new password; this page only
+ * validates the form as the REST API does and says what happened. Changing one's own password
+ * closes the session this page runs in, so that action ends on the login page.
+ */
+@Path("users")
+@RequestScoped
+public class UsersPage extends ConsoleResource {
+
+  private static final String ROLES = "admin|user";
+
+  @Inject PasswordHasher passwords;
+  @Inject Validator validator;
+
+  /** One line of the list; {@code self} is the admin looking at it. */
+  public record Row(String username, String role, boolean disabled, long createdAt,
+      int sessions, boolean self) {}
+
+  @GET
+  @AdminOnly
+  public Response list() {
+    return page("users", model(Map.of("username", "", "role", "user"), List.of()));
+  }
+
+  @POST
+  @AdminOnly
+  public Response create(@FormParam("username") String username,
+      @FormParam("password") String password, @FormParam("role") String role) {
+    String name = username == null ? "" : username.strip();
+    String wireRole = role == null ? "" : role;
+    Map<String, String> values = Map.of("username", name, "role", wireRole);
+    List<String> errors = new ArrayList<>();
+    // The API's own request type, so the console accepts exactly what POST /users accepts.
+    validator.validate(new UserRequests.Register(name, password == null ? "" : password)).stream()
+        .map(v -> message(v.getPropertyPath().toString(), v.getMessage()))
+        .sorted()
+        .forEach(errors::add);
+    if (!wireRole.matches(ROLES)) {
+      errors.add("Role must be admin or user.");
+    }
+    if (!errors.isEmpty()) {
+      return page(400, "users", model(values, errors));
+    }
+    try {
+      commit(new RegisterUser(name, passwords.hash(password), Role.fromWire(wireRole)));
+    } catch (BrokerException refused) {
+      return page(QueuesPage.status(refused), "users",
+          model(values, List.of(QueuesPage.sentence(refused))));
+    }
+    return redirect("users", "Created " + wireRole + " " + name + ".");
+  }
+
+  private static String message(String property, String violation) {
+    return switch (property) {
+      case "username" ->
+          "User name: 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit.";
+      case "password" -> "Password " + violation + ".";
+      default -> property + " " + violation + ".";
+    };
+  }
+
+  private Map<String, Object> model(Map<String, String> values, List<String> errors) {
+    long now = System.currentTimeMillis();
+    List<Row> rows = commands.query(b -> {
+      Map<String, Integer> live = new HashMap<>();
+      for (Session s : b.sessions()) {
+        if (s.expiresAtMillis() > now) {
+          live.merge(s.username(), 1, Integer::sum);
+        }
+      }
+      return b.users().stream()
+          .sorted(Comparator.comparing(User::username))
+          .map(u -> new Row(u.username(), u.role().wireName(), u.disabled(), u.createdAtMillis(),
+              live.getOrDefault(u.username(), 0), u.username().equals(user())))
+          .toList();
+    });
+    Map<String, Object> model = new HashMap<>();
+    model.put("section", "users");
+    model.put("rows", rows);
+    model.put("values", values);
+    model.put("errors", errors);
+    return model;
+  }
+
+  @POST
+  @Path("{name}/role")
+  @AdminOnly
+  public Response changeRole(@PathParam("name") String name, @FormParam("role") String role) {
+    if (role == null || !role.matches(ROLES)) {
+      return redirectWithError("users", "Role must be admin or user.");
+    }
+    return update(new UpdateUser(name, user(), Role.fromWire(role), null, null),
+        "Made " + name + " " + (role.equals("admin") ? "an admin." : "a user."));
+  }
+
+  @POST
+  @Path("{name}/disable")
+  @AdminOnly
+  public Response disable(@PathParam("name") String name) {
+    return update(new UpdateUser(name, user(), null, true, null),
+        "Disabled " + name + "; their sessions were revoked.");
+  }
+
+  @POST
+  @Path("{name}/enable")
+  @AdminOnly
+  public Response enable(@PathParam("name") String name) {
+    return update(new UpdateUser(name, user(), null, false, null),
+        "Enabled " + name + "; they can log in again.");
+  }
+
+  @POST
+  @Path("{name}/password")
+  @AdminOnly
+  public Response changePassword(@PathParam("name") String name,
+      @FormParam("password") String password) {
+    String text = password == null ? "" : password;
+    var violations = validator.validate(new UserRequests.Update(null, null, text));
+    if (!violations.isEmpty()) {
+      return redirectWithError("users", "The password of " + name + " was not changed: it "
+          + violations.iterator().next().getMessage() + ".");
+    }
+    String hash = passwords.hash(text);
+    if (name.equals(user())) {
+      // The state machine closes every session of the user, this one included.
+      commit(new UpdateUser(name, user(), null, null, hash));
+      return loggedOut(
+          "Changed your password and ended all your sessions. Log in with the new one.");
+    }
+    return update(new UpdateUser(name, user(), null, null, hash),
+        "Changed the password of " + name + "; their sessions were revoked.");
+  }
+
+  /** Commits a change from the list; a refusal (say, demoting oneself) comes back as an error. */
+  private Response update(UpdateUser command, String notice) {
+    try {
+      commit(command);
+    } catch (BrokerException refused) {
+      return redirectWithError("users", QueuesPage.sentence(refused));
+    }
+    return redirect("users", notice);
+  }
+
+  @GET
+  @Path("{name}/delete")
+  @AdminOnly
+  public Response confirmDelete(@PathParam("name") String name) {
+    long now = System.currentTimeMillis();
+    Map<String, Object> model = commands.query(b -> {
+      User u = b.user(name)
+          .orElseThrow(() -> BrokerException.notFound("user '" + name + "' does not exist"));
+      Map<String, Object> m = new HashMap<>();
+      m.put("section", "users");
+      m.put("target", u.username());
+      m.put("role", u.role().wireName());
+      m.put("self", u.username().equals(user()));
+      m.put("sessions", b.sessions().stream()
+          .filter(s -> s.username().equals(name) && s.expiresAtMillis() > now).count());
+      m.put("queues", b.allQueues(now).stream()
+          .filter(q -> q.definition().owner().equals(name)
+              && q.definition().name().indexOf('/') < 0) // not a subscription's queue
+          .count());
+      m.put("topics", b.topics().stream().filter(t -> t.owner().equals(name)).count());
+      return m;
+    });
+    return page("confirm-user", model);
+  }
+
+  @POST
+  @Path("{name}/delete")
+  @AdminOnly
+  public Response delete(@PathParam("name") String name) {
+    try {
+      commit(new DeleteUser(name, user()));
+    } catch (BrokerException refused) {
+      return redirectWithError("users", QueuesPage.sentence(refused));
+    }
+    return redirect("users", "Deleted " + name + "; their sessions were revoked.");
+  }
+}
