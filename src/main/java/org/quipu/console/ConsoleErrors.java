@@ -44,14 +44,8 @@ public class ConsoleErrors implements ExceptionMapper<Throwable> {
       status = e.status();
       detail = e.getMessage();
     } else if (t instanceof BrokerException e) {
-      status = switch (e.kind()) {
-        case INVALID -> 400;
-        case FORBIDDEN -> 403;
-        case NOT_FOUND -> 404;
-        case CONFLICT -> 409;
-        case GONE -> 410;
-      };
-      detail = capitalised(e.getMessage()) + ".";
+      status = ConsoleResource.status(e);
+      detail = ConsoleResource.sentence(e);
     } else if (t instanceof NotCommittedException) {
       status = 503;
       detail = "The cluster cannot accept changes right now. Nothing was changed; try again shortly.";
@@ -94,10 +88,5 @@ public class ConsoleErrors implements ExceptionMapper<Throwable> {
       case 503 -> "Try again shortly";
       default -> status >= 500 ? "Something went wrong" : "That did not work";
     };
-  }
-
-  private static String capitalised(String text) {
-    return text == null || text.isEmpty() ? "The request was refused"
-        : Character.toUpperCase(text.charAt(0)) + text.substring(1);
   }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.quipu.core.command.Command;
+import org.quipu.core.state.BrokerException;
 import org.quipu.node.CommandService;
 import org.quipu.node.Node;
 import org.quipu.replication.Committed;
@@ -153,5 +154,27 @@ abstract class ConsoleResource {
     } catch (IllegalArgumentException malformed) {
       return "";
     }
+  }
+
+  /** The HTTP status for a refused command, as the API answers it. */
+  static int status(BrokerException e) {
+    return switch (e.kind()) {
+      case INVALID -> 400;
+      case FORBIDDEN -> 403;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+      case GONE -> 410;
+    };
+  }
+
+  /** The broker's reason for a refusal as a sentence for the page. */
+  static String sentence(BrokerException e) {
+    String m = e.getMessage();
+    return m == null || m.isEmpty() ? "Refused." : Character.toUpperCase(m.charAt(0)) + m.substring(1) + ".";
+  }
+
+  /** A name as one path segment of a console URL ({@code topic/subscription} keeps its slash as %2F). */
+  static String encode(String name) {
+    return URLEncoder.encode(name, StandardCharsets.UTF_8);
   }
 }

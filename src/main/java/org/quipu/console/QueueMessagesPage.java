@@ -42,16 +42,16 @@ public class QueueMessagesPage extends ConsoleResource {
       errors.add("Delay must be between 0 and 900 seconds.");
     }
     if (!errors.isEmpty()) {
-      return redirectWithError("queues/" + QueuesPage.encode(queue) + "#send", String.join(" ", errors));
+      return redirectWithError("queues/" + encode(queue) + "#send", String.join(" ", errors));
     }
     long delayMillis = delaySeconds == null ? 0 : delaySeconds * 1000L;
     var message = new SendMessages.NewMessage(UUID.randomUUID().toString(), text, headers, delayMillis);
     try {
       var sent = (Outcome.MessagesSent) commit(new SendMessages(queue, user(), List.of(message)))
           .outcome();
-      return redirect("queues/" + QueuesPage.encode(queue), "Sent message " + sent.ids().get(0) + ".");
+      return redirect("queues/" + encode(queue), "Sent message " + sent.ids().get(0) + ".");
     } catch (BrokerException refused) {
-      return redirectWithError("queues/" + QueuesPage.encode(queue), QueuesPage.sentence(refused));
+      return redirectWithError("queues/" + encode(queue), sentence(refused));
     }
   }
 

@@ -12,8 +12,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -348,24 +346,5 @@ public class QueuesPage extends ConsoleResource {
       case "maxLength" -> "Max length";
       default -> property;
     };
-  }
-
-  static int status(BrokerException e) {
-    return switch (e.kind()) {
-      case INVALID -> 400;
-      case FORBIDDEN -> 403;
-      case NOT_FOUND -> 404;
-      case CONFLICT -> 409;
-      case GONE -> 410;
-    };
-  }
-
-  static String sentence(BrokerException e) {
-    String m = e.getMessage();
-    return m.isEmpty() ? "Refused." : Character.toUpperCase(m.charAt(0)) + m.substring(1) + ".";
-  }
-
-  static String encode(String name) {
-    return URLEncoder.encode(name, StandardCharsets.UTF_8);
   }
 }

@@ -50,7 +50,7 @@ public class SessionsPage extends ConsoleResource {
     } catch (BrokerException refused) {
       return redirectWithError("sessions", refused.kind() == BrokerException.Kind.NOT_FOUND
           ? "That session had already ended: logged out, expired or revoked."
-          : QueuesPage.sentence(refused));
+          : sentence(refused));
     }
     if (id.equals(caller().sessionId())) {
       return loggedOut("You revoked your own session and are logged out.");

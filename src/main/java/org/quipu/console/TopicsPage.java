@@ -85,10 +85,10 @@ public class TopicsPage extends ConsoleResource {
     }
     try {
       var created = (Outcome.TopicCreated) commit(new CreateTopic(topic, user())).outcome();
-      return redirect("topics/" + QueuesPage.encode(topic),
+      return redirect("topics/" + encode(topic),
           created.created() ? "Created topic " + topic + "." : "You already own topic " + topic + ".");
     } catch (BrokerException refused) {
-      return redirectWithError("topics", QueuesPage.sentence(refused));
+      return redirectWithError("topics", sentence(refused));
     }
   }
 
@@ -128,7 +128,7 @@ public class TopicsPage extends ConsoleResource {
       return redirect(topicPath(topic), "Subscribed " + subscription + " with binding key " + key
           + (into == null ? "." : ", delivering into queue " + into + "."));
     } catch (BrokerException refused) {
-      return redirectWithError(topicPath(topic), QueuesPage.sentence(refused));
+      return redirectWithError(topicPath(topic), sentence(refused));
     }
   }
 
@@ -139,7 +139,7 @@ public class TopicsPage extends ConsoleResource {
       commit(new Unsubscribe(topic, subscription, user()));
       return redirect(topicPath(topic), "Unsubscribed " + subscription + ".");
     } catch (BrokerException refused) {
-      return redirectWithError(topicPath(topic), QueuesPage.sentence(refused));
+      return redirectWithError(topicPath(topic), sentence(refused));
     }
   }
 
@@ -172,7 +172,7 @@ public class TopicsPage extends ConsoleResource {
               + String.join(", ", reached) + ".";
       return redirect(topicPath(topic), notice);
     } catch (BrokerException refused) {
-      return redirectWithError(topicPath(topic), QueuesPage.sentence(refused));
+      return redirectWithError(topicPath(topic), sentence(refused));
     }
   }
 
@@ -196,6 +196,6 @@ public class TopicsPage extends ConsoleResource {
   }
 
   private static String topicPath(String topic) {
-    return "topics/" + QueuesPage.encode(topic);
+    return "topics/" + encode(topic);
   }
 }

@@ -75,8 +75,8 @@ public class UsersPage extends ConsoleResource {
     try {
       commit(new RegisterUser(name, passwords.hash(password), Role.fromWire(wireRole)));
     } catch (BrokerException refused) {
-      return page(QueuesPage.status(refused), "users",
-          model(values, List.of(QueuesPage.sentence(refused))));
+      return page(status(refused), "users",
+          model(values, List.of(sentence(refused))));
     }
     return redirect("users", "Created " + wireRole + " " + name + ".");
   }
@@ -167,7 +167,7 @@ public class UsersPage extends ConsoleResource {
     try {
       commit(command);
     } catch (BrokerException refused) {
-      return redirectWithError("users", QueuesPage.sentence(refused));
+      return redirectWithError("users", sentence(refused));
     }
     return redirect("users", notice);
   }
@@ -204,7 +204,7 @@ public class UsersPage extends ConsoleResource {
     try {
       commit(new DeleteUser(name, user()));
     } catch (BrokerException refused) {
-      return redirectWithError("users", QueuesPage.sentence(refused));
+      return redirectWithError("users", sentence(refused));
     }
     return redirect("users", "Deleted " + name + "; their sessions were revoked.");
   }
