@@ -226,7 +226,7 @@ public class QueuesPage extends ConsoleResource {
   @GET
   @Path("{q}/edit")
   public Response editForm(@PathParam("q") String name) {
-    QueueView view = commands.query(b -> b.queueFor(name, user(), 0));
+    QueueView view = managed(name, "change");
     QueueAttributes a = view.definition().attributes();
     Map<String, String> values = new HashMap<>();
     values.put("name", name);
@@ -291,9 +291,22 @@ public class QueuesPage extends ConsoleResource {
   @GET
   @Path("{q}/purge")
   public Response confirmPurge(@PathParam("q") String name) {
-    QueueView view = commands.query(b -> b.queueFor(name, user(), System.currentTimeMillis()));
+    QueueView view = managed(name, "purge");
     return page("confirm-queue", Map.of("section", "queues", "queue", view.definition(),
         "counters", view.counters(), "action", "purge"));
+  }
+
+  /**
+   * A queue the caller manages (owner or admin), for the pages that lead to owner-only actions;
+   * the command checks it again when it is applied.
+   */
+  private QueueView managed(String name, String verb) {
+    QueueView view = commands.query(b -> b.queueFor(name, user(), System.currentTimeMillis()));
+    if (!view.definition().owner().equals(user()) && !caller().isAdmin()) {
+      throw new ConsoleException(403,
+          "Only the owner of queue " + name + " or an admin may " + verb + " it.");
+    }
+    return view;
   }
 
   @POST
@@ -306,7 +319,7 @@ public class QueuesPage extends ConsoleResource {
   @GET
   @Path("{q}/delete")
   public Response confirmDelete(@PathParam("q") String name) {
-    QueueView view = commands.query(b -> b.queueFor(name, user(), System.currentTimeMillis()));
+    QueueView view = managed(name, "delete");
     return page("confirm-queue", Map.of("section", "queues", "queue", view.definition(),
         "counters", view.counters(), "action", "delete"));
   }

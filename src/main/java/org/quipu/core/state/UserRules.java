@@ -72,12 +72,31 @@ final class UserRules {
     return new Outcome.UserUpdated(updated);
   }
 
+  /**
+   * A user who still owns queues, topics or subscriptions cannot be deleted: whoever registered the
+   * name next would inherit them.
+   */
+  private void refuseWhileOwning(String username) {
+    long queues = state.queues.values().stream()
+        .filter(q -> q.definition().owner().equals(username) && q.definition().name().indexOf('/') < 0)
+        .count();
+    long topics = state.topics.values().stream().filter(t -> t.owner().equals(username)).count();
+    long subscriptions = state.subscriptions.values().stream()
+        .flatMap(m -> m.values().stream()).filter(s -> s.owner().equals(username)).count();
+    if (queues + topics + subscriptions > 0) {
+      throw BrokerException.conflict("user '" + username + "' still owns " + queues + " queues, "
+          + topics + " topics and " + subscriptions + " subscriptions; delete them first, or"
+          + " disable the user instead");
+    }
+  }
+
   Outcome delete(DeleteUser c, List<Change> changes) {
     state.requireAdmin(c.actor());
     existing(c.username());
     if (c.username().equals(c.actor())) {
       throw BrokerException.conflict("an admin cannot delete themselves");
     }
+    refuseWhileOwning(c.username());
     closeAllOf(c.username(), changes);
     state.users.remove(c.username());
     changes.add(new Change.UserDeleted(c.username()));

@@ -92,6 +92,18 @@ class BrokerTest {
   }
 
   @Test
+  void deleteUser_whoStillOwnsAQueue_isRefused_soTheNameCannotInheritIt() {
+    apply(new CreateQueue("q", "alice", DEFAULTS));
+    changes.clear();
+    var refused = (Outcome.Rejected) apply(new org.quipu.core.command.DeleteUser("alice", "root"));
+    assertEquals(BrokerException.Kind.CONFLICT, refused.kind());
+    assertTrue(refused.detail().contains("still owns 1 queues"), refused.detail());
+    assertEquals(List.of(), changes);
+    apply(new DeleteQueue("q", "alice", false));
+    assertInstanceOf(Outcome.Done.class, apply(new org.quipu.core.command.DeleteUser("alice", "root")));
+  }
+
+  @Test
   void registerUser_nameTaken_isRejectedAsConflictAndChangesNothing() {
     changes.clear();
     var outcome = apply(new RegisterUser("alice", "other", Role.ADMIN));
