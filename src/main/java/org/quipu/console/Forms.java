@@ -1,5 +1,6 @@
 package org.quipu.console;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,18 @@ final class Forms {
       return null;
     }
     return v == null ? null : v.intValue();
+  }
+
+  /**
+   * The checks of a test message typed in a form (send or publish): the body's UTF-8 size and the
+   * headers, one per line. Returns the headers; problems go to {@code errors}.
+   */
+  static Map<String, String> message(String body, String headerLines, int maxBodyBytes,
+      List<String> errors) {
+    if (body.getBytes(StandardCharsets.UTF_8).length > maxBodyBytes) {
+      errors.add("The body is larger than " + maxBodyBytes + " bytes.");
+    }
+    return headers(headerLines, errors);
   }
 
   /** Headers typed one per line as {@code name: value}; blank lines are skipped. */

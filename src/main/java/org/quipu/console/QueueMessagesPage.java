@@ -8,7 +8,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,10 +32,7 @@ public class QueueMessagesPage extends ConsoleResource {
       @FormParam("headers") String headerLines, @FormParam("delaySeconds") String delay) {
     List<String> errors = new ArrayList<>();
     String text = body == null ? "" : body;
-    if (text.getBytes(StandardCharsets.UTF_8).length > config.maxBodyBytes()) {
-      errors.add("The body is larger than " + config.maxBodyBytes() + " bytes.");
-    }
-    Map<String, String> headers = Forms.headers(headerLines, errors);
+    Map<String, String> headers = Forms.message(text, headerLines, config.maxBodyBytes(), errors);
     Integer delaySeconds = Forms.optionalInt("Delay", delay, errors);
     if (delaySeconds != null && (delaySeconds < 0 || delaySeconds > 900)) {
       errors.add("Delay must be between 0 and 900 seconds.");

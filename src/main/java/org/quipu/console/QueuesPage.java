@@ -3,6 +3,7 @@ package org.quipu.console;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.Validator;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -115,33 +116,14 @@ public class QueuesPage extends ConsoleResource {
   }
 
   @POST
-  public Response create(@FormParam("name") String name,
-      @FormParam("visibilityTimeoutSeconds") String visibility,
-      @FormParam("maxReceiveCount") String maxReceiveCount,
-      @FormParam("deadLetterQueue") String deadLetterQueue,
-      @FormParam("retentionSeconds") String retention,
-      @FormParam("maxLength") String maxLength,
-      @FormParam("shared") String shared) {
-    Map<String, String> values = new HashMap<>();
-    values.put("name", name == null ? "" : name.strip());
-    values.put("visibilityTimeoutSeconds", visibility);
-    values.put("maxReceiveCount", maxReceiveCount);
-    values.put("deadLetterQueue", deadLetterQueue);
-    values.put("retentionSeconds", retention);
-    values.put("maxLength", maxLength);
-    values.put("shared", shared == null ? "" : "on");
+  public Response create(@BeanParam QueueForm form) {
+    String queue = form.name();
+    Map<String, String> values = form.values(queue);
     List<String> errors = new ArrayList<>();
-    String queue = values.get("name");
     if (!queue.matches(Names.PATTERN)) {
       errors.add("Name: 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit.");
     }
-    var request = new QueueRequests.Create(
-        Forms.optionalLong("Visibility timeout", visibility, errors),
-        Forms.optionalInt("Max receive count", maxReceiveCount, errors),
-        Forms.optional(deadLetterQueue),
-        Forms.optionalLong("Retention", retention, errors),
-        Forms.optionalInt("Max length", maxLength, errors),
-        shared != null);
+    var request = form.request(errors);
     validate(request, errors);
     if (!errors.isEmpty()) {
       return page(400, "queue-form", formModel(null, values, errors));
@@ -241,30 +223,10 @@ public class QueuesPage extends ConsoleResource {
 
   @POST
   @Path("{q}/edit")
-  public Response edit(@PathParam("q") String name,
-      @FormParam("visibilityTimeoutSeconds") String visibility,
-      @FormParam("maxReceiveCount") String maxReceiveCount,
-      @FormParam("deadLetterQueue") String deadLetterQueue,
-      @FormParam("retentionSeconds") String retention,
-      @FormParam("maxLength") String maxLength,
-      @FormParam("shared") String shared) {
-    Map<String, String> values = new HashMap<>();
-    values.put("name", name);
-    values.put("visibilityTimeoutSeconds", visibility);
-    values.put("maxReceiveCount", maxReceiveCount);
-    values.put("deadLetterQueue", deadLetterQueue);
-    values.put("retentionSeconds", retention);
-    values.put("maxLength", maxLength);
-    values.put("shared", shared == null ? "" : "on");
+  public Response edit(@PathParam("q") String name, @BeanParam QueueForm form) {
+    Map<String, String> values = form.values(name);
     List<String> errors = new ArrayList<>();
-    // The edit form shows every attribute, so an emptied field unsets it (or restores a default).
-    var request = new QueueRequests.Create(
-        Forms.optionalLong("Visibility timeout", visibility, errors),
-        Forms.optionalInt("Max receive count", maxReceiveCount, errors),
-        Forms.optional(deadLetterQueue),
-        Forms.optionalLong("Retention", retention, errors),
-        Forms.optionalInt("Max length", maxLength, errors),
-        shared != null);
+    var request = form.request(errors);
     validate(request, errors);
     if (!errors.isEmpty()) {
       return page(400, "queue-form", formModel(name, values, errors));

@@ -9,7 +9,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -149,14 +148,12 @@ public class TopicsPage extends ConsoleResource {
       @FormParam("routingKey") String routingKey, @FormParam("headers") String headerLines) {
     List<String> errors = new ArrayList<>();
     String text = body == null ? "" : body;
-    if (text.getBytes(StandardCharsets.UTF_8).length > config.maxBodyBytes()) {
-      errors.add("The body is larger than " + config.maxBodyBytes() + " bytes.");
-    }
+
     String key = routingKey == null ? "" : routingKey.strip();
     if (key.length() > MAX_KEY_CHARS) {
       errors.add("A routing key has at most 1024 characters.");
     }
-    Map<String, String> headers = Forms.headers(headerLines, errors);
+    Map<String, String> headers = Forms.message(text, headerLines, config.maxBodyBytes(), errors);
     if (!errors.isEmpty()) {
       return redirectWithError(topicPath(topic) + "#publish", String.join(" ", errors));
     }
