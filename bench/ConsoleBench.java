@@ -124,6 +124,20 @@ public final class ConsoleBench {
     String csrf = csrfOf(get("/console/queues/" + one).body());
     measure("action: send a test message", rounds, () -> form("/console/queues/" + one + "/messages",
         "_csrf=" + enc(csrf) + "&body=bench&headers=&delaySeconds="), 303);
+    AtomicInteger extra = new AtomicInteger();
+    List<String> made2 = new ArrayList<>();
+    measure("action: create a queue", rounds, () -> {
+      String name = run + "-new-" + extra.incrementAndGet();
+      made2.add(name);
+      return form("/console/queues", "_csrf=" + enc(csrf) + "&name=" + name
+          + "&visibilityTimeoutSeconds=&maxReceiveCount=&deadLetterQueue=&retentionSeconds="
+          + "&maxLength=&shared=on");
+    }, 303);
+    measure("action: purge a queue", rounds, () -> form("/console/queues/" + one + "/purge",
+        "_csrf=" + enc(csrf)), 303);
+    measure("action: delete a queue", rounds, () -> made2.isEmpty()
+        ? get("/console/no-queue-left")
+        : form("/console/queues/" + made2.remove(0) + "/delete", "_csrf=" + enc(csrf)), 303);
 
     if (!keep) {
       started = System.nanoTime();

@@ -75,7 +75,30 @@
     window.addEventListener("resize", function () { clearTimeout(pending); pending = setTimeout(draw, 200); });
   }
 
+  // ---- live regions: elements with data-live and an id are refreshed from the same page ----
+  // Every 5 s (while the tab is visible) the page is fetched again and each region takes the
+  // content of its namesake; what the user is typing or reading elsewhere stays untouched.
+  function startLive() {
+    var regions = document.querySelectorAll("[data-live][id]");
+    if (!regions.length) return;
+    setInterval(function () {
+      if (document.hidden) return;
+      fetch(location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (r) { return r.ok && !r.redirected ? r.text() : null; })
+        .then(function (html) {
+          if (!html) return;
+          var fresh = new DOMParser().parseFromString(html, "text/html");
+          regions.forEach(function (el) {
+            var next = fresh.getElementById(el.id);
+            if (next) el.innerHTML = next.innerHTML;
+          });
+        })
+        .catch(function () { /* the next round tries again */ });
+    }, 5000);
+  }
+
   function init() {
+    startLive();
     if (typeof uPlot === "undefined") return;
     document.querySelectorAll("[data-rates-url]").forEach(startChart);
   }

@@ -32,11 +32,39 @@ public class ErrorPageServlet extends HttpServlet {
       default -> status >= 500 ? "Internal Server Error" : "Error";
     };
     String detail = status == 404 ? "no resource at this path" : "the request failed: " + title;
+    Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+    if (uri instanceof String path && path.startsWith(request.getContextPath() + "/console")) {
+      consolePage(request, response, status, title);
+      return;
+    }
     response.setStatus(status);
     response.setContentType("application/problem+json");
     response.setCharacterEncoding("UTF-8");
     response.getWriter().write(Json.createObjectBuilder()
         .add("type", "about:blank").add("title", title).add("status", status).add("detail", detail)
         .build().toString());
+  }
+
+  /**
+   * The console's requests that the container refuses before the console sees them (a malformed
+   * URL) get a small HTML page rather than JSON, with the console's stylesheet and a way back.
+   */
+  private static void consolePage(HttpServletRequest request, HttpServletResponse response,
+      int status, String title) throws IOException {
+    String context = request.getContextPath();
+    response.setStatus(status);
+    response.setContentType("text/html");
+    response.setCharacterEncoding("UTF-8");
+    response.setHeader("Cache-Control", "no-store");
+    response.setHeader("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+    String message = status == 404 ? "There is no console page at this address."
+        : status == 400 ? "The console cannot read this address." : "The request failed.";
+    response.getWriter().write("<!DOCTYPE html><html lang=\"en\" data-theme=\"auto\"><head>"
+        + "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        + "<title>" + title + " · Quipu</title><link rel=\"stylesheet\" href=\"" + context
+        + "/assets/console.css\"></head><body><main id=\"main\" class=\"narrow\"><h1>" + title
+        + "</h1><p class=\"problem\" role=\"alert\" id=\"problem\">" + message + "</p>"
+        + "<p class=\"muted\">HTTP status " + status + "</p><p><a href=\"" + context
+        + "/console/\">Back to the console</a></p></main></body></html>");
   }
 }

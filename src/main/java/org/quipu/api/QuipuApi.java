@@ -39,7 +39,10 @@ public class QuipuApi extends Application {
 
   @Override
   public Map<String, Object> getProperties() {
-    // Errors keep the problem+json body we built instead of the container's HTML error page.
-    return Map.of("jersey.config.server.response.setStatusOverSendError", true);
+    return Map.of(
+        // Errors keep the problem+json body we built instead of the container's HTML error page.
+        "jersey.config.server.response.setStatusOverSendError", true,
+        // The API's description is /openapi; no generated WADL beside it.
+        "jersey.config.server.wadl.disableWadl", true);
   }
 }

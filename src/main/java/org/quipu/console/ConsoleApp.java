@@ -32,6 +32,8 @@ public class ConsoleApp extends Application {
         // Redirects say "Location: /console/..." as written; behind NGINX's TLS an absolute URL
         // built from the node's own view of the request would point at plain http.
         "jersey.config.server.headers.location.relative.resolution.disabled", true,
-        "jersey.config.server.response.setStatusOverSendError", true);
+        "jersey.config.server.response.setStatusOverSendError", true,
+        // No generated WADL: it would list every page, admin ones included, to any user.
+        "jersey.config.server.wadl.disableWadl", true);
   }
 }

@@ -2,6 +2,7 @@ package org.quipu.console;
 
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Validator;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Cookie;
@@ -14,6 +15,7 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +41,11 @@ abstract class ConsoleResource {
   private static final String FLASH_COOKIE = "quipu_flash";
   private static final String THEME_COOKIE = "quipu_theme";
 
+  /** A notice longer than this is cut: it travels in a cookie, and browsers drop big ones. */
+  private static final int MAX_FLASH_CHARS = 600;
+
   @Inject Pages pages;
+  @Inject Validator validator;
   @Inject CommandService commands;
   @Inject Node node;
   @Context HttpServletRequest request;
@@ -95,6 +101,9 @@ abstract class ConsoleResource {
   private Response redirectWith(String consolePath, String flash) {
     Response.ResponseBuilder answer = Response.seeOther(URI.create(consoleUrl(consolePath)));
     if (flash != null) {
+      if (flash.length() > MAX_FLASH_CHARS) {
+        flash = flash.substring(0, MAX_FLASH_CHARS - 1) + "…";
+      }
       answer.cookie(flashCookie(URLEncoder.encode(flash, StandardCharsets.UTF_8), 60));
     }
     return answer.build();
@@ -114,9 +123,32 @@ abstract class ConsoleResource {
 
   /** A cookie for the console's path only, HTTP-only and same-site strict. */
   NewCookie cookie(String name, String value, int maxAgeSeconds) {
+    return cookie(name, value, maxAgeSeconds, NewCookie.SameSite.STRICT);
+  }
+
+  /**
+   * The session cookie is same-site lax: a link to a console page from elsewhere (a chat, a
+   * ticket) then opens it logged in. Every change is a POST with a CSRF token, and lax cookies
+   * are not sent on cross-site POSTs anyway.
+   */
+  NewCookie sessionCookie(String token, int maxAgeSeconds) {
+    return cookie(ConsoleSessionFilter.SESSION_COOKIE, token, maxAgeSeconds, NewCookie.SameSite.LAX);
+  }
+
+  private NewCookie cookie(String name, String value, int maxAgeSeconds, NewCookie.SameSite sameSite) {
     return new NewCookie.Builder(name).value(value).path(request.getContextPath() + "/console")
-        .maxAge(maxAgeSeconds).httpOnly(true).secure(secure()).sameSite(NewCookie.SameSite.STRICT)
-        .build();
+        .maxAge(maxAgeSeconds).httpOnly(true).secure(secure()).sameSite(sameSite).build();
+  }
+
+  /**
+   * Bean Validation of one of the API's request types, so the console enforces exactly the API's
+   * limits; each violation becomes a sentence in {@code errors}.
+   */
+  void validate(Object apiRequest, List<String> errors) {
+    validator.validate(apiRequest).stream()
+        .map(v -> Forms.label(v.getPropertyPath().toString()) + " " + v.getMessage() + ".")
+        .sorted()
+        .forEach(errors::add);
   }
 
   private NewCookie flashCookie(String value, int maxAgeSeconds) {

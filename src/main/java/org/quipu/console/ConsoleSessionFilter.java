@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -19,6 +20,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.quipu.security.AdminOnly;
 import org.quipu.security.Caller;
 import org.quipu.security.Logins;
@@ -65,7 +67,15 @@ public class ConsoleSessionFilter implements ContainerRequestFilter {
       return;
     }
     if (caller == null) {
-      String next = request.getUriInfo().getPath();
+      if (producesJson(method)) { // a chart's poll: no page to go to, just say so
+        request.abortWith(Response.status(401).build());
+        return;
+      }
+      String next = request.getUriInfo().getPath(false); // as sent: %2F stays one path segment
+      String query = request.getUriInfo().getRequestUri().getRawQuery();
+      if (query != null) {
+        next += "?" + query;
+      }
       String target = servletRequest.getContextPath() + "/console/login"
           + (post || next.isEmpty() ? "" : "?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
       request.abortWith(Response.seeOther(URI.create(target)).build());
@@ -80,6 +90,11 @@ public class ConsoleSessionFilter implements ContainerRequestFilter {
     }
   }
 
+  private static boolean producesJson(java.lang.reflect.Method method) {
+    Produces produces = method.getAnnotation(Produces.class);
+    return produces != null && Arrays.asList(produces.value()).contains(MediaType.APPLICATION_JSON);
+  }
+
   private void remember(Caller caller, String sessionToken) {
     servletRequest.setAttribute(CALLER, caller);
     servletRequest.setAttribute(CSRF_TOKEN, Csrf.forSession(sessionToken));
@@ -87,7 +102,9 @@ public class ConsoleSessionFilter implements ContainerRequestFilter {
 
   /** Reads the form's CSRF field and puts the body back for the page to read. */
   private static void requireCsrf(ContainerRequestContext request, String expected) {
-    if (!MediaType.APPLICATION_FORM_URLENCODED_TYPE.isCompatible(request.getMediaType())) {
+    MediaType type = request.getMediaType();
+    if (type == null || !"application".equalsIgnoreCase(type.getType())
+        || !"x-www-form-urlencoded".equalsIgnoreCase(type.getSubtype())) {
       throw new ConsoleException(415, "The console accepts only its own HTML forms.");
     }
     byte[] body;

@@ -3,7 +3,6 @@ package org.quipu.console;
 import jakarta.json.Json;
 import jakarta.json.JsonStructure;
 import jakarta.json.stream.JsonGenerator;
-import jakarta.json.JsonException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.net.URLEncoder;
@@ -82,11 +81,14 @@ public final class Formats {
     return line.length() <= PREVIEW_CHARS ? line : line.substring(0, PREVIEW_CHARS) + "…";
   }
 
-  /** The body pretty-printed when it is a JSON object or array, otherwise as it is. */
-  public String pretty(String body) {
+  /**
+   * The body pretty-printed when it is a JSON object or array; null when it is not JSON (or too
+   * deeply nested to parse), so the page shows it as it is.
+   */
+  public String prettyJson(String body) {
     String trimmed = body.strip();
     if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) {
-      return body;
+      return null;
     }
     try (var reader = Json.createReader(new StringReader(trimmed))) {
       JsonStructure json = reader.read();
@@ -96,13 +98,8 @@ public final class Formats {
         generator.write(json);
       }
       return out.toString().strip();
-    } catch (JsonException notJson) { // not JSON after all: shown as it is
-      return body;
+    } catch (RuntimeException notJson) { // malformed, or nested deeper than the parser allows
+      return null;
     }
-  }
-
-  /** Whether a body is JSON (then the message page says it pretty-printed it). */
-  public boolean isJson(String body) {
-    return !pretty(body).equals(body) || body.strip().equals("{}") || body.strip().equals("[]");
   }
 }

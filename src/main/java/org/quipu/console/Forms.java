@@ -63,11 +63,35 @@ final class Forms {
       }
       int colon = line.indexOf(':');
       if (colon <= 0) {
-        errors.add("Each header line needs the form 'name: value' (got '" + line.strip() + "').");
+        errors.add("Each header line needs the form 'name: value' (got '" + quote(line.strip()) + "').");
         continue;
       }
       headers.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
     }
     return headers;
+  }
+
+  /** User input quoted back in a message: at most 60 characters. */
+  static String quote(String text) {
+    return text.length() <= 60 ? text : text.substring(0, 59) + "…";
+  }
+
+  /** The console's name for a field of an API request in a validation message. */
+  static String label(String property) {
+    String field = property.split("[<\\[.]", 2)[0]; // "headers<K>[x].<map key>" is "headers"
+    return switch (field) {
+      case "visibilityTimeoutSeconds" -> "Visibility timeout";
+      case "maxReceiveCount" -> "Max receive count";
+      case "deadLetterQueue" -> "Dead-letter queue";
+      case "retentionSeconds" -> "Retention";
+      case "maxLength" -> "Max length";
+      case "delaySeconds" -> "Delay";
+      case "routingKey" -> "Routing key";
+      case "headers" -> "Headers:";
+      case "body" -> "Body";
+      case "username" -> "User name";
+      case "password" -> "Password";
+      default -> field;
+    };
   }
 }

@@ -24,8 +24,13 @@ import org.quipu.security.Tokens;
 @RequestScoped
 public class LoginPage extends ConsoleResource {
 
-  /** A console path to return to after the login: letters, digits and {@code / . _ - :} only. */
-  private static final String SAFE_NEXT = "[A-Za-z0-9/._:-]{0,300}";
+  /**
+   * A console path (and query) to return to after the login, as the browser sent it (still
+   * percent-encoded): relative, within the console, of URL-safe characters only.
+   */
+  private static final String SAFE_NEXT = "[A-Za-z0-9/._:%?&=+-]{0,500}";
+  /** A login CSRF value this node issued: 256 bits, base64url. */
+  private static final String LOGIN_CSRF_SHAPE = "[A-Za-z0-9_-]{43}";
 
   @Inject Logins logins;
 
@@ -65,7 +70,7 @@ public class LoginPage extends ConsoleResource {
       throw new ConsoleException(503, "The node is shutting down; try again.");
     }
     return Response.seeOther(java.net.URI.create(consoleUrl(safeNext(next))))
-        .cookie(cookie(ConsoleSessionFilter.SESSION_COOKIE, login.token(), -1))
+        .cookie(sessionCookie(login.token(), -1))
         .cookie(cookie(ConsoleSessionFilter.LOGIN_CSRF_COOKIE, "", 0))
         .build();
   }
@@ -77,9 +82,16 @@ public class LoginPage extends ConsoleResource {
     return loggedOut("You are logged out.");
   }
 
-  /** The login form with a fresh double-submit CSRF value in a cookie and in the form. */
+  /**
+   * The login form with a double-submit CSRF value in a cookie and in the form. A value the browser
+   * already holds is kept, so two login tabs (or a tab polling after its session ended) do not
+   * spoil each other's forms.
+   */
   private Response loginPage(int status, String next, String username, String error) {
-    String csrf = Tokens.newToken();
+    jakarta.ws.rs.core.Cookie held = headers.getCookies().get(ConsoleSessionFilter.LOGIN_CSRF_COOKIE);
+    String csrf = held != null && held.getValue().matches(LOGIN_CSRF_SHAPE)
+        ? held.getValue()
+        : Tokens.newToken();
     request.setAttribute(ConsoleSessionFilter.CSRF_TOKEN, csrf);
     Map<String, Object> model = new java.util.HashMap<>();
     model.put("next", safeNext(next));
@@ -95,6 +107,7 @@ public class LoginPage extends ConsoleResource {
 
   private static String safeNext(String next) {
     return next != null && next.matches(SAFE_NEXT) && !next.contains("..") && !next.startsWith("/")
+        && !next.contains("//") && !next.toLowerCase(java.util.Locale.ROOT).contains("%2e")
         ? next
         : "";
   }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.quipu.api.QueueRequests;
 import org.quipu.core.command.SendMessages;
 import org.quipu.core.state.BrokerException;
 import org.quipu.core.state.Message;
@@ -34,9 +35,7 @@ public class QueueMessagesPage extends ConsoleResource {
     String text = body == null ? "" : body;
     Map<String, String> headers = Forms.message(text, headerLines, config.maxBodyBytes(), errors);
     Integer delaySeconds = Forms.optionalInt("Delay", delay, errors);
-    if (delaySeconds != null && (delaySeconds < 0 || delaySeconds > 900)) {
-      errors.add("Delay must be between 0 and 900 seconds.");
-    }
+    validate(new QueueRequests.Send(text, headers, delaySeconds), errors); // the API's limits
     if (!errors.isEmpty()) {
       return redirectWithError("queues/" + encode(queue) + "#send", String.join(" ", errors));
     }
@@ -63,6 +62,7 @@ public class QueueMessagesPage extends ConsoleResource {
     model.put("queueName", queue);
     model.put("m", m);
     model.put("state", Formats.INSTANCE.state(m, now));
+    model.put("prettyJson", Formats.INSTANCE.prettyJson(m.body()));
     model.put("now", now);
     return page("message", model);
   }

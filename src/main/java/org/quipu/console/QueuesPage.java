@@ -2,7 +2,6 @@ package org.quipu.console;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.Validator;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -57,7 +56,6 @@ public class QueuesPage extends ConsoleResource {
       "created", Comparator.comparingLong(Row::createdAt).thenComparing(Row::name));
 
   @Inject RateHistory rates;
-  @Inject Validator validator;
 
   /** One line of the list. */
   public record Row(String name, String owner, boolean shared, int ready, int inFlight,
@@ -110,7 +108,7 @@ public class QueuesPage extends ConsoleResource {
   }
 
   @GET
-  @Path("new")
+  @Path("_new")
   public Response createForm() {
     return page("queue-form", formModel(null, Map.of(), List.of()));
   }
@@ -268,6 +266,10 @@ public class QueuesPage extends ConsoleResource {
       throw new ConsoleException(403,
           "Only the owner of queue " + name + " or an admin may " + verb + " it.");
     }
+    if (name.indexOf('/') >= 0 && !verb.equals("purge")) {
+      throw new ConsoleException(409, "Queue " + name + " belongs to a subscription: it goes"
+          + " when the subscription is unsubscribed, and its attributes are fixed.");
+    }
     return view;
   }
 
@@ -302,24 +304,5 @@ public class QueuesPage extends ConsoleResource {
         .outcome();
     return redirect("queues/" + encode(name), "Moved " + moved.moved() + " messages back"
         + (target == null ? "" : " to " + target) + ".");
-  }
-
-  /** Bean Validation of an API request type, as the REST API does it, with readable messages. */
-  void validate(Object request, List<String> errors) {
-    validator.validate(request).stream()
-        .map(v -> label(v.getPropertyPath().toString()) + " " + v.getMessage() + ".")
-        .sorted()
-        .forEach(errors::add);
-  }
-
-  private static String label(String property) {
-    return switch (property) {
-      case "visibilityTimeoutSeconds" -> "Visibility timeout";
-      case "maxReceiveCount" -> "Max receive count";
-      case "deadLetterQueue" -> "Dead-letter queue";
-      case "retentionSeconds" -> "Retention";
-      case "maxLength" -> "Max length";
-      default -> property;
-    };
   }
 }

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.quipu.api.Names;
+import org.quipu.api.TopicRequests;
 import org.quipu.core.command.CreateTopic;
 import org.quipu.core.command.DeleteTopic;
 import org.quipu.core.command.Publish;
@@ -37,6 +38,8 @@ import org.quipu.node.NodeConfig;
 public class TopicsPage extends ConsoleResource {
 
   private static final int MAX_KEY_CHARS = 1024;
+  /** A publish notice names this many of the subscriptions it reached, then counts the rest. */
+  private static final int NAMED_SUBSCRIPTIONS = 10;
 
   @Inject NodeConfig config;
 
@@ -150,10 +153,8 @@ public class TopicsPage extends ConsoleResource {
     String text = body == null ? "" : body;
 
     String key = routingKey == null ? "" : routingKey.strip();
-    if (key.length() > MAX_KEY_CHARS) {
-      errors.add("A routing key has at most 1024 characters.");
-    }
     Map<String, String> headers = Forms.message(text, headerLines, config.maxBodyBytes(), errors);
+    validate(new TopicRequests.Publish(text, key, headers), errors); // the API's limits
     if (!errors.isEmpty()) {
       return redirectWithError(topicPath(topic) + "#publish", String.join(" ", errors));
     }
@@ -161,12 +162,17 @@ public class TopicsPage extends ConsoleResource {
       var published = (Outcome.Published) commit(new Publish(topic, user(),
           UUID.randomUUID().toString(), text, key, headers)).outcome();
       List<String> reached = published.deliveredTo();
+      String shownKey = Forms.quote(key);
+      String names = reached.size() <= NAMED_SUBSCRIPTIONS
+          ? String.join(", ", reached)
+          : String.join(", ", reached.subList(0, NAMED_SUBSCRIPTIONS)) + " and "
+              + (reached.size() - NAMED_SUBSCRIPTIONS) + " more";
       String notice = reached.isEmpty()
-          ? "Published " + published.id() + " with routing key '" + key
+          ? "Published " + published.id() + " with routing key '" + shownKey
               + "': it matched no subscription, so nobody will receive it."
-          : "Published " + published.id() + " with routing key '" + key + "': it reached "
+          : "Published " + published.id() + " with routing key '" + shownKey + "': it reached "
               + reached.size() + (reached.size() == 1 ? " subscription: " : " subscriptions: ")
-              + String.join(", ", reached) + ".";
+              + names + ".";
       return redirect(topicPath(topic), notice);
     } catch (BrokerException refused) {
       return redirectWithError(topicPath(topic), sentence(refused));
@@ -178,6 +184,9 @@ public class TopicsPage extends ConsoleResource {
   public Response confirmDelete(@PathParam("t") String name) {
     TopicView view = commands.query(b -> b.topic(name, System.currentTimeMillis()))
         .orElseThrow(() -> new ConsoleException(404, "Topic " + name + " does not exist."));
+    if (!view.definition().owner().equals(user()) && !caller().isAdmin()) {
+      throw new ConsoleException(403, "Only the owner of topic " + name + " or an admin may delete it.");
+    }
     // Only subscriptions' own queues go with the topic; a chosen queue keeps its messages.
     long pending = view.subscriptions().stream().filter(s -> s.subscription().queue() == null)
         .mapToLong(s -> s.counters().pending()).sum();

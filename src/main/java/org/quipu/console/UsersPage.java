@@ -2,7 +2,6 @@ package org.quipu.console;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.Validator;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -41,7 +40,6 @@ public class UsersPage extends ConsoleResource {
   private static final String ROLES = "admin|user";
 
   @Inject PasswordHasher passwords;
-  @Inject Validator validator;
 
   /** One line of the list; {@code self} is the admin looking at it. */
   public record Row(String username, String role, boolean disabled, long createdAt,
@@ -187,11 +185,7 @@ public class UsersPage extends ConsoleResource {
       m.put("self", u.username().equals(user()));
       m.put("sessions", b.sessions().stream()
           .filter(s -> s.username().equals(name) && s.expiresAtMillis() > now).count());
-      m.put("queues", b.allQueues(now).stream()
-          .filter(q -> q.definition().owner().equals(name)
-              && q.definition().name().indexOf('/') < 0) // not a subscription's queue
-          .count());
-      m.put("topics", b.topics().stream().filter(t -> t.owner().equals(name)).count());
+      m.put("owned", b.holdings(name));
       return m;
     });
     return page("confirm-user", model);

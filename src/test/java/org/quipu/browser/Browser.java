@@ -11,7 +11,9 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -79,8 +81,26 @@ public final class Browser implements AutoCloseable {
   public Browser submit(String css) {
     WebElement html = find("html");
     find(css).click();
-    new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(html));
+    new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> gone(html));
     return this;
+  }
+
+  /**
+   * Whether an element's document was replaced. Chromium 156 sometimes reports a replaced node
+   * as "does not belong to the document" rather than as a stale element; both mean gone.
+   */
+  private static boolean gone(WebElement element) {
+    try {
+      element.isEnabled();
+      return false;
+    } catch (StaleElementReferenceException e) {
+      return true;
+    } catch (WebDriverException e) {
+      if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+        return true;
+      }
+      throw e;
+    }
   }
 
   public Browser waitFor(String css) {

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import java.time.Duration;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.quipu.it.Api;
 import org.quipu.it.QuipuDeployment;
 
@@ -150,6 +152,24 @@ class ConsoleAdminIT {
     assertTrue(browser.present("#send-form"), "anyone may send to a shared queue");
     browser.open("queues/" + shared + "/purge");
     assertEquals("Only the owner of queue " + shared + " or an admin may purge it.", browser.text("#problem"));
+  }
+
+  @Test
+  void overview_refreshesTotalsAndRatesByItself() {
+    ConsoleSupport.loginAsAdmin(browser);
+    Api admin = new Api(url).admin();
+    String q = Api.unique("live");
+    admin.put("queues/" + q, null).expect(201);
+    browser.open("");
+    String ready = browser.text("#totals div:nth-child(3) dd");
+    for (int i = 0; i < 3; i++) {
+      admin.post("queues/" + q + "/messages", Json.createObjectBuilder().add("body", "m" + i).build()).expect(201);
+    }
+    long expected = Long.parseLong(ready) + 3;
+    new WebDriverWait(browser.driver(), Duration.ofSeconds(15)).until(d ->
+        browser.text("#totals div:nth-child(3) dd").equals(String.valueOf(expected)));
+    new WebDriverWait(browser.driver(), Duration.ofSeconds(15)).until(d ->
+        !browser.text("[data-rates-now]").startsWith("Now: 0 published"));
   }
 
   @Test

@@ -79,7 +79,7 @@ class ConsoleQueuesIT {
   void createQueue_send_browseWithoutReceiving_search_andOpenAMessage() {
     ConsoleSupport.loginAsAdmin(browser);
     String q = Api.unique("console");
-    browser.open("queues/new")
+    browser.open("queues/_new")
         .type("#queue-name", q)
         .type("input[name=visibilityTimeoutSeconds]", "45")
         .type("input[name=maxLength]", "1000")
@@ -121,7 +121,7 @@ class ConsoleQueuesIT {
   void queueForm_showsErrorsOnThePage_andChangesNothing() {
     ConsoleSupport.loginAsAdmin(browser);
     String q = Api.unique("console");
-    browser.open("queues/new");
+    browser.open("queues/_new");
     // The browser's own checks (min/max) would stop this form; the server must check it too.
     ((org.openqa.selenium.JavascriptExecutor) browser.driver())
         .executeScript("document.getElementById('queue-form').noValidate = true");
@@ -212,7 +212,7 @@ class ConsoleQueuesIT {
     ConsoleSupport.loginAsAdmin(browser);
     Cookie session = browser.driver().manage().getCookieNamed("quipu_session");
     assertTrue(session.isHttpOnly());
-    assertEquals("Strict", session.getSameSite());
+    assertEquals("Lax", session.getSameSite()); // links from elsewhere open logged in; POSTs need CSRF
     String q = Api.unique("csrf");
     HttpClient http = HttpClient.newHttpClient();
     for (String body : new String[] {"name=" + q, "name=" + q + "&_csrf=forged"}) {
@@ -252,5 +252,49 @@ class ConsoleQueuesIT {
     browser.open("no-such-page");
     assertEquals("There is no console page at this address.", browser.text("#problem"));
     browser.screenshot(ConsoleSupport.SCREENSHOTS, "error");
+  }
+
+  @Test
+  void theSendForm_keepsTheApisLimits_andAnOddBodyStillShows() {
+    ConsoleSupport.loginAsAdmin(browser);
+    Api admin = new Api(url).admin();
+    String q = Api.unique("limits");
+    admin.put("queues/" + q, null).expect(201);
+    StringBuilder headers = new StringBuilder();
+    for (int i = 0; i < 65; i++) {
+      headers.append("h").append(i).append(": v\n");
+    }
+    browser.open("queues/" + q);
+    ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript(
+        "document.getElementById('send-headers').value = arguments[0];", headers.toString());
+    browser.type("#send-body", "x").submit("#send-button");
+    assertTrue(browser.text("#error").contains("Headers: must hold at most 64 headers."), browser.text("#error"));
+    assertEquals("0", browser.text("#ready"), "nothing was sent");
+
+    // A body nested deeper than the JSON parser allows is shown as it is, not as an error.
+    String deep = "[".repeat(5000) + "]".repeat(5000);
+    String id = admin.post("queues/" + q + "/messages", Json.createObjectBuilder().add("body", deep).build())
+        .expect(201).object().getString("id");
+    browser.open("queues/" + q + "/messages/" + id);
+    assertTrue(browser.text("#message-body").startsWith("[[[["));
+  }
+
+  @Test
+  void login_returnsToThePageAsked_evenASubscriptionsQueueWithAQuery() {
+    Api admin = new Api(url).admin();
+    String t = Api.unique("t");
+    admin.put("topics/" + t, null).expect(201);
+    admin.put("topics/" + t + "/subscriptions/s", null).expect(201);
+    browser.open("");
+    browser.driver().manage().deleteAllCookies();
+    browser.open("queues/" + t + "%2Fs?search=abc");
+    assertTrue(browser.path().startsWith("login?next="), browser.path());
+    browser.type("#username", "admin").type("#password", Api.ADMIN_PASSWORD).submit("#login-form button");
+    assertEquals("queues/" + t + "%2Fs?search=abc", browser.path());
+    assertEquals(t + "/s", browser.text("#queue-title"));
+    assertEquals("abc", browser.find("#search").getAttribute("value"));
+    assertFalse(browser.present("#delete-queue"), "a subscription's queue goes with its subscription");
+    browser.open("queues/" + t + "%2Fs/delete");
+    assertTrue(browser.text("#problem").contains("belongs to a subscription"));
   }
 }

@@ -177,6 +177,11 @@ public final class Broker {
     return Optional.ofNullable(state.users.get(username));
   }
 
+  /** What a user owns (a user who owns anything cannot be deleted). */
+  public Holdings holdings(String username) {
+    return state.holdings(username);
+  }
+
   public List<User> users() {
     return List.copyOf(state.users.values());
   }

@@ -35,6 +35,7 @@ final class QueueRules {
   Outcome update(UpdateQueue c, List<Change> changes) {
     QueueState queue = state.existingQueue(c.name());
     state.requireManager(queue, c.actor());
+    refuseSubscriptionQueue(c.name(), "its attributes are fixed");
     checkAttributes(c.name(), c.attributes());
     QueueDefinition old = queue.definition();
     QueueDefinition def =
@@ -64,6 +65,7 @@ final class QueueRules {
   Outcome delete(DeleteQueue c, List<Change> changes) {
     QueueState queue = state.existingQueue(c.name());
     state.requireManager(queue, c.actor());
+    refuseSubscriptionQueue(c.name(), "unsubscribe to remove it");
     if (queue.size() > 0 && !c.force()) {
       throw BrokerException.conflict(
           "queue '" + c.name() + "' has " + queue.size() + " pending messages; use force=true");
@@ -79,6 +81,18 @@ final class QueueRules {
     state.queues.remove(c.name());
     changes.add(new Change.QueueDeleted(c.name()));
     return new Outcome.Done();
+  }
+
+  /**
+   * A subscription's own queue ({@code topic/subscription}) lives and dies with its subscription:
+   * deleting it alone would leave a subscription that silently receives nothing.
+   */
+  private static void refuseSubscriptionQueue(String name, String why) {
+    int slash = name.indexOf('/');
+    if (slash >= 0) {
+      throw BrokerException.conflict("queue '" + name + "' is the queue of subscription '"
+          + name.substring(slash + 1) + "' of topic '" + name.substring(0, slash) + "'; " + why);
+    }
   }
 
   private void checkAttributes(String name, QueueAttributes attrs) {

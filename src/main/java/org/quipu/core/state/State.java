@@ -83,4 +83,15 @@ final class State {
       requireManager(queue, actor);
     }
   }
+
+  /** What {@code username} owns; a subscription's own queue counts as its subscription. */
+  Holdings holdings(String username) {
+    long ownedQueues = queues.values().stream()
+        .filter(q -> q.definition().owner().equals(username) && q.definition().name().indexOf('/') < 0)
+        .count();
+    long ownedTopics = topics.values().stream().filter(t -> t.owner().equals(username)).count();
+    long ownedSubscriptions = subscriptions.values().stream()
+        .flatMap(m -> m.values().stream()).filter(s -> s.owner().equals(username)).count();
+    return new Holdings(ownedQueues, ownedTopics, ownedSubscriptions);
+  }
 }

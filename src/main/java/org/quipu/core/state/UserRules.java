@@ -77,16 +77,11 @@ final class UserRules {
    * name next would inherit them.
    */
   private void refuseWhileOwning(String username) {
-    long queues = state.queues.values().stream()
-        .filter(q -> q.definition().owner().equals(username) && q.definition().name().indexOf('/') < 0)
-        .count();
-    long topics = state.topics.values().stream().filter(t -> t.owner().equals(username)).count();
-    long subscriptions = state.subscriptions.values().stream()
-        .flatMap(m -> m.values().stream()).filter(s -> s.owner().equals(username)).count();
-    if (queues + topics + subscriptions > 0) {
-      throw BrokerException.conflict("user '" + username + "' still owns " + queues + " queues, "
-          + topics + " topics and " + subscriptions + " subscriptions; delete them first, or"
-          + " disable the user instead");
+    Holdings owned = state.holdings(username);
+    if (owned.total() > 0) {
+      throw BrokerException.conflict("user '" + username + "' still owns " + owned.queues()
+          + " queues, " + owned.topics() + " topics and " + owned.subscriptions()
+          + " subscriptions; delete them first, or disable the user instead");
     }
   }
 

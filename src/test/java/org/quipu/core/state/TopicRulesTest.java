@@ -46,6 +46,17 @@ class TopicRulesTest {
   }
 
   @Test
+  void aSubscriptionsOwnQueue_cannotBeDeletedOrChangedAlone() {
+    apply(new Subscribe("t", "s", "bob", "#", null));
+    var delete = (Outcome.Rejected) apply(new org.quipu.core.command.DeleteQueue("t/s", "bob", true));
+    assertEquals(BrokerException.Kind.CONFLICT, delete.kind());
+    var shared = new QueueAttributes(30_000, null, null, 345_600_000, null, true);
+    var update = (Outcome.Rejected) apply(new org.quipu.core.command.UpdateQueue("t/s", "bob", shared));
+    assertEquals(BrokerException.Kind.CONFLICT, update.kind());
+    assertEquals(List.of("s"), ((Outcome.Published) publish("x")).deliveredTo());
+  }
+
+  @Test
   void publish_copiesToEveryMatchingSubscription_inNameOrder() {
     apply(new Subscribe("t", "b-orders", "bob", "order.*", null));
     apply(new Subscribe("t", "a-all", "alice", "#", null));
