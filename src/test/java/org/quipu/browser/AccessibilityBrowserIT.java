@@ -1,0 +1,109 @@
+package org.quipu.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.deque.html.axecore.results.Results;
+import com.deque.html.axecore.results.Rule;
+import com.deque.html.axecore.selenium.AxeBuilder;
+import jakarta.json.Json;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.interactions.Actions;
+import org.quipu.it.Api;
+import org.quipu.it.QuipuDeployment;
+
+/**
+ * Every console page, in the light and the dark theme, checked with Deque's axe-core against
+ * WCAG 2.1 A and AA (labels, contrast, landmarks, names of controls), and the keyboard's first
+ * stop being the skip link.
+ */
+@ExtendWith(ArquillianExtension.class)
+class AccessibilityBrowserIT {
+
+  private static final List<String> WCAG = List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa");
+  private static Browser browser;
+
+  @Deployment(testable = false)
+  static WebArchive deployment() {
+    return QuipuDeployment.war();
+  }
+
+  @ArquillianResource URL url;
+
+  @BeforeEach
+  void openBrowser() {
+    if (browser == null) {
+      browser = new Browser(url.toString().replaceAll("/+$", "") + "/console/", 1280, 900);
+    }
+  }
+
+  @AfterAll
+  static void closeBrowser() {
+    if (browser != null) {
+      browser.close();
+    }
+  }
+
+  @Test
+  void everyPage_inBothThemes_hasNoWcagViolations() {
+    Api admin = new Api(url).admin();
+    String q = Api.unique("a11y");
+    String dlq = q + "-dlq";
+    admin.put("queues/" + dlq, null).expect(201);
+    admin.put("queues/" + q, Json.createObjectBuilder().add("deadLetterQueue", dlq)
+        .add("maxReceiveCount", 1).add("visibilityTimeoutSeconds", 0).build()).expect(201);
+    String id = admin.post("queues/" + q + "/messages", Json.createObjectBuilder()
+        .add("body", "{\"order\":1}").add("headers", Json.createObjectBuilder().add("type", "t")).build())
+        .expect(201).object().getString("id");
+    String t = Api.unique("t");
+    admin.put("topics/" + t, null).expect(201);
+    admin.put("topics/" + t + "/subscriptions/s", null).expect(201);
+
+    browser.open("");
+    browser.driver().manage().deleteAllCookies();
+    List<String> problems = new ArrayList<>(check("login"));
+    browser.login("admin", Api.ADMIN_PASSWORD);
+    List<String> pages = List.of("", "queues", "queues/_new", "queues/" + q,
+        "queues/" + q + "/messages/" + id, "queues/" + q + "/purge", "queues/" + q + "/edit",
+        "topics", "topics/" + t, "topics/" + t + "/delete", "users", "sessions", "no-such-page");
+    for (String theme : List.of("light", "dark")) {
+      browser.driver().manage().addCookie(new org.openqa.selenium.Cookie("quipu_theme", theme, "/"));
+      for (String page : pages) {
+        browser.open(page);
+        assertEquals(theme, browser.find("html").getAttribute("data-theme"));
+        problems.addAll(check(page + " (" + theme + ")"));
+      }
+    }
+    assertEquals(List.of(), problems);
+  }
+
+  @Test
+  void theFirstTab_reachesTheSkipLink() {
+    browser.open("login");
+    new Actions(browser.driver()).sendKeys(Keys.TAB).perform();
+    assertEquals("Skip to content",
+        browser.driver().switchTo().activeElement().getText());
+    assertTrue(browser.present("main#main"));
+  }
+
+  private List<String> check(String page) {
+    Results results = new AxeBuilder().withTags(WCAG).analyze(browser.driver());
+    List<String> problems = new ArrayList<>();
+    for (Rule violation : results.getViolations()) {
+      problems.add(page + ": " + violation.getId() + " — " + violation.getHelp() + " at "
+          + violation.getNodes().get(0).getTarget());
+    }
+    return problems;
+  }
+}
