@@ -30,7 +30,7 @@ import org.quipu.it.QuipuDeployment;
  * dead-lettered messages back, deleting; and the CSRF and session checks on forms.
  */
 @ExtendWith(ArquillianExtension.class)
-class ConsoleQueuesIT {
+class QueuesConsoleBrowserIT {
 
   private static Browser browser;
 

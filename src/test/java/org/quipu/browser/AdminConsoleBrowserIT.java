@@ -26,7 +26,7 @@ import org.quipu.it.QuipuDeployment;
  * a user cannot reach, and the dark theme and a phone-sized window.
  */
 @ExtendWith(ArquillianExtension.class)
-class ConsoleAdminIT {
+class AdminConsoleBrowserIT {
 
   private static Browser browser;
 
