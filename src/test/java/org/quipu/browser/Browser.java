@@ -23,7 +23,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium driven through Debian's chromedriver (both paths set, so Selenium
- * Manager never tries to download a browser), with small helpers for the console's pages.
+ * Manager never tries to download a browser), with the small helpers the page objects use.
  */
 public final class Browser implements AutoCloseable {
 
@@ -113,11 +113,6 @@ public final class Browser implements AutoCloseable {
     String url = driver.getCurrentUrl();
     int console = url.indexOf("/console/");
     return console < 0 ? url : url.substring(console + "/console/".length());
-  }
-
-  public Browser login(String username, String password) {
-    open("login").type("#username", username).type("#password", password).submit("#login-form button");
-    return this;
   }
 
   /** Saves a PNG of the whole page (the window grows to its height, up to 3000 px). */

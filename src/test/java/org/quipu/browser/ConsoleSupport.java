@@ -1,14 +1,12 @@
 package org.quipu.browser;
 
 import java.net.URL;
-import java.nio.file.Path;
+import org.quipu.browser.pages.LoginPage;
+import org.quipu.browser.pages.OverviewPage;
 import org.quipu.it.Api;
 
-/** What the console's browser tests share: one browser per test class, logging in, screenshots. */
+/** What the console's browser tests share: the console's address and logging in afresh. */
 final class ConsoleSupport {
-
-  /** Screenshots of every page land here; the README shows copies from docs/console/. */
-  static final Path SCREENSHOTS = Path.of(System.getProperty("quipu.screenshots", "target/console-screenshots"));
 
   private ConsoleSupport() {}
 
@@ -17,13 +15,11 @@ final class ConsoleSupport {
   }
 
   /** Forgets every cookie, then logs in through the form as this user. */
-  static void loginAs(Browser browser, String username, String password) {
-    browser.open("login");
-    browser.driver().manage().deleteAllCookies();
-    browser.login(username, password);
+  static OverviewPage loginAs(Browser browser, String username, String password) {
+    return LoginPage.openForgettingTheSession(browser).logIn(username, password);
   }
 
-  static void loginAsAdmin(Browser browser) {
-    loginAs(browser, "admin", Api.ADMIN_PASSWORD);
+  static OverviewPage loginAsAdmin(Browser browser) {
+    return loginAs(browser, "admin", Api.ADMIN_PASSWORD);
   }
 }

@@ -11,6 +11,7 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -19,8 +20,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.quipu.browser.pages.ConfirmPage;
+import org.quipu.browser.pages.ErrorPage;
+import org.quipu.browser.pages.LoginPage;
+import org.quipu.browser.pages.MessagePage;
+import org.quipu.browser.pages.OverviewPage;
+import org.quipu.browser.pages.QueueFormPage;
+import org.quipu.browser.pages.QueuePage;
+import org.quipu.browser.pages.QueuesPage;
 import org.quipu.it.Api;
 import org.quipu.it.QuipuDeployment;
 
@@ -30,7 +38,7 @@ import org.quipu.it.QuipuDeployment;
  * dead-lettered messages back, deleting; and the CSRF and session checks on forms.
  */
 @ExtendWith(ArquillianExtension.class)
-class ConsoleQueuesIT {
+class QueuesConsoleBrowserIT {
 
   private static Browser browser;
 
@@ -58,57 +66,54 @@ class ConsoleQueuesIT {
   @Test
   void login_refusesBadCredentials_thenOpensTheOverview() {
     browser.driver().manage().deleteAllCookies();
-    browser.open("");
-    assertEquals("login", browser.path(), "a page without a session redirects to the login");
-    browser.screenshot(ConsoleSupport.SCREENSHOTS, "login");
+    LoginPage login = OverviewPage.openWithoutASession(browser);
+    assertEquals("login", login.path(), "a page without a session redirects to the login");
+    login.screenshot("login");
 
-    browser.login("admin", "not-the-password");
-    assertEquals("Unknown user or wrong password.", browser.text("#error"));
-    assertEquals("", browser.find("#password").getAttribute("value"));
+    LoginPage refused = LoginPage.open(browser).logInRefused("admin", "not-the-password");
+    assertEquals("Unknown user or wrong password.", refused.error());
+    assertEquals("", refused.typedPassword());
 
-    browser.login("admin", Api.ADMIN_PASSWORD);
-    assertEquals("", browser.path());
-    assertTrue(browser.text("#current-user").startsWith("admin"));
-    assertTrue(browser.text("#nodes").contains("leader"));
-    assertTrue(browser.text("#nodes").contains("served this page"));
-    browser.waitFor("#rates-chart canvas");
-    browser.screenshot(ConsoleSupport.SCREENSHOTS, "overview");
+    OverviewPage overview = LoginPage.open(browser).logIn("admin", Api.ADMIN_PASSWORD);
+    assertEquals("", overview.path());
+    assertTrue(overview.currentUser().startsWith("admin"));
+    assertTrue(overview.nodes().contains("leader"));
+    assertTrue(overview.nodes().contains("served this page"));
+    overview.waitForRatesChart().screenshot("overview");
   }
 
   @Test
   void createQueue_send_browseWithoutReceiving_search_andOpenAMessage() {
     ConsoleSupport.loginAsAdmin(browser);
     String q = Api.unique("console");
-    browser.open("queues/_new")
-        .type("#queue-name", q)
-        .type("input[name=visibilityTimeoutSeconds]", "45")
-        .type("input[name=maxLength]", "1000")
-        .submit("#save-queue");
-    assertEquals("queues/" + q, browser.path());
-    assertEquals("Created queue " + q + ".", browser.text("#notice"));
-    assertTrue(browser.text("#attributes").contains("45 s"));
+    QueuePage queue = QueueFormPage.openNew(browser)
+        .name(q)
+        .visibilityTimeoutSeconds(45)
+        .maxLength(1000)
+        .save();
+    assertEquals("queues/" + q, queue.path());
+    assertEquals("Created queue " + q + ".", queue.notice());
+    assertTrue(queue.attributes().contains("45 s"));
 
-    browser.type("#send-body", "{\"order\":42,\"items\":[\"apple\"]}")
-        .type("#send-headers", "type: order.created\nregion: eu")
-        .submit("#send-button");
-    assertTrue(browser.text("#notice").startsWith("Sent message "));
-    assertEquals("1", browser.text("#ready"));
-    assertTrue(browser.text("#messages").contains("{\"order\":42,\"items\":[\"apple\"]}"));
-    assertTrue(browser.text("#messages").contains("region=eu"));
-    browser.screenshot(ConsoleSupport.SCREENSHOTS, "queue");
+    queue = queue.send("{\"order\":42,\"items\":[\"apple\"]}", "type: order.created\nregion: eu");
+    assertTrue(queue.notice().startsWith("Sent message "));
+    assertEquals("1", queue.ready());
+    assertTrue(queue.messages().contains("{\"order\":42,\"items\":[\"apple\"]}"));
+    assertTrue(queue.messages().contains("region=eu"));
+    queue.screenshot("queue");
 
-    browser.type("#search", "region").submit("#search-button");
-    assertTrue(browser.text("#message-count").startsWith("1 matching"));
-    browser.type("#search", "no-such-text").submit("#search-button");
-    assertTrue(browser.text("#message-count").startsWith("0 matching"));
-    assertFalse(browser.present("#messages"));
+    queue = queue.search("region");
+    assertTrue(queue.messageCount().startsWith("1 matching"));
+    queue = queue.search("no-such-text");
+    assertTrue(queue.messageCount().startsWith("0 matching"));
+    assertFalse(queue.showsMessages());
 
-    browser.open("queues/" + q).submit("#messages tbody a");
-    assertTrue(browser.text("#message-body").contains("\"order\": 42"), "JSON is pretty-printed");
-    assertTrue(browser.text("#headers").contains("order.created"));
-    assertTrue(browser.text("#history").contains("Sent by admin"));
-    assertEquals("0", browser.text("#receive-count"));
-    browser.screenshot(ConsoleSupport.SCREENSHOTS, "message");
+    MessagePage message = QueuePage.open(browser, q).openFirstMessage();
+    assertTrue(message.body().contains("\"order\": 42"), "JSON is pretty-printed");
+    assertTrue(message.headers().contains("order.created"));
+    assertTrue(message.history().contains("Sent by admin"));
+    assertEquals("0", message.receiveCount());
+    message.screenshot("message");
 
     // Browsing and opening the message counted no delivery: the first receive is the first.
     Api admin = new Api(url).admin();
@@ -121,15 +126,14 @@ class ConsoleQueuesIT {
   void queueForm_showsErrorsOnThePage_andChangesNothing() {
     ConsoleSupport.loginAsAdmin(browser);
     String q = Api.unique("console");
-    browser.open("queues/_new");
     // The browser's own checks (min/max) would stop this form; the server must check it too.
-    ((org.openqa.selenium.JavascriptExecutor) browser.driver())
-        .executeScript("document.getElementById('queue-form').noValidate = true");
-    browser.type("#queue-name", q)
-        .type("input[name=visibilityTimeoutSeconds]", "99999")
-        .submit("#save-queue");
-    assertTrue(browser.text("#form-errors").contains("Visibility timeout"));
-    assertEquals(q, browser.find("#queue-name").getAttribute("value"), "the form keeps what was typed");
+    QueueFormPage form = QueueFormPage.openNew(browser)
+        .withoutBrowserChecks()
+        .name(q)
+        .visibilityTimeoutSeconds(99999)
+        .saveRefused();
+    assertTrue(form.errors().contains("Visibility timeout"));
+    assertEquals(q, form.typedName(), "the form keeps what was typed");
     new Api(url).admin().get("queues/" + q).expect(404);
   }
 
@@ -142,19 +146,19 @@ class ConsoleQueuesIT {
     for (int i = 0; i < 3; i++) {
       admin.post("queues/" + q + "/messages", Json.createObjectBuilder().add("body", "m" + i).build()).expect(201);
     }
-    browser.open("queues/" + q).submit("#purge-queue");
-    assertTrue(browser.text("#consequence").contains("drops 3 messages"));
-    browser.screenshot(ConsoleSupport.SCREENSHOTS, "purge-confirmation");
-    browser.submit("#confirm");
-    assertEquals("Purged 3 messages from " + q + ".", browser.text("#notice"));
-    assertEquals("0", browser.text("#ready"));
+    ConfirmPage<QueuePage> purge = QueuePage.open(browser, q).purge();
+    assertTrue(purge.consequence().contains("drops 3 messages"));
+    purge.screenshot("purge-confirmation");
+    QueuePage purged = purge.confirm();
+    assertEquals("Purged 3 messages from " + q + ".", purged.notice());
+    assertEquals("0", purged.ready());
 
     admin.post("queues/" + q + "/messages", Json.createObjectBuilder().add("body", "left").build()).expect(201);
-    browser.open("queues/" + q).submit("#delete-queue");
-    assertTrue(browser.text("#consequence").contains("1 pending messages are lost"));
-    browser.submit("#confirm");
-    assertEquals("queues", browser.path());
-    assertEquals("Deleted queue " + q + ".", browser.text("#notice"));
+    ConfirmPage<QueuesPage> delete = QueuePage.open(browser, q).delete();
+    assertTrue(delete.consequence().contains("1 pending messages are lost"));
+    QueuesPage queues = delete.confirm();
+    assertEquals("queues", queues.path());
+    assertEquals("Deleted queue " + q + ".", queues.notice());
     admin.get("queues/" + q).expect(404);
   }
 
@@ -171,21 +175,20 @@ class ConsoleQueuesIT {
     admin.post("queues/" + source + "/messages:receive", null).expect(200);
     assertEquals(0, admin.post("queues/" + source + "/messages:receive", null).expect(200).array().size());
 
-    browser.open("queues/" + dlq);
-    assertTrue(browser.text("#messages").contains("from " + source));
-    assertTrue(browser.text("#redrive").contains("1 messages came from " + source));
-    browser.screenshot(ConsoleSupport.SCREENSHOTS, "dead-letter-queue");
-    browser.submit("#redrive .redrive-button");
-    assertEquals("Moved 1 messages back to " + source + ".", browser.text("#notice"));
+    QueuePage deadLetters = QueuePage.open(browser, dlq);
+    assertTrue(deadLetters.messages().contains("from " + source));
+    assertTrue(deadLetters.redriveProposals().contains("1 messages came from " + source));
+    deadLetters.screenshot("dead-letter-queue");
+    assertEquals("Moved 1 messages back to " + source + ".", deadLetters.redrive().notice());
 
-    browser.open("queues/" + source);
-    assertTrue(browser.text("#messages").contains("redriven"));
-    browser.submit("#messages tbody a");
-    String history = browser.text("#history");
+    QueuePage redriven = QueuePage.open(browser, source);
+    assertTrue(redriven.messages().contains("redriven"));
+    MessagePage message = redriven.openFirstMessage();
+    String history = message.history();
     assertTrue(history.contains("Delivered to admin"), history);
     assertTrue(history.contains("Dead-lettered out of " + source), history);
     assertTrue(history.contains("Moved back from the dead-letter queue into " + source), history);
-    browser.screenshot(ConsoleSupport.SCREENSHOTS, "message-history");
+    message.screenshot("message-history");
   }
 
   @Test
@@ -199,18 +202,15 @@ class ConsoleQueuesIT {
 
     Api bob = new Api(url).newUser("bob");
     ConsoleSupport.loginAs(browser, bob.username(), "password-" + bob.username());
-    browser.open("queues?filter=" + prefix + "&sort=ready&dir=desc");
-    var names = browser.driver().findElements(By.cssSelector("#queues tbody td:first-child a"))
-        .stream().map(e -> e.getText()).toList();
-    assertEquals(java.util.List.of(prefix + "-a", prefix + "-b"), names, "bob does not see alice's private queue");
-    assertTrue(browser.text("#queue-count").startsWith("2 of"));
-    browser.screenshot(ConsoleSupport.SCREENSHOTS, "queues");
+    QueuesPage queues = QueuesPage.open(browser, prefix, "ready", "desc");
+    assertEquals(List.of(prefix + "-a", prefix + "-b"), queues.names(), "bob does not see alice's private queue");
+    assertTrue(queues.count().startsWith("2 of"));
+    queues.screenshot("queues");
   }
 
   @Test
   void aFormWithoutItsCsrfToken_isRefused_andChangesNothing() throws Exception {
-    ConsoleSupport.loginAsAdmin(browser);
-    Cookie session = browser.driver().manage().getCookieNamed("quipu_session");
+    Cookie session = ConsoleSupport.loginAsAdmin(browser).sessionCookie();
     assertTrue(session.isHttpOnly());
     assertEquals("Lax", session.getSameSite()); // links from elsewhere open logged in; POSTs need CSRF
     String q = Api.unique("csrf");
@@ -231,12 +231,12 @@ class ConsoleQueuesIT {
 
   @Test
   void logout_endsTheSession_everywhere() throws Exception {
-    ConsoleSupport.loginAsAdmin(browser);
-    String token = browser.driver().manage().getCookieNamed("quipu_session").getValue();
+    OverviewPage overview = ConsoleSupport.loginAsAdmin(browser);
+    String token = overview.sessionCookie().getValue();
     new Api(url).as(token).get("users/me").expect(200); // the console's session is an API session
-    browser.submit("#logout");
-    assertEquals("login", browser.path());
-    assertEquals("You are logged out.", browser.text("#notice"));
+    LoginPage login = overview.logout();
+    assertEquals("login", login.path());
+    assertEquals("You are logged out.", login.notice());
     new Api(url).as(token).get("users/me").expect(401);
     HttpResponse<String> old = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create(ConsoleSupport.consoleUrl(url) + "queues"))
@@ -247,11 +247,11 @@ class ConsoleQueuesIT {
   @Test
   void unknownPagesAndQueues_showAnErrorPage_notJson() {
     ConsoleSupport.loginAsAdmin(browser);
-    browser.open("queues/" + Api.unique("missing"));
-    assertTrue(browser.text("#problem").contains("does not exist"));
-    browser.open("no-such-page");
-    assertEquals("There is no console page at this address.", browser.text("#problem"));
-    browser.screenshot(ConsoleSupport.SCREENSHOTS, "error");
+    ErrorPage missingQueue = ErrorPage.open(browser, "queues/" + Api.unique("missing"));
+    assertTrue(missingQueue.problem().contains("does not exist"));
+    ErrorPage missingPage = ErrorPage.open(browser, "no-such-page");
+    assertEquals("There is no console page at this address.", missingPage.problem());
+    missingPage.screenshot("error");
   }
 
   @Test
@@ -264,19 +264,15 @@ class ConsoleQueuesIT {
     for (int i = 0; i < 65; i++) {
       headers.append("h").append(i).append(": v\n");
     }
-    browser.open("queues/" + q);
-    ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript(
-        "document.getElementById('send-headers').value = arguments[0];", headers.toString());
-    browser.type("#send-body", "x").submit("#send-button");
-    assertTrue(browser.text("#error").contains("Headers: must hold at most 64 headers."), browser.text("#error"));
-    assertEquals("0", browser.text("#ready"), "nothing was sent");
+    QueuePage queue = QueuePage.open(browser, q).pasteHeaders(headers.toString()).send("x");
+    assertTrue(queue.error().contains("Headers: must hold at most 64 headers."), queue.error());
+    assertEquals("0", queue.ready(), "nothing was sent");
 
     // A body nested deeper than the JSON parser allows is shown as it is, not as an error.
     String deep = "[".repeat(5000) + "]".repeat(5000);
     String id = admin.post("queues/" + q + "/messages", Json.createObjectBuilder().add("body", deep).build())
         .expect(201).object().getString("id");
-    browser.open("queues/" + q + "/messages/" + id);
-    assertTrue(browser.text("#message-body").startsWith("[[[["));
+    assertTrue(MessagePage.open(browser, q, id).body().startsWith("[[[["));
   }
 
   @Test
@@ -285,16 +281,16 @@ class ConsoleQueuesIT {
     String t = Api.unique("t");
     admin.put("topics/" + t, null).expect(201);
     admin.put("topics/" + t + "/subscriptions/s", null).expect(201);
-    browser.open("");
+    OverviewPage.open(browser); // on the console's site, so that its cookies can be deleted
     browser.driver().manage().deleteAllCookies();
-    browser.open("queues/" + t + "%2Fs?search=abc");
-    assertTrue(browser.path().startsWith("login?next="), browser.path());
-    browser.type("#username", "admin").type("#password", Api.ADMIN_PASSWORD).submit("#login-form button");
-    assertEquals("queues/" + t + "%2Fs?search=abc", browser.path());
-    assertEquals(t + "/s", browser.text("#queue-title"));
-    assertEquals("abc", browser.find("#search").getAttribute("value"));
-    assertFalse(browser.present("#delete-queue"), "a subscription's queue goes with its subscription");
-    browser.open("queues/" + t + "%2Fs/delete");
-    assertTrue(browser.text("#problem").contains("belongs to a subscription"));
+    LoginPage login = QueuePage.openWithoutASession(browser, t + "/s", "abc");
+    assertTrue(login.path().startsWith("login?next="), login.path());
+    QueuePage queue = login.logInBackToQueue("admin", Api.ADMIN_PASSWORD);
+    assertEquals("queues/" + t + "%2Fs?search=abc", queue.path());
+    assertEquals(t + "/s", queue.title());
+    assertEquals("abc", queue.searchText());
+    assertFalse(queue.canDelete(), "a subscription's queue goes with its subscription");
+    ErrorPage refused = ErrorPage.open(browser, "queues/" + t + "%2Fs/delete");
+    assertTrue(refused.problem().contains("belongs to a subscription"));
   }
 }

@@ -1,0 +1,45 @@
+package org.quipu.browser.pages;
+
+import static java.net.URLEncoder.encode;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.util.List;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.quipu.browser.Browser;
+
+/** The list of queues, filtered and sorted on the server. */
+public final class QueuesPage extends ConsolePage {
+
+  public QueuesPage(Browser browser) {
+    super(browser);
+  }
+
+  /** Opens the queues whose name or owner contains {@code filter}. */
+  public static QueuesPage open(Browser browser, String filter) {
+    browser.open("queues?filter=" + encode(filter, UTF_8));
+    return new QueuesPage(browser);
+  }
+
+  /** Opens the filtered list sorted by a column ({@code name}, {@code ready}, …), {@code asc} or {@code desc}. */
+  public static QueuesPage open(Browser browser, String filter, String sort, String direction) {
+    browser.open("queues?filter=" + encode(filter, UTF_8) + "&sort=" + sort + "&dir=" + direction);
+    return new QueuesPage(browser);
+  }
+
+  /** The queues' names, in the order shown. */
+  public List<String> names() {
+    return browser.driver().findElements(By.cssSelector("#queues tbody td:first-child a"))
+        .stream().map(WebElement::getText).toList();
+  }
+
+  /** The count above the list, e.g. "2 of 40 queues". */
+  public String count() {
+    return browser.text("#queue-count");
+  }
+
+  public QueueFormPage newQueue() {
+    browser.submit("#new-queue");
+    return new QueueFormPage(browser);
+  }
+}

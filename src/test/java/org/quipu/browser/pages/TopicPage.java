@@ -1,0 +1,63 @@
+package org.quipu.browser.pages;
+
+import static java.net.URLEncoder.encode;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import org.quipu.browser.Browser;
+
+/** One topic: its subscriptions, the subscribe and publish forms, and its delete link. */
+public final class TopicPage extends ConsolePage {
+
+  public TopicPage(Browser browser) {
+    super(browser);
+  }
+
+  public static TopicPage open(Browser browser, String topic) {
+    browser.open("topics/" + encode(topic, UTF_8));
+    return new TopicPage(browser);
+  }
+
+  /** Subscribes a subscription of its own queue with an AMQP binding key. */
+  public TopicPage subscribe(String subscription, String bindingKey) {
+    browser.type("#subscription-name", subscription).type("#binding-key", bindingKey).submit("#subscribe");
+    return new TopicPage(browser);
+  }
+
+  /** Publishes a test message with a routing key and a body. */
+  public TopicPage publish(String routingKey, String body) {
+    browser.type("#routing-key", routingKey).type("#publish-body", body).submit("#publish-button");
+    return new TopicPage(browser);
+  }
+
+  /** Publishes a test message with an empty body. */
+  public TopicPage publish(String routingKey) {
+    browser.type("#routing-key", routingKey).submit("#publish-button");
+    return new TopicPage(browser);
+  }
+
+  /** The ready counter of a subscription's queue. */
+  public String readyOf(String subscription) {
+    return browser.text(row(subscription) + " td:nth-child(5)");
+  }
+
+  public TopicPage unsubscribe(String subscription) {
+    browser.submit(row(subscription) + " .unsubscribe");
+    return new TopicPage(browser);
+  }
+
+  /** Opens the queue a subscription delivers into. */
+  public QueuePage openQueueOf(String subscription) {
+    browser.find(row(subscription) + " td:nth-child(4) a").click();
+    browser.waitFor("#queue-title");
+    return new QueuePage(browser);
+  }
+
+  public ConfirmPage<TopicsPage> delete() {
+    browser.submit("#delete-topic");
+    return new ConfirmPage<>(browser, TopicsPage::new);
+  }
+
+  private static String row(String subscription) {
+    return "#subscriptions tr[data-subscription=" + subscription + "]";
+  }
+}
