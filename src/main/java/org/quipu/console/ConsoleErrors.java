@@ -69,7 +69,7 @@ public class ConsoleErrors implements ExceptionMapper<Throwable> {
     model.put("csrf", request.getAttribute(ConsoleSessionFilter.CSRF_TOKEN));
     model.put("servedBy", node.id());
     model.put("fmt", Formats.INSTANCE);
-    model.put("theme", "auto");
+    model.put("theme", ConsoleResource.theme(request));
     String html = pages.render("error", model, request, response);
     return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
         .entity(html).build();

@@ -72,8 +72,7 @@ abstract class ConsoleResource {
     all.put("csrf", request.getAttribute(ConsoleSessionFilter.CSRF_TOKEN));
     all.put("servedBy", node.id());
     all.put("fmt", Formats.INSTANCE);
-    Cookie theme = headers.getCookies().get(THEME_COOKIE);
-    all.put("theme", theme != null && theme.getValue().matches("light|dark") ? theme.getValue() : "auto");
+    all.put("theme", theme(request));
     Response.ResponseBuilder answer = Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"));
     Cookie flash = headers.getCookies().get(FLASH_COOKIE);
     if (flash != null) {
@@ -86,6 +85,18 @@ abstract class ConsoleResource {
       answer.cookie(flashCookie("", 0));
     }
     return answer.entity(pages.render(template, all, request, response)).build();
+  }
+
+  /** The theme the ◐ button chose (a cookie console.js sets): light, dark, or auto (the system's). */
+  static String theme(HttpServletRequest request) {
+    if (request.getCookies() != null) {
+      for (jakarta.servlet.http.Cookie c : request.getCookies()) {
+        if (THEME_COOKIE.equals(c.getName()) && c.getValue().matches("light|dark")) {
+          return c.getValue();
+        }
+      }
+    }
+    return "auto";
   }
 
   /** 303 to another console page, which shows {@code notice} once (null for none). */

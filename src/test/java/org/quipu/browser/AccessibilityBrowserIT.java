@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.interactions.Actions;
+import org.quipu.browser.pages.LoginPage;
 import org.quipu.it.Api;
 import org.quipu.it.QuipuDeployment;
 
@@ -70,15 +71,16 @@ class AccessibilityBrowserIT {
     admin.put("topics/" + t, null).expect(201);
     admin.put("topics/" + t + "/subscriptions/s", null).expect(201);
 
-    browser.open("");
-    browser.driver().manage().deleteAllCookies();
+    LoginPage login = LoginPage.openForgettingTheSession(browser);
     List<String> problems = new ArrayList<>(check("login"));
-    browser.login("admin", Api.ADMIN_PASSWORD);
+    login.logIn("admin", Api.ADMIN_PASSWORD);
     List<String> pages = List.of("", "queues", "queues/_new", "queues/" + q,
         "queues/" + q + "/messages/" + id, "queues/" + q + "/purge", "queues/" + q + "/edit",
         "topics", "topics/" + t, "topics/" + t + "/delete", "users", "sessions", "no-such-page");
     for (String theme : List.of("light", "dark")) {
-      browser.driver().manage().addCookie(new org.openqa.selenium.Cookie("quipu_theme", theme, "/"));
+      // The theme button's own cookie, set the way console.js sets it.
+      ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript(
+          "document.cookie = 'quipu_theme=' + arguments[0] + '; path=/; SameSite=Strict';", theme);
       for (String page : pages) {
         browser.open(page);
         assertEquals(theme, browser.find("html").getAttribute("data-theme"));
