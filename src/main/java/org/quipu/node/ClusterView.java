@@ -9,7 +9,10 @@ import java.util.List;
  */
 public record ClusterView(List<Member> nodes, String leader, long epoch, long commitSeq) {
 
-  /** One node: {@code lag} is how many committed entries it has not applied yet. */
-  public record Member(
-      String id, String address, String role, String state, long appliedSeq, long lag) {}
+  /**
+   * One node: the highest epoch it has seen, and {@code lag}, how many committed entries it has
+   * not applied yet.
+   */
+  public record Member(String id, String address, String role, String state, long epoch,
+      long appliedSeq, long lag) {}
 }

@@ -138,7 +138,7 @@ public class Node {
   public ClusterView cluster() {
     long applied = state.appliedSeq();
     String status = committer != null && committer.serving() ? "ready" : "recovering";
-    var self = new ClusterView.Member(id(), address(), "leader", status, applied, 0);
+    var self = new ClusterView.Member(id(), address(), "leader", status, epoch(), applied, 0);
     return new ClusterView(List.of(self), id(), epoch(), applied);
   }
 
