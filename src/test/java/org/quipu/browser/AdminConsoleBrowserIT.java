@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.quipu.browser.pages.ConfirmPage;
 import org.quipu.browser.pages.ErrorPage;
@@ -204,6 +205,8 @@ class AdminConsoleBrowserIT {
 
   /** Waits for what a live page shows by itself; fails the test after 15 seconds. */
   private static void within15Seconds(BooleanSupplier condition) {
-    new WebDriverWait(browser.driver(), Duration.ofSeconds(15)).until(d -> condition.getAsBoolean());
+    new WebDriverWait(browser.driver(), Duration.ofSeconds(15))
+        .ignoring(StaleElementReferenceException.class)
+        .until(d -> condition.getAsBoolean());
   }
 }

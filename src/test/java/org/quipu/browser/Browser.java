@@ -66,8 +66,38 @@ public final class Browser implements AutoCloseable {
     return !driver.findElements(By.cssSelector(css)).isEmpty();
   }
 
+  /**
+   * The text of an element. Live regions of the console replace their content every 5 s, so an
+   * element found a moment ago can go stale: then it is found again.
+   */
   public String text(String css) {
-    return find(css).getText();
+    return fresh(() -> find(css).getText());
+  }
+
+  /** The texts of every element {@code css} matches, read again if a live region replaced them. */
+  public java.util.List<String> texts(String css) {
+    return fresh(() -> driver.findElements(By.cssSelector(css)).stream()
+        .map(WebElement::getText).toList());
+  }
+
+  /** Clicks an element that may sit in a live region (found again if it was replaced). */
+  public void click(String css) {
+    fresh(() -> {
+      find(css).click();
+      return null;
+    });
+  }
+
+  private static <T> T fresh(java.util.function.Supplier<T> read) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return read.get();
+      } catch (StaleElementReferenceException replaced) {
+        if (attempt == 3) {
+          throw replaced;
+        }
+      }
+    }
   }
 
   public Browser type(String css, String text) {
@@ -80,7 +110,10 @@ public final class Browser implements AutoCloseable {
   /** Clicks and waits for the next page to load (the old one goes stale). */
   public Browser submit(String css) {
     WebElement html = find("html");
-    find(css).click();
+    fresh(() -> {
+      find(css).click();
+      return null;
+    });
     new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> gone(html));
     return this;
   }

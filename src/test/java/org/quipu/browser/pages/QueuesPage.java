@@ -4,8 +4,6 @@ import static java.net.URLEncoder.encode;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.util.List;
-import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 import org.quipu.browser.Browser;
 
 /** The list of queues, filtered and sorted on the server. */
@@ -29,8 +27,7 @@ public final class QueuesPage extends ConsolePage {
 
   /** The queues' names, in the order shown. */
   public List<String> names() {
-    return browser.driver().findElements(By.cssSelector("#queues tbody td:first-child a"))
-        .stream().map(WebElement::getText).toList();
+    return browser.texts("#queues tbody td:first-child a");
   }
 
   /** The count above the list, e.g. "2 of 40 queues". */

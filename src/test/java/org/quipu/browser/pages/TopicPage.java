@@ -47,7 +47,7 @@ public final class TopicPage extends ConsolePage {
 
   /** Opens the queue a subscription delivers into. */
   public QueuePage openQueueOf(String subscription) {
-    browser.find(row(subscription) + " td:nth-child(4) a").click();
+    browser.click(row(subscription) + " td:nth-child(4) a");
     browser.waitFor("#queue-title");
     return new QueuePage(browser);
   }
