@@ -43,7 +43,6 @@ import org.quipu.node.RateHistory;
 @RequestScoped
 public class QueuesPage extends ConsoleResource {
 
-  static final int PAGE_SIZE = 50;
   private static final int REDRIVE_MAX = 100_000;
   private static final Map<String, Comparator<Row>> SORTS = Map.of(
       "name", Comparator.comparing(Row::name),
@@ -83,28 +82,17 @@ public class QueuesPage extends ConsoleResource {
     }
     Comparator<Row> order = SORTS.get(key);
     rows.sort(descending ? order.reversed() : order);
-    int pages = Math.max(1, (rows.size() + PAGE_SIZE - 1) / PAGE_SIZE);
-    int page = Math.min(pages, Math.max(1, parsePage(pageParam)));
-    List<Row> shown = rows.subList((page - 1) * PAGE_SIZE, Math.min(rows.size(), page * PAGE_SIZE));
+    Paged<Row> shown = Paged.of(rows, pageParam);
     Map<String, Object> model = new HashMap<>();
     model.put("section", "queues");
-    model.put("rows", List.copyOf(shown));
+    model.put("rows", shown.items());
+    model.put("paged", shown);
     model.put("matching", rows.size());
     model.put("total", visible.size());
     model.put("filter", filter == null ? "" : filter.strip());
     model.put("sort", key);
     model.put("dir", descending ? "desc" : "asc");
-    model.put("page", page);
-    model.put("pages", pages);
     return page("queues", model);
-  }
-
-  static int parsePage(String value) {
-    try {
-      return value == null ? 1 : Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      return 1;
-    }
   }
 
   @GET
@@ -155,7 +143,7 @@ public class QueuesPage extends ConsoleResource {
       String needle = search == null ? "" : search.strip();
       var found = commands.query(b -> b.browse(name, user(), m -> matches(m, needle), Integer.MAX_VALUE));
       model.put("matching", found.size());
-      model.put("messages", found.subList(0, Math.min(PAGE_SIZE, found.size())));
+      model.put("messages", found.subList(0, Math.min(Paged.SIZE, found.size())));
       model.put("redrive", redriveProposals(name));
       model.put("now", now);
     }

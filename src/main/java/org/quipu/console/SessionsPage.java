@@ -5,8 +5,10 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.quipu.core.command.CloseSession;
@@ -28,15 +30,18 @@ public class SessionsPage extends ConsoleResource {
 
   @GET
   @AdminOnly
-  public Response list() {
+  public Response list(@QueryParam("user") String userFilter, @QueryParam("page") String page) {
     long now = System.currentTimeMillis();
+    String needle = userFilter == null ? "" : userFilter.strip().toLowerCase(Locale.ROOT);
     var sessions = commands.query(b -> b.sessions()).stream()
         .filter(s -> s.expiresAtMillis() > now)
+        .filter(s -> s.username().toLowerCase(Locale.ROOT).contains(needle))
         .sorted(Comparator.comparing(Session::username)
             .thenComparing(Comparator.comparingLong(Session::createdAtMillis).reversed()))
         .toList();
-    return page("sessions", Map.of("section", "sessions", "sessions", sessions,
-        "current", caller().sessionId()));
+    Paged<Session> shown = Paged.of(sessions, page);
+    return page("sessions", Map.of("section", "sessions", "sessions", shown.items(),
+        "paged", shown, "filter", needle, "current", caller().sessionId()));
   }
 
   @POST

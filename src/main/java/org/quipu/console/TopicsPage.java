@@ -64,16 +64,13 @@ public class TopicsPage extends ConsoleResource {
       return all;
     });
     rows.sort((a, b) -> a.name().compareTo(b.name()));
-    int pages = Math.max(1, (rows.size() + QueuesPage.PAGE_SIZE - 1) / QueuesPage.PAGE_SIZE);
-    int page = Math.min(pages, Math.max(1, QueuesPage.parsePage(pageParam)));
+    Paged<Row> shown = Paged.of(rows, pageParam);
     Map<String, Object> model = new HashMap<>();
     model.put("section", "topics");
-    model.put("rows", List.copyOf(rows.subList((page - 1) * QueuesPage.PAGE_SIZE,
-        Math.min(rows.size(), page * QueuesPage.PAGE_SIZE))));
+    model.put("rows", shown.items());
+    model.put("paged", shown);
     model.put("matching", rows.size());
     model.put("filter", filter == null ? "" : filter.strip());
-    model.put("page", page);
-    model.put("pages", pages);
     model.put("newName", "");
     return page("topics", model);
   }

@@ -209,6 +209,23 @@ class QueuesConsoleBrowserIT {
   }
 
   @Test
+  void queueList_showsFiftyAPage_andThePagerKeepsTheFilterAndOrder() {
+    Api admin = new Api(url).admin();
+    String prefix = Api.unique("paged");
+    for (int i = 0; i < 53; i++) {
+      admin.put(String.format("queues/%s-%02d", prefix, i), null).expect(201);
+    }
+    ConsoleSupport.loginAsAdmin(browser);
+    QueuesPage queues = QueuesPage.open(browser, prefix, "name", "desc");
+    assertEquals(50, queues.names().size());
+    assertEquals(prefix + "-52", queues.names().get(0));
+    assertTrue(queues.count().startsWith("53 of"));
+    queues.nextPage();
+    assertEquals(List.of(prefix + "-02", prefix + "-01", prefix + "-00"), queues.names());
+    assertFalse(queues.hasNextPage());
+  }
+
+  @Test
   void aFormWithoutItsCsrfToken_isRefused_andChangesNothing() throws Exception {
     Cookie session = ConsoleSupport.loginAsAdmin(browser).sessionCookie();
     assertTrue(session.isHttpOnly());

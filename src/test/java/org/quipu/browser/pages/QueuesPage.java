@@ -35,6 +35,17 @@ public final class QueuesPage extends ConsolePage {
     return browser.text("#queue-count");
   }
 
+  /** Whether the list has a next page. */
+  public boolean hasNextPage() {
+    return browser.present("#next-page");
+  }
+
+  /** Follows the pager's "Next" link. */
+  public QueuesPage nextPage() {
+    browser.submit("#next-page");
+    return this;
+  }
+
   public QueueFormPage newQueue() {
     browser.submit("#new-queue");
     return new QueueFormPage(browser);
