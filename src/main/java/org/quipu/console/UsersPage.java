@@ -7,11 +7,13 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.quipu.api.UserRequests;
 import org.quipu.core.command.DeleteUser;
@@ -47,8 +49,8 @@ public class UsersPage extends ConsoleResource {
 
   @GET
   @AdminOnly
-  public Response list() {
-    return page("users", model(Map.of("username", "", "role", "user"), List.of()));
+  public Response list(@QueryParam("filter") String filter, @QueryParam("page") String page) {
+    return page("users", model(Map.of("username", "", "role", "user"), List.of(), filter, page));
   }
 
   @POST
@@ -68,15 +70,15 @@ public class UsersPage extends ConsoleResource {
       errors.add("Role must be admin or user.");
     }
     if (!errors.isEmpty()) {
-      return page(400, "users", model(values, errors));
+      return page(400, "users", model(values, errors, null, null));
     }
     try {
       commit(new RegisterUser(name, passwords.hash(password), Role.fromWire(wireRole)));
     } catch (BrokerException refused) {
       return page(status(refused), "users",
-          model(values, List.of(sentence(refused))));
+          model(values, List.of(sentence(refused)), null, null));
     }
-    return redirect("users", "Created " + wireRole + " " + name + ".");
+    return redirect(showing(name), "Created " + wireRole + " " + name + ".");
   }
 
   private static String message(String property, String violation) {
@@ -88,8 +90,11 @@ public class UsersPage extends ConsoleResource {
     };
   }
 
-  private Map<String, Object> model(Map<String, String> values, List<String> errors) {
+  /** The users page: one page of users whose name contains {@code filter}, and the create form. */
+  private Map<String, Object> model(Map<String, String> values, List<String> errors,
+      String filter, String page) {
     long now = System.currentTimeMillis();
+    String needle = filter == null ? "" : filter.strip().toLowerCase(Locale.ROOT);
     List<Row> rows = commands.query(b -> {
       Map<String, Integer> live = new HashMap<>();
       for (Session s : b.sessions()) {
@@ -98,6 +103,7 @@ public class UsersPage extends ConsoleResource {
         }
       }
       return b.users().stream()
+          .filter(u -> u.username().toLowerCase(Locale.ROOT).contains(needle))
           .sorted(Comparator.comparing(User::username))
           .map(u -> new Row(u.username(), u.role().wireName(), u.disabled(), u.createdAtMillis(),
               live.getOrDefault(u.username(), 0), u.username().equals(user())))
@@ -105,7 +111,10 @@ public class UsersPage extends ConsoleResource {
     });
     Map<String, Object> model = new HashMap<>();
     model.put("section", "users");
-    model.put("rows", rows);
+    Paged<Row> shown = Paged.of(rows, page);
+    model.put("rows", shown.items());
+    model.put("paged", shown);
+    model.put("filter", needle);
     model.put("values", values);
     model.put("errors", errors);
     return model;
@@ -160,14 +169,22 @@ public class UsersPage extends ConsoleResource {
         "Changed the password of " + name + "; their sessions were revoked.");
   }
 
-  /** Commits a change from the list; a refusal (say, demoting oneself) comes back as an error. */
+  /**
+   * Commits a change from the list; a refusal (say, demoting oneself) comes back as an error. The
+   * list then shows the user changed, whichever page they were on.
+   */
   private Response update(UpdateUser command, String notice) {
     try {
       commit(command);
     } catch (BrokerException refused) {
-      return redirectWithError("users", sentence(refused));
+      return redirectWithError(showing(command.username()), sentence(refused));
     }
-    return redirect("users", notice);
+    return redirect(showing(command.username()), notice);
+  }
+
+  /** The users list filtered to one name. */
+  private static String showing(String username) {
+    return "users?filter=" + encode(username);
   }
 
   @GET
