@@ -7,54 +7,22 @@ import com.deque.html.axecore.results.Results;
 import com.deque.html.axecore.results.Rule;
 import com.deque.html.axecore.selenium.AxeBuilder;
 import jakarta.json.Json;
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.interactions.Actions;
 import org.quipu.browser.pages.LoginPage;
 import org.quipu.it.Api;
-import org.quipu.it.QuipuDeployment;
 
 /**
  * Every console page, in the light and the dark theme, checked with Deque's axe-core against
  * WCAG 2.1 A and AA (labels, contrast, landmarks, names of controls), and the keyboard's first
  * stop being the skip link.
  */
-@ExtendWith(ArquillianExtension.class)
-class AccessibilityBrowserIT {
+class AccessibilityBrowserIT extends ConsoleBrowserTest {
 
   private static final List<String> WCAG = List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa");
-  private static Browser browser;
-
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return QuipuDeployment.war();
-  }
-
-  @ArquillianResource URL url;
-
-  @BeforeEach
-  void openBrowser() {
-    if (browser == null) {
-      browser = new Browser(url.toString().replaceAll("/+$", "") + "/console/", 1280, 900);
-    }
-  }
-
-  @AfterAll
-  static void closeBrowser() {
-    if (browser != null) {
-      browser.close();
-    }
-  }
 
   @Test
   void everyPage_inBothThemes_hasNoWcagViolations() {

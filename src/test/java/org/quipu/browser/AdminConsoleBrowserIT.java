@@ -6,17 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.net.URL;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -30,42 +22,17 @@ import org.quipu.browser.pages.TopicPage;
 import org.quipu.browser.pages.TopicsPage;
 import org.quipu.browser.pages.UsersPage;
 import org.quipu.it.Api;
-import org.quipu.it.QuipuDeployment;
 
 /**
  * The console's topic and admin journeys in headless Chromium: topics and subscriptions,
  * publishing, users, revoking a live session (which the API honours at once), the admin-only pages
  * a user cannot reach, and the dark theme and a phone-sized window.
  */
-@ExtendWith(ArquillianExtension.class)
-class AdminConsoleBrowserIT {
-
-  private static Browser browser;
-
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return QuipuDeployment.war();
-  }
-
-  @ArquillianResource URL url;
-
-  @BeforeEach
-  void openBrowser() {
-    if (browser == null) {
-      browser = new Browser(ConsoleSupport.consoleUrl(url), 1280, 900);
-    }
-  }
-
-  @AfterAll
-  static void closeBrowser() {
-    if (browser != null) {
-      browser.close();
-    }
-  }
+class AdminConsoleBrowserIT extends ConsoleBrowserTest {
 
   @Test
   void createTopic_subscribe_publish_showsWhichSubscriptionsItReached() {
-    ConsoleSupport.loginAsAdmin(browser);
+    loginAsAdmin(browser);
     String t = Api.unique("events");
     TopicPage topic = TopicsPage.open(browser).create(t);
     assertEquals("topics/" + t, topic.path());
@@ -103,7 +70,7 @@ class AdminConsoleBrowserIT {
 
   @Test
   void admin_createsAUser_changesTheRole_andDisablesIt() {
-    ConsoleSupport.loginAsAdmin(browser);
+    loginAsAdmin(browser);
     String name = Api.unique("carol");
     UsersPage users = UsersPage.open(browser).create(name, "carol-password");
     assertTrue(users.notice().contains(name), users.notice());
@@ -129,7 +96,7 @@ class AdminConsoleBrowserIT {
         .filter(s -> s.getString("username").equals(daveName))
         .findFirst().orElseThrow().getString("id");
 
-    ConsoleSupport.loginAsAdmin(browser);
+    loginAsAdmin(browser);
     SessionsPage sessions = SessionsPage.open(browser);
     assertTrue(sessions.marksTheCurrentSession(), "the admin's own session is marked");
     sessions.screenshot("sessions");
@@ -142,7 +109,7 @@ class AdminConsoleBrowserIT {
   @Test
   void aUser_cannotReachTheAdminPages_andSeesNoLinksToThem() {
     Api erin = new Api(url).newUser("erin");
-    OverviewPage overview = ConsoleSupport.loginAs(browser, erin.username(), "password-" + erin.username());
+    OverviewPage overview = loginAs(browser, erin.username(), "password-" + erin.username());
     assertFalse(overview.navigation().contains("Users"));
     for (String page : new String[] {"users", "sessions"}) {
       ErrorPage refused = ErrorPage.open(browser, page);
@@ -162,7 +129,7 @@ class AdminConsoleBrowserIT {
 
   @Test
   void overview_refreshesTotalsAndRatesByItself() {
-    ConsoleSupport.loginAsAdmin(browser);
+    loginAsAdmin(browser);
     Api admin = new Api(url).admin();
     String q = Api.unique("live");
     admin.put("queues/" + q, null).expect(201);
@@ -178,7 +145,7 @@ class AdminConsoleBrowserIT {
 
   @Test
   void darkTheme_andAPhoneSizedWindow() {
-    ConsoleSupport.loginAsAdmin(browser);
+    loginAsAdmin(browser);
     Api admin = new Api(url).admin();
     String q = Api.unique("phone");
     admin.put("queues/" + q, Json.createObjectBuilder().add("maxLength", 100).build()).expect(201);

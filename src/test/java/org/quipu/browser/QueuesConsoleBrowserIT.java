@@ -7,19 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Cookie;
 import org.quipu.browser.pages.ConfirmPage;
 import org.quipu.browser.pages.ErrorPage;
@@ -30,38 +22,13 @@ import org.quipu.browser.pages.QueueFormPage;
 import org.quipu.browser.pages.QueuePage;
 import org.quipu.browser.pages.QueuesPage;
 import org.quipu.it.Api;
-import org.quipu.it.QuipuDeployment;
 
 /**
  * The console's queue journeys in headless Chromium: logging in and out, creating a queue, sending,
  * browsing (which must not count a delivery), searching, the message page, purging, moving
  * dead-lettered messages back, deleting; and the CSRF and session checks on forms.
  */
-@ExtendWith(ArquillianExtension.class)
-class QueuesConsoleBrowserIT {
-
-  private static Browser browser;
-
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return QuipuDeployment.war();
-  }
-
-  @ArquillianResource URL url;
-
-  @BeforeEach
-  void openBrowser() {
-    if (browser == null) {
-      browser = new Browser(ConsoleSupport.consoleUrl(url), 1280, 900);
-    }
-  }
-
-  @AfterAll
-  static void closeBrowser() {
-    if (browser != null) {
-      browser.close();
-    }
-  }
+class QueuesConsoleBrowserIT extends ConsoleBrowserTest {
 
   @Test
   void login_refusesBadCredentials_thenOpensTheOverview() {
@@ -84,7 +51,7 @@ class QueuesConsoleBrowserIT {
 
   @Test
   void createQueue_send_browseWithoutReceiving_search_andOpenAMessage() {
-    ConsoleSupport.loginAsAdmin(browser);
+    loginAsAdmin(browser);
     String q = Api.unique("console");
     QueuePage queue = QueueFormPage.openNew(browser)
         .name(q)
@@ -124,7 +91,7 @@ class QueuesConsoleBrowserIT {
 
   @Test
   void queueForm_showsErrorsOnThePage_andChangesNothing() {
-    ConsoleSupport.loginAsAdmin(browser);
+    loginAsAdmin(browser);
     String q = Api.unique("console");
     // The browser's own checks (min/max) would stop this form; the server must check it too.
     QueueFormPage form = QueueFormPage.openNew(browser)
@@ -139,7 +106,7 @@ class QueuesConsoleBrowserIT {
 
   @Test
   void purge_andDelete_sayWhatIsLost_beforeTheyAct() {
-    ConsoleSupport.loginAsAdmin(browser);
+    loginAsAdmin(browser);
     Api admin = new Api(url).admin();
     String q = Api.unique("console");
     admin.put("queues/" + q, null).expect(201);
@@ -164,7 +131,7 @@ class QueuesConsoleBrowserIT {
 
   @Test
   void deadLetteredMessages_areProposedForRedrive_andKeepAMarker() {
-    ConsoleSupport.loginAsAdmin(browser);
+    loginAsAdmin(browser);
     Api admin = new Api(url).admin();
     String source = Api.unique("console");
     String dlq = source + "-dlq";
@@ -201,7 +168,7 @@ class QueuesConsoleBrowserIT {
     alice.post("queues/" + prefix + "-a/messages", Json.createObjectBuilder().add("body", "x").build()).expect(201);
 
     Api bob = new Api(url).newUser("bob");
-    ConsoleSupport.loginAs(browser, bob.username(), "password-" + bob.username());
+    loginAs(browser, bob.username(), "password-" + bob.username());
     QueuesPage queues = QueuesPage.open(browser, prefix, "ready", "desc");
     assertEquals(List.of(prefix + "-a", prefix + "-b"), queues.names(), "bob does not see alice's private queue");
     assertTrue(queues.count().startsWith("2 of"));
@@ -215,7 +182,7 @@ class QueuesConsoleBrowserIT {
     for (int i = 0; i < 53; i++) {
       admin.put(String.format("queues/%s-%02d", prefix, i), null).expect(201);
     }
-    ConsoleSupport.loginAsAdmin(browser);
+    loginAsAdmin(browser);
     QueuesPage queues = QueuesPage.open(browser, prefix, "name", "desc");
     assertEquals(50, queues.names().size());
     assertEquals(prefix + "-52", queues.names().get(0));
@@ -227,14 +194,14 @@ class QueuesConsoleBrowserIT {
 
   @Test
   void aFormWithoutItsCsrfToken_isRefused_andChangesNothing() throws Exception {
-    Cookie session = ConsoleSupport.loginAsAdmin(browser).sessionCookie();
+    Cookie session = loginAsAdmin(browser).sessionCookie();
     assertTrue(session.isHttpOnly());
     assertEquals("Lax", session.getSameSite()); // links from elsewhere open logged in; POSTs need CSRF
     String q = Api.unique("csrf");
     HttpClient http = HttpClient.newHttpClient();
     for (String body : new String[] {"name=" + q, "name=" + q + "&_csrf=forged"}) {
       HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
-              URI.create(ConsoleSupport.consoleUrl(url) + "queues"))
+              URI.create(consoleUrl(url) + "queues"))
           .header("Cookie", "quipu_session=" + session.getValue())
           .header("Content-Type", "application/x-www-form-urlencoded")
           .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -248,7 +215,7 @@ class QueuesConsoleBrowserIT {
 
   @Test
   void logout_endsTheSession_everywhere() throws Exception {
-    OverviewPage overview = ConsoleSupport.loginAsAdmin(browser);
+    OverviewPage overview = loginAsAdmin(browser);
     String token = overview.sessionCookie().getValue();
     new Api(url).as(token).get("users/me").expect(200); // the console's session is an API session
     LoginPage login = overview.logout();
@@ -256,14 +223,14 @@ class QueuesConsoleBrowserIT {
     assertEquals("You are logged out.", login.notice());
     new Api(url).as(token).get("users/me").expect(401);
     HttpResponse<String> old = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create(ConsoleSupport.consoleUrl(url) + "queues"))
+            URI.create(consoleUrl(url) + "queues"))
         .header("Cookie", "quipu_session=" + token).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(303, old.statusCode());
   }
 
   @Test
   void unknownPagesAndQueues_showAnErrorPage_notJson() {
-    ConsoleSupport.loginAsAdmin(browser);
+    loginAsAdmin(browser);
     ErrorPage missingQueue = ErrorPage.open(browser, "queues/" + Api.unique("missing"));
     assertTrue(missingQueue.problem().contains("does not exist"));
     ErrorPage missingPage = ErrorPage.open(browser, "no-such-page");
@@ -273,7 +240,7 @@ class QueuesConsoleBrowserIT {
 
   @Test
   void theSendForm_keepsTheApisLimits_andAnOddBodyStillShows() {
-    ConsoleSupport.loginAsAdmin(browser);
+    loginAsAdmin(browser);
     Api admin = new Api(url).admin();
     String q = Api.unique("limits");
     admin.put("queues/" + q, null).expect(201);
