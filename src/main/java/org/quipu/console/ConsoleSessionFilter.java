@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -90,7 +91,7 @@ public class ConsoleSessionFilter implements ContainerRequestFilter {
     }
   }
 
-  private static boolean producesJson(java.lang.reflect.Method method) {
+  private static boolean producesJson(Method method) {
     Produces produces = method.getAnnotation(Produces.class);
     return produces != null && Arrays.asList(produces.value()).contains(MediaType.APPLICATION_JSON);
   }

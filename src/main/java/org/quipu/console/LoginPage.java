@@ -7,7 +7,11 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -69,7 +73,7 @@ public class LoginPage extends ConsoleResource {
       Thread.currentThread().interrupt();
       throw new ConsoleException(503, "The node is shutting down; try again.");
     }
-    return Response.seeOther(java.net.URI.create(consoleUrl(safeNext(next))))
+    return Response.seeOther(URI.create(consoleUrl(safeNext(next))))
         .cookie(sessionCookie(login.token(), -1))
         .cookie(cookie(ConsoleSessionFilter.LOGIN_CSRF_COOKIE, "", 0))
         .build();
@@ -88,12 +92,12 @@ public class LoginPage extends ConsoleResource {
    * spoil each other's forms.
    */
   private Response loginPage(int status, String next, String username, String error) {
-    jakarta.ws.rs.core.Cookie held = headers.getCookies().get(ConsoleSessionFilter.LOGIN_CSRF_COOKIE);
+    Cookie held = headers.getCookies().get(ConsoleSessionFilter.LOGIN_CSRF_COOKIE);
     String csrf = held != null && held.getValue().matches(LOGIN_CSRF_SHAPE)
         ? held.getValue()
         : Tokens.newToken();
     request.setAttribute(ConsoleSessionFilter.CSRF_TOKEN, csrf);
-    Map<String, Object> model = new java.util.HashMap<>();
+    Map<String, Object> model = new HashMap<>();
     model.put("next", safeNext(next));
     model.put("username", username == null ? "" : username);
     if (error != null) {
@@ -107,7 +111,7 @@ public class LoginPage extends ConsoleResource {
 
   private static String safeNext(String next) {
     return next != null && next.matches(SAFE_NEXT) && !next.contains("..") && !next.startsWith("/")
-        && !next.contains("//") && !next.toLowerCase(java.util.Locale.ROOT).contains("%2e")
+        && !next.contains("//") && !next.toLowerCase(Locale.ROOT).contains("%2e")
         ? next
         : "";
   }
