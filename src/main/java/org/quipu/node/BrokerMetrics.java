@@ -101,7 +101,7 @@ public class BrokerMetrics {
       return;
     }
     Map<String, Boolean> current = new HashMap<>();
-    node.state().read(b -> b.allQueues(0)).forEach(v -> current.put(v.definition().name(), true));
+    node.state().read(b -> b.queueNames()).forEach(name -> current.put(name, true));
     for (String queue : current.keySet()) {
       if (gaugedQueues.add(queue)) {
         gauge(queue, "quipu_queue_depth", "Messages ready to be received", QueueCounters::ready);

@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
 
 /**
  * Message rates for the console: every {@value #SAMPLE_SECONDS} s it samples the running totals of
@@ -84,8 +83,7 @@ public class RateHistory {
       synchronized (nodeSamples) {
         append(nodeSamples, sample(now, nodeTotals), NODE_SAMPLES);
       }
-      Set<String> existing = node.state().read(b -> b.allQueues(0).stream()
-          .map(v -> v.definition().name()).collect(Collectors.toSet()));
+      Set<String> existing = node.state().read(b -> b.queueNames());
       queueTotals.keySet().retainAll(existing);
       queueSamples.keySet().retainAll(existing);
       long previousTick = lastTick;
@@ -135,8 +133,19 @@ public class RateHistory {
 
   /** A queue's rate over the last sampling interval. */
   public Rate currentRate(String queue) {
-    List<Rate> rates = queueRates(queue);
-    return rates.isEmpty() ? Rate.ZERO : rates.get(rates.size() - 1);
+    Deque<Sample> samples = queueSamples.get(queue);
+    if (samples == null) {
+      return Rate.ZERO;
+    }
+    synchronized (samples) {
+      if (samples.size() < 2) {
+        return Rate.ZERO;
+      }
+      Sample last = samples.removeLast();
+      Sample before = samples.peekLast();
+      samples.addLast(last);
+      return rate(before, last);
+    }
   }
 
   private static List<Rate> rates(Deque<Sample> samples) {
@@ -144,12 +153,16 @@ public class RateHistory {
     Sample previous = null;
     for (Sample s : samples) {
       if (previous != null) {
-        double seconds = Math.max(1, s.atMillis() - previous.atMillis()) / 1000.0;
-        rates.add(new Rate(s.atMillis(), (s.in() - previous.in()) / seconds,
-            (s.out() - previous.out()) / seconds, (s.acked() - previous.acked()) / seconds));
+        rates.add(rate(previous, s));
       }
       previous = s;
     }
     return rates;
+  }
+
+  private static Rate rate(Sample from, Sample to) {
+    double seconds = Math.max(1, to.atMillis() - from.atMillis()) / 1000.0;
+    return new Rate(to.atMillis(), (to.in() - from.in()) / seconds,
+        (to.out() - from.out()) / seconds, (to.acked() - from.acked()) / seconds);
   }
 }

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.quipu.core.command.AckMessages;
@@ -323,11 +324,9 @@ public final class Broker {
     return Optional.ofNullable(state.subscriptions.getOrDefault(topic, new TreeMap<>()).get(name));
   }
 
-  /** Totals for metrics: every queue's counters, subscription queues included. */
-  public List<QueueView> allQueues(long now) {
-    List<QueueView> all = new ArrayList<>(state.queues.size());
-    state.queues.values().forEach(q -> all.add(new QueueView(q.definition(), q.counters(now))));
-    return all;
+  /** The name of every queue, subscription queues included (no counters computed). */
+  public Set<String> queueNames() {
+    return Set.copyOf(state.queues.keySet());
   }
 
   // ---- loading and digest -------------------------------------------------------------------
