@@ -132,7 +132,7 @@ final class MessageRules {
     QueueState fixedTarget = null;
     if (c.toQueue() != null) {
       fixedTarget = state.existingQueue(c.toQueue());
-      state.requireUser(fixedTarget, c.actor());
+      state.requireMaySendTo(fixedTarget, c.actor());
     }
     List<Message> candidates = new ArrayList<>();
     for (Message m : source.browse(Integer.MAX_VALUE)) {
