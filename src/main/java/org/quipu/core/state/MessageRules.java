@@ -136,7 +136,8 @@ final class MessageRules {
     }
     List<Message> candidates = new ArrayList<>();
     for (Message m : source.browse(Integer.MAX_VALUE)) {
-      if (m.deadLetteredFrom() != null && !m.leased() && candidates.size() < c.max()) {
+      boolean inFlight = m.leased() && m.visibleAtMillis() > now; // an expired lease is over
+      if (m.deadLetteredFrom() != null && !inFlight && candidates.size() < c.max()) {
         candidates.add(m);
       }
     }

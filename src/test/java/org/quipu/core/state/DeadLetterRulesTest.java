@@ -153,6 +153,7 @@ class DeadLetterRulesTest {
       apply(new ReceiveMessages("q", "alice", 1, 0, "n" + i));
     }
     assertEquals(2, broker.message("dlq", "alice", "m1").orElseThrow().receiveCount());
+    apply(new ReceiveMessages("dlq", "alice", 1, 0, "inspected")); // its lease ends at once
 
     apply(new RedriveMessages("dlq", "alice", null, 10));
 
