@@ -54,7 +54,8 @@ public class OpenApiDocumentServlet extends HttpServlet {
       return;
     }
     response.setHeader("Vary", "Accept");
-    String type = OpenApiFormats.choose(request.getParameter("format"), request.getHeader("Accept"));
+    String type =
+        OpenApiFormats.choose(request.getParameter("format"), request.getHeader("Accept"));
     if (type == null) {
       problem(response, 406, "Not Acceptable", "the OpenAPI document is served as "
           + String.join(", ", OpenApiFormats.OFFERED) + " (or ?format=JSON|YAML)");

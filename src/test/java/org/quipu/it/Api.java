@@ -131,7 +131,7 @@ public final class Api {
     }
   }
 
-  /** The request's path as the OpenAPI document spells it: without the deployment's context root. */
+  /** The request's path as the OpenAPI document spells it, without the context root. */
   private String documentPath(URI uri) {
     String root = base.getRawPath().substring(0, base.getRawPath().length() - "/api/v1/".length());
     String path = uri.getRawPath();

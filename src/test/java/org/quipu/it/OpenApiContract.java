@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -64,7 +65,7 @@ final class OpenApiContract {
       String responseBody) {
     Request.Method verb;
     try {
-      verb = Request.Method.valueOf(method.toUpperCase(java.util.Locale.ROOT));
+      verb = Request.Method.valueOf(method.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       return; // a method HTTP/OpenAPI does not know (a test of the server's 405 or 501)
     }
@@ -78,15 +79,16 @@ final class OpenApiContract {
       if (status == 404 || status == 405) {
         return;
       }
-      fail(method, uri, status, responseBody, "not in the document, yet answered " + status, report);
+      fail(method, uri, status, responseBody, "not in the document, yet answered " + status,
+          report);
     }
     if (report.hasErrors()) {
       fail(method, uri, status, responseBody, "the response does not match the document", report);
     }
 
     if (status >= 200 && status < 300) {
-      ValidationReport requestReport =
-          validator.validateRequest(request(verb, path, uri.getRawQuery(), requestHeaders, requestBody));
+      ValidationReport requestReport = validator.validateRequest(
+          request(verb, path, uri.getRawQuery(), requestHeaders, requestBody));
       if (requestReport.hasErrors()) {
         fail(method, uri, status, responseBody,
             "the document calls this request invalid, yet it succeeded (body " + requestBody + ")",
@@ -96,7 +98,11 @@ final class OpenApiContract {
   }
 
   private static SimpleRequest request(
-      Request.Method verb, String path, String query, Map<String, List<String>> headers, String body) {
+      Request.Method verb,
+      String path,
+      String query,
+      Map<String, List<String>> headers,
+      String body) {
     SimpleRequest.Builder request = new SimpleRequest.Builder(verb, path);
     headers.forEach(request::withHeader);
     if (body != null) {

@@ -13,6 +13,8 @@ class OpenApiContractTest {
 
   private static final URI QUEUE = URI.create("http://node/api/v1/queues/orders");
   private static final URI SEND = URI.create("http://node/api/v1/queues/orders/messages");
+  private static final String QUEUE_PATH = QUEUE.getRawPath();
+  private static final String SEND_PATH = SEND.getRawPath();
   private static final Map<String, List<String>> AUTH =
       Map.of("Authorization", List.of("Bearer t"));
   private static final Map<String, List<String>> JSON =
@@ -30,29 +32,31 @@ class OpenApiContractTest {
 
   @Test
   void check_documentedResponse_passes() {
-    contract.check("GET", QUEUE, QUEUE.getRawPath(), AUTH, null, 200, JSON, QUEUE_BODY);
-    contract.check("GET", QUEUE, QUEUE.getRawPath(), AUTH, null, 404, PROBLEM, NOT_FOUND);
+    contract.check("GET", QUEUE, QUEUE_PATH, AUTH, null, 200, JSON, QUEUE_BODY);
+    contract.check("GET", QUEUE, QUEUE_PATH, AUTH, null, 404, PROBLEM, NOT_FOUND);
   }
 
   @Test
   void check_undocumentedStatus_fails() {
     AssertionError e = assertThrows(AssertionError.class,
-        () -> contract.check("GET", QUEUE, QUEUE.getRawPath(), AUTH, null, 418, PROBLEM, NOT_FOUND));
+        () -> contract.check("GET", QUEUE, QUEUE_PATH, AUTH, null, 418, PROBLEM, NOT_FOUND));
     assertTrue(e.getMessage().contains("validation.response.status.unknown"), e.getMessage());
   }
 
   @Test
   void check_bodyWithoutRequiredMember_fails() {
     AssertionError e = assertThrows(AssertionError.class,
-        () -> contract.check("GET", QUEUE, QUEUE.getRawPath(), AUTH, null, 200, JSON, QUEUE_BODY.replace("\"depth\":0,", "")));
+        () -> contract.check("GET", QUEUE, QUEUE_PATH, AUTH, null, 200, JSON,
+            QUEUE_BODY.replace("\"depth\":0,", "")));
     assertTrue(e.getMessage().contains("depth"), e.getMessage());
   }
 
   @Test
   void check_problemAsPlainJson_fails() {
     AssertionError e = assertThrows(AssertionError.class,
-        () -> contract.check("GET", QUEUE, QUEUE.getRawPath(), AUTH, null, 404, JSON, NOT_FOUND));
-    assertTrue(e.getMessage().contains("validation.response.contentType.notAllowed"), e.getMessage());
+        () -> contract.check("GET", QUEUE, QUEUE_PATH, AUTH, null, 404, JSON, NOT_FOUND));
+    assertTrue(e.getMessage().contains("validation.response.contentType.notAllowed"),
+        e.getMessage());
   }
 
   @Test
@@ -61,17 +65,19 @@ class OpenApiContractTest {
         "Authorization", List.of("Bearer t"), "Content-Type", List.of("application/json"));
     String tooLate = "{\"body\":\"x\",\"delaySeconds\":901}";
     AssertionError e = assertThrows(AssertionError.class,
-        () -> contract.check("POST", SEND, SEND.getRawPath(), headers, tooLate, 201, JSON, "{\"id\":\"1\",\"seq\":7}"));
+        () -> contract.check("POST", SEND, SEND_PATH, headers, tooLate, 201, JSON,
+            "{\"id\":\"1\",\"seq\":7}"));
     assertTrue(e.getMessage().contains("calls this request invalid"), e.getMessage());
     // Refused, it matches the document: the tests send such requests on purpose.
-    contract.check("POST", SEND, SEND.getRawPath(), headers, tooLate, 400, PROBLEM,
+    contract.check("POST", SEND, SEND_PATH, headers, tooLate, 400, PROBLEM,
         NOT_FOUND.replace("404", "400").replace("Not Found", "Bad Request"));
   }
 
   @Test
   void check_methodNotInDocument_onlyAs405() {
-    contract.check("TRACE", QUEUE, QUEUE.getRawPath(), AUTH, null, 405, PROBLEM, NOT_FOUND.replace("404", "405"));
+    contract.check("TRACE", QUEUE, QUEUE_PATH, AUTH, null, 405, PROBLEM,
+        NOT_FOUND.replace("404", "405"));
     assertThrows(AssertionError.class,
-        () -> contract.check("TRACE", QUEUE, QUEUE.getRawPath(), AUTH, null, 200, JSON, "{}"));
+        () -> contract.check("TRACE", QUEUE, QUEUE_PATH, AUTH, null, 200, JSON, "{}"));
   }
 }
