@@ -73,6 +73,18 @@ class OpenApiDocumentIT {
     assertTrue(problem.keySet().containsAll(Set.of("type", "title", "status", "detail")));
   }
 
+  @Test
+  void health_answersAsTheDocumentSays() throws Exception {
+    for (String path : new String[] {"/health/live", "/health/ready"}) {
+      URI uri = URI.create(url.getProtocol() + "://" + url.getHost() + ":" + url.getPort() + path);
+      HttpRequest request = HttpRequest.newBuilder(uri).build();
+      HttpResponse<String> reply = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, reply.statusCode(), path);
+      OpenApiContract.instance().check("GET", uri, path, request.headers().map(), null,
+          reply.statusCode(), reply.headers().map(), reply.body());
+    }
+  }
+
   private HttpResponse<String> get(String path, String accept) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(
         URI.create(url.toString().replaceAll("/+$", "") + "/" + path));
