@@ -24,14 +24,16 @@ import org.quipu.core.command.RegisterUser;
 import org.quipu.core.state.Outcome;
 import org.quipu.core.state.Role;
 import org.quipu.core.state.Subscription;
-import org.quipu.replication.GroupCommitter;
+import org.quipu.replication.Leadership;
+import org.quipu.replication.WritePath;
 import org.quipu.replication.ReplicaState;
 import org.quipu.security.PasswordHasher;
-import org.quipu.store.JdbcLogStore;
+import org.quipu.store.JdbcCommandLog;
+import org.quipu.store.JdbcStateStore;
 
 /**
  * One node's life cycle: when the application starts, migrate the schema, restore the state from
- * the store, start the group committer and make sure the first admin exists; when it stops, stop
+ * the store, start the write path and make sure the first admin exists; when it stops, stop
  * committing. Every few seconds it asks the log to drop expired messages and sessions. Everything
  * else reaches the state and the log through this bean.
  */
@@ -51,7 +53,7 @@ public class Node {
   @Inject PasswordHasher passwordHasher;
 
   private final ReplicaState state = new ReplicaState();
-  private GroupCommitter committer;
+  private WritePath writes;
   private ScheduledExecutorService housekeeping;
   private ExecutorService answers;
 
@@ -59,10 +61,10 @@ public class Node {
     migrate();
     answers = Executors.newFixedThreadPool(
         Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("quipu-answer"));
-    committer =
-        new GroupCommitter(new JdbcLogStore(dataSource), state, System::currentTimeMillis,
-            SINGLE_NODE_EPOCH, config.maxCommitBatch(), answers);
-    committer.start();
+    writes = new WritePath(config.nodeId(), new JdbcCommandLog(dataSource),
+        new JdbcStateStore(dataSource), state, Leadership.fixed(SINGLE_NODE_EPOCH),
+        System::currentTimeMillis, config.maxCommitBatch(), answers);
+    writes.start();
     Thread bootstrap = new Thread(this::ensureFirstAdmin, "quipu-first-admin");
     bootstrap.setDaemon(true);
     bootstrap.start();
@@ -84,8 +86,8 @@ public class Node {
   private void dropExpired() {
     try {
       long now = System.currentTimeMillis();
-      if (committer.serving() && state.read(b -> b.hasExpired(now))) {
-        committer.submit(new DropExpired());
+      if (writes.serving() && state.read(b -> b.hasExpired(now))) {
+        writes.submit(new DropExpired());
       }
     } catch (RuntimeException e) {
       // The next round tries again; a failed submit already answered nobody.
@@ -98,8 +100,8 @@ public class Node {
     if (housekeeping != null) {
       housekeeping.shutdownNow();
     }
-    if (committer != null) {
-      committer.close();
+    if (writes != null) {
+      writes.close();
     }
     if (answers != null) {
       answers.shutdown();
@@ -110,8 +112,8 @@ public class Node {
     return state;
   }
 
-  public GroupCommitter committer() {
-    return committer;
+  public WritePath writes() {
+    return writes;
   }
 
   public String id() {
@@ -137,7 +139,7 @@ public class Node {
   /** Until the cluster issue lands the cluster is this one node, which leads epoch 1. */
   public ClusterView cluster() {
     long applied = state.appliedSeq();
-    String status = committer != null && committer.serving() ? "ready" : "recovering";
+    String status = writes != null && writes.serving() ? "ready" : "recovering";
     var self = new ClusterView.Member(id(), address(), "leader", status, epoch(), applied, 0);
     return new ClusterView(List.of(self), id(), epoch(), applied);
   }
@@ -152,7 +154,7 @@ public class Node {
 
   private void ensureFirstAdmin() {
     try {
-      while (!committer.serving()) {
+      while (!writes.serving()) {
         Thread.sleep(100);
       }
       if (state.read(b -> b.user(FIRST_ADMIN).isPresent())) {
@@ -160,7 +162,7 @@ public class Node {
       }
       String password = config.adminPassword().orElseGet(Node::generatePassword);
       var command = new RegisterUser(FIRST_ADMIN, passwordHasher.hash(password), Role.ADMIN);
-      Outcome outcome = committer.submit(command).get().outcome();
+      Outcome outcome = writes.submit(command).get().outcome();
       if (outcome instanceof Outcome.UserRegistered && config.adminPassword().isEmpty()) {
         LOG.warning("Created the first admin 'admin' with the generated password: " + password
             + " (set QUIPU_ADMIN_PASSWORD to choose it)");
