@@ -1,6 +1,8 @@
 package org.quipu.replication;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
@@ -23,6 +25,7 @@ public final class WritePath implements AutoCloseable {
   private final Applier applier;
   private final Proposer proposer;
   private final Thread recovery;
+  private final List<Leadership.Listener> leadershipListeners = new CopyOnWriteArrayList<>();
   private volatile boolean recovered;
   private volatile boolean closed;
 
@@ -43,6 +46,14 @@ public final class WritePath implements AutoCloseable {
   /** Adds an observer told about every applied batch, on the applier thread. */
   public void observe(CommitObserver observer) {
     applier.observe(observer);
+  }
+
+  /**
+   * Adds a listener told of leadership after the proposer (so a duty started on a grant can
+   * already propose); call before {@link #start}.
+   */
+  public void onLeadership(Leadership.Listener listener) {
+    leadershipListeners.add(listener);
   }
 
   /** Recovers the state in the background, then starts applying and, when granted, proposing. */
@@ -91,7 +102,19 @@ public final class WritePath implements AutoCloseable {
           proposer.start(lastSeq, last == null ? 0 : last.timestampMillis());
           applier.start();
           recovered = true;
-          leadership.start(proposer);
+          leadership.start(new Leadership.Listener() {
+            @Override
+            public void onGranted(long epoch) {
+              proposer.onGranted(epoch);
+              leadershipListeners.forEach(l -> l.onGranted(epoch));
+            }
+
+            @Override
+            public void onRevoked() {
+              proposer.onRevoked(); // first: nothing more is proposed in the old epoch
+              leadershipListeners.forEach(Leadership.Listener::onRevoked);
+            }
+          });
           return;
         } catch (StoreUnavailableException | RuntimeException unavailable) {
           LOG.warning("cannot recover the state yet: " + unavailable.getMessage());

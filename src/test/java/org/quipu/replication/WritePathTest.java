@@ -189,4 +189,30 @@ class WritePathTest {
     assertFalse(writes.serving());
     assertTrue(log.entries.isEmpty());
   }
+
+  @Test
+  void leadershipListeners_areGrantedAfterTheProposer_soALeaderDutyCanProposeAtOnce() throws Exception {
+    CompletableFuture<Committed> fromDuty = new CompletableFuture<>();
+    writes = new WritePath("node-1", log, store, state, Leadership.fixed(7), clock::get, 100,
+        Runnable::run);
+    writes.onLeadership(new Leadership.Listener() {
+      @Override
+      public void onGranted(long epoch) {
+        writes.submit(new RegisterUser("admin", "h", Role.ADMIN)).whenComplete((c, e) -> {
+          if (e != null) {
+            fromDuty.completeExceptionally(e);
+          } else {
+            fromDuty.complete(c);
+          }
+        });
+      }
+
+      @Override
+      public void onRevoked() {}
+    });
+    writes.start();
+
+    assertInstanceOf(Outcome.UserRegistered.class, fromDuty.get(5, TimeUnit.SECONDS).outcome());
+    assertEquals(7, log.entries.get(0).epoch(), "entries carry the granted epoch");
+  }
 }
