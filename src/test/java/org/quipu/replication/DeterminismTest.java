@@ -45,11 +45,11 @@ class DeterminismTest {
     List<LogEntry> log = randomLog(new Random(42), 3_000);
 
     Broker first = new Broker();
-    InMemoryLogStore store = new InMemoryLogStore();
+    InMemoryStateStore store = new InMemoryStateStore();
     for (LogEntry e : log) {
       List<Change> changes = new ArrayList<>();
       first.apply(e.seq(), e.timestampMillis(), e.command(), changes);
-      store.append(List.of(e), changes);
+      store.apply(changes, e.seq(), e.epoch());
     }
 
     Broker second = new Broker();
