@@ -31,7 +31,7 @@ public class QuipuApi extends Application {
         IdempotencyKeyFilter.class,
         NodeHeadersFilter.class,
         RequestSizeLimit.class,
-        StrictJson.class,
+        StrictJsonReader.class,
         ValidatingReader.class,
         ProblemMapper.class,
         ValidationProblemMapper.class);
