@@ -28,6 +28,7 @@ public class QuipuApi extends Application {
         // providers
         TokenAuthenticationFilter.class,
         EmptyBodyFilter.class,
+        MatrixParamsFilter.class,
         IdempotencyKeyFilter.class,
         NodeHeadersFilter.class,
         RequestSizeLimit.class,
