@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import org.quipu.core.command.PurgeQueue;
 import org.quipu.core.command.RedriveMessages;
 import org.quipu.core.command.SendMessages;
+import org.quipu.core.state.Message;
 import org.quipu.core.state.Outcome;
 import org.quipu.node.CommandService;
 import org.quipu.node.NodeConfig;
@@ -125,12 +126,17 @@ public class QueueMessagesResource {
   @GET
   @Path("{q}/messages")
   public Page<QueueViews.Delivery> browse(
-      @QueryParam("limit") String limitParam) {
-    int limit = QueryLimits.intParam("limit", limitParam, 100, 1, 1000);
-    List<QueueViews.Delivery> items = commands.query(b -> b.browse(queue, user(), limit)).stream()
-        .map(QueueViews.Delivery::browsed)
-        .toList();
-    return new Page<>(items, null);
+      @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
+    int limit = Paging.limit(limitParam);
+    String after = Cursor.after("browse:" + queue, cursor, key -> key.matches("[0-9]{1,18}"));
+    long afterOrder = after == null ? -1 : Long.parseLong(after);
+    List<Message> messages = commands.query(b -> b.browse(queue, user(), afterOrder, limit + 1));
+    String next = null;
+    if (messages.size() > limit) {
+      messages = messages.subList(0, limit);
+      next = Cursor.issue("browse:" + queue, Long.toString(messages.get(limit - 1).order()));
+    }
+    return new Page<>(messages.stream().map(QueueViews.Delivery::browsed).toList(), next);
   }
 
   private String user() {

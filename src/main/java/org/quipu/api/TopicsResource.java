@@ -26,6 +26,7 @@ import org.quipu.core.command.Subscribe;
 import org.quipu.core.command.Unsubscribe;
 import org.quipu.core.state.BrokerException;
 import org.quipu.core.state.Outcome;
+import org.quipu.core.state.TopicDefinition;
 import org.quipu.core.state.TopicView;
 import org.quipu.node.CommandService;
 import org.quipu.node.NodeConfig;
@@ -54,9 +55,10 @@ public class TopicsResource {
   }
 
   @GET
-  public Page<TopicViews.TopicSummary> list() {
-    return new Page<>(
-        commands.query(b -> b.topics()).stream().map(TopicViews.TopicSummary::of).toList(), null);
+  public Page<TopicViews.TopicSummary> list(
+      @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+    return Paging.page("topics", commands.query(b -> b.topics()), TopicDefinition::name,
+        Cursor::isName, limit, cursor, TopicViews.TopicSummary::of);
   }
 
   @GET
