@@ -83,6 +83,7 @@ public class QueueMessagesResource {
 
   @DELETE
   @Path("{q}/messages/{receipt}")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   public CompletionStage<Response> ack(@PathParam("receipt") String receipt) {
     return actions.ack(queue, user(), receipt, idempotencyKey);
   }
@@ -95,6 +96,7 @@ public class QueueMessagesResource {
 
   @POST
   @Path("{q}/messages/{receipt}:release")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   public CompletionStage<Response> release(
       @PathParam("receipt") String receipt, QueueRequests.Release body) {
     return actions.release(queue, user(), receipt, body, idempotencyKey);
@@ -102,6 +104,7 @@ public class QueueMessagesResource {
 
   @POST
   @Path("{q}/messages/{receipt}:extend")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   public CompletionStage<Response> extend(
       @PathParam("receipt") String receipt, QueueRequests.Extend body) {
     return actions.extend(queue, user(), receipt, body, idempotencyKey);

@@ -119,6 +119,7 @@ public class QueuesResource {
 
   @DELETE
   @Path("{q}")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   public CompletionStage<Response> delete(
       @PathParam("q") String name,
       @QueryParam("force") String forceParam,

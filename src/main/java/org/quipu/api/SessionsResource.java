@@ -47,6 +47,7 @@ public class SessionsResource {
 
   @DELETE
   @Path("current")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   public CompletionStage<Response> logout(@Context SecurityContext security) {
     Caller caller = (Caller) security.getUserPrincipal();
     return close(caller.username(), caller.sessionId());
@@ -67,6 +68,7 @@ public class SessionsResource {
 
   @DELETE
   @Path("{id}")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   @AdminOnly
   public CompletionStage<Response> revoke(
       @PathParam("id") String id, @Context SecurityContext security) {

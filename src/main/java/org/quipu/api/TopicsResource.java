@@ -69,6 +69,7 @@ public class TopicsResource {
 
   @DELETE
   @Path("{t}")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   public CompletionStage<Response> delete(
       @PathParam("t") String name, @QueryParam("force") String forceParam) {
     boolean force = QueryLimits.flag("force", forceParam);
@@ -97,6 +98,7 @@ public class TopicsResource {
 
   @DELETE
   @Path("{t}/subscriptions/{s}")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   public CompletionStage<Response> unsubscribe(
       @PathParam("t") String topic, @PathParam("s") String name) {
     return commands.execute(idempotencyKey.protect(user(), new Unsubscribe(topic, name, user())))

@@ -89,6 +89,7 @@ public class UsersResource {
 
   @DELETE
   @Path("{name}")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   @AdminOnly
   public CompletionStage<Response> delete(
       @PathParam("name") String name, @Context SecurityContext security) {
