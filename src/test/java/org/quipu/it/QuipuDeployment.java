@@ -17,4 +17,13 @@ public final class QuipuDeployment {
     String path = System.getProperty("quipu.war", "target/quipu.war");
     return ShrinkWrap.createFromZipFile(WebArchive.class, new File(path));
   }
+
+  /**
+   * The same WAR at the context root, as {@code ./quipu up} deploys it ({@code --contextroot /}):
+   * Payara Micro deploys {@code ROOT.war} at {@code /}. Only there do Payara's {@code /health},
+   * {@code /metrics} and {@code /openapi} pass through the WAR's servlet filters.
+   */
+  public static WebArchive atRoot() {
+    return ShrinkWrap.create(WebArchive.class, "ROOT.war").merge(war());
+  }
 }
