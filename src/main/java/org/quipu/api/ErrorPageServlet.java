@@ -27,8 +27,11 @@ public class ErrorPageServlet extends HttpServlet {
       case 403 -> "Forbidden";
       case 404 -> "Not Found";
       case 405 -> "Method Not Allowed";
+      case 406 -> "Not Acceptable";
       case 413 -> "Content Too Large";
+      case 414 -> "URI Too Long";
       case 415 -> "Unsupported Media Type";
+      case 431 -> "Request Header Fields Too Large";
       default -> status >= 500 ? "Internal Server Error" : "Error";
     };
     String detail = status == 404 ? "no resource at this path" : "the request failed: " + title;

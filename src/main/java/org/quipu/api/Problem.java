@@ -9,6 +9,12 @@ public final class Problem {
 
   public static final MediaType PROBLEM_JSON = new MediaType("application", "problem+json");
 
+  /**
+   * For {@code @Produces} on the operations without a success body (204): generated clients send
+   * {@code Accept: application/problem+json} there, and must get the 204 or the problem, not 406.
+   */
+  public static final String PROBLEM_JSON_TYPE = "application/problem+json";
+
   private Problem() {}
 
   public static Response.ResponseBuilder of(int status, String title, String detail) {

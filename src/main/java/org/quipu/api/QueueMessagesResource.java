@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import org.quipu.core.command.PurgeQueue;
 import org.quipu.core.command.RedriveMessages;
 import org.quipu.core.command.SendMessages;
+import org.quipu.core.state.Message;
 import org.quipu.core.state.Outcome;
 import org.quipu.node.CommandService;
 import org.quipu.node.NodeConfig;
@@ -82,6 +83,7 @@ public class QueueMessagesResource {
 
   @DELETE
   @Path("{q}/messages/{receipt}")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   public CompletionStage<Response> ack(@PathParam("receipt") String receipt) {
     return actions.ack(queue, user(), receipt, idempotencyKey);
   }
@@ -94,6 +96,7 @@ public class QueueMessagesResource {
 
   @POST
   @Path("{q}/messages/{receipt}:release")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   public CompletionStage<Response> release(
       @PathParam("receipt") String receipt, QueueRequests.Release body) {
     return actions.release(queue, user(), receipt, body, idempotencyKey);
@@ -101,6 +104,7 @@ public class QueueMessagesResource {
 
   @POST
   @Path("{q}/messages/{receipt}:extend")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   public CompletionStage<Response> extend(
       @PathParam("receipt") String receipt, QueueRequests.Extend body) {
     return actions.extend(queue, user(), receipt, body, idempotencyKey);
@@ -125,12 +129,17 @@ public class QueueMessagesResource {
   @GET
   @Path("{q}/messages")
   public Page<QueueViews.Delivery> browse(
-      @QueryParam("limit") String limitParam) {
-    int limit = QueryLimits.intParam("limit", limitParam, 100, 1, 1000);
-    List<QueueViews.Delivery> items = commands.query(b -> b.browse(queue, user(), limit)).stream()
-        .map(QueueViews.Delivery::browsed)
-        .toList();
-    return new Page<>(items, null);
+      @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
+    int limit = Paging.limit(limitParam);
+    String after = Cursor.after("browse:" + queue, cursor, key -> key.matches("[0-9]{1,18}"));
+    long afterOrder = after == null ? -1 : Long.parseLong(after);
+    List<Message> messages = commands.query(b -> b.browse(queue, user(), afterOrder, limit + 1));
+    String next = null;
+    if (messages.size() > limit) {
+      messages = messages.subList(0, limit);
+      next = Cursor.issue("browse:" + queue, Long.toString(messages.get(limit - 1).order()));
+    }
+    return new Page<>(messages.stream().map(QueueViews.Delivery::browsed).toList(), next);
   }
 
   private String user() {

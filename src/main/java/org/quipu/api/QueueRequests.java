@@ -14,13 +14,23 @@ import org.quipu.core.state.QueueAttributes;
 public final class QueueRequests {
   private QueueRequests() {}
 
+  // Messages in the API's words: the range as API.md states it, never a Java type's bounds.
+  static final String REQUIRED = "is required";
+  static final String VISIBILITY = "must be between 0 and 43200";
+  static final String RECEIVES = "must be between 1 and 1000";
+  static final String RETENTION = "must be between 60 and 1209600";
+  static final String DELAY = "must be between 0 and 900";
+
   /** {@code PUT /queues/{q}}; every field is optional. */
   public record Create(
-      @Min(0) @Max(43200) Long visibilityTimeoutSeconds,
-      @Min(1) @Max(1000) Integer maxReceiveCount,
+      @Min(value = 0, message = VISIBILITY) @Max(value = 43200, message = VISIBILITY)
+      Long visibilityTimeoutSeconds,
+      @Min(value = 1, message = RECEIVES) @Max(value = 1000, message = RECEIVES)
+      Integer maxReceiveCount,
       @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String deadLetterQueue,
-      @Min(60) @Max(1209600) Long retentionSeconds,
-      @Min(1) Integer maxLength,
+      @Min(value = 60, message = RETENTION) @Max(value = 1209600, message = RETENTION)
+      Long retentionSeconds,
+      @Min(value = 1, message = "must be at least 1") Integer maxLength,
       Boolean shared) {
 
     /** The attributes of the new queue: defaults for what is not given. */
@@ -41,41 +51,56 @@ public final class QueueRequests {
 
   /** One message of a send or a batch. */
   public record Send(
-      @NotNull String body,
+      @NotNull(message = REQUIRED) String body,
       @Size(max = 64, message = "must hold at most 64 headers")
-      Map<@NotNull @Size(min = 1, max = 256) String, @NotNull @Size(max = 4096) String> headers,
-      @Min(0) @Max(900) Integer delaySeconds) {}
+      Map<@Size(min = 1, max = 256, message = "must be 1 to 256 characters") String,
+          @Size(max = 4096, message = "must be at most 4096 characters") String> headers,
+      @Min(value = 0, message = DELAY) @Max(value = 900, message = DELAY) Integer delaySeconds) {}
 
   /** {@code POST .../messages:batch}. */
-  public record Batch(@NotNull @Size(min = 1) List<@NotNull @Valid Send> messages) {}
+  public record Batch(
+      @NotNull(message = REQUIRED) @Size(min = 1, message = "must hold at least one message")
+      List<@Valid Send> messages) {}
 
   /** {@code POST .../messages:receive}; every field is optional. */
   public record Receive(
-      @Min(1) @Max(100) Integer max,
-      @Min(0) @Max(20) Integer waitSeconds,
-      @Min(0) @Max(43200) Integer visibilityTimeoutSeconds) {
+      @Min(value = 1, message = "must be between 1 and 100")
+      @Max(value = 100, message = "must be between 1 and 100") Integer max,
+      @Min(value = 0, message = "must be between 0 and 20")
+      @Max(value = 20, message = "must be between 0 and 20") Integer waitSeconds,
+      @Min(value = 0, message = VISIBILITY) @Max(value = 43200, message = VISIBILITY)
+      Integer visibilityTimeoutSeconds) {
   }
 
   /** {@code POST .../messages:ack}. */
-  public record Ack(@NotNull @Size(min = 1, max = 100) List<@NotNull String> receipts) {}
+  public record Ack(
+      @NotNull(message = REQUIRED) @Size(min = 1, max = 100, message = "must hold 1 to 100 receipts")
+      List<String> receipts) {}
 
   /** {@code POST .../messages/{receipt}:release}. */
-  public record Release(@Min(0) @Max(900) Integer delaySeconds) {}
+  public record Release(
+      @Min(value = 0, message = DELAY) @Max(value = 900, message = DELAY) Integer delaySeconds) {}
 
   /** {@code POST .../messages/{receipt}:extend}. */
-  public record Extend(@NotNull @Min(0) @Max(43200) Integer visibilityTimeoutSeconds) {}
+  public record Extend(
+      @NotNull(message = REQUIRED) @Min(value = 0, message = VISIBILITY)
+      @Max(value = 43200, message = VISIBILITY) Integer visibilityTimeoutSeconds) {}
 
   /** {@code POST .../messages:redrive}. */
   public record Redrive(
       @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String toQueue,
-      @Min(1) @Max(100000) Integer max) {}
+      @Min(value = 1, message = "must be between 1 and 100000")
+      @Max(value = 100000, message = "must be between 1 and 100000") Integer max) {}
 
   /** {@code PATCH /queues/{q}}: only the fields present change. */
   public record Update(
-      @Min(0) @Max(43200) Long visibilityTimeoutSeconds,
-      @Min(1) @Max(1000) Integer maxReceiveCount,
+      @Min(value = 0, message = VISIBILITY) @Max(value = 43200, message = VISIBILITY)
+      Long visibilityTimeoutSeconds,
+      @Min(value = 1, message = RECEIVES) @Max(value = 1000, message = RECEIVES)
+      Integer maxReceiveCount,
       @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String deadLetterQueue,
-      @Min(60) @Max(1209600) Long retentionSeconds,
-      @Min(1) Integer maxLength,
+      @Min(value = 60, message = RETENTION) @Max(value = 1209600, message = RETENTION)
+      Long retentionSeconds,
+      @Min(value = 1, message = "must be at least 1") Integer maxLength,
       Boolean shared) {}
 }

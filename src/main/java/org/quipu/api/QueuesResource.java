@@ -16,8 +16,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.quipu.core.command.CreateQueue;
@@ -89,15 +87,15 @@ public class QueuesResource {
       @QueryParam("prefix") String prefix,
       @QueryParam("limit") String limitParam,
       @QueryParam("cursor") String cursor) {
-    int limit = QueryLimits.intParam("limit", limitParam, 100, 1, 1000);
-    String after = cursor == null ? null : decodeCursor(cursor);
+    int limit = Paging.limit(limitParam);
+    String after = Cursor.after("queues", cursor, Cursor::isName);
     long now = System.currentTimeMillis();
     String viewer = caller(security).username();
     List<QueueView> views = commands.query(b -> b.queues(prefix, after, limit + 1, now, viewer));
     String next = null;
     if (views.size() > limit) {
       views = views.subList(0, limit);
-      next = encodeCursor(views.get(limit - 1).definition().name());
+      next = Cursor.issue("queues", views.get(limit - 1).definition().name());
     }
     return new Page<>(views.stream().map(QueueViews.QueueBody::of).toList(), next);
   }
@@ -112,6 +110,7 @@ public class QueuesResource {
 
   @DELETE
   @Path("{q}")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   public CompletionStage<Response> delete(
       @PathParam("q") String name,
       @QueryParam("force") String forceParam,
@@ -124,18 +123,5 @@ public class QueuesResource {
 
   static Caller caller(SecurityContext security) {
     return (Caller) security.getUserPrincipal();
-  }
-
-  private static String encodeCursor(String lastName) {
-    return Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(lastName.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String decodeCursor(String cursor) {
-    try {
-      return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("cursor is not one this API returned");
-    }
   }
 }

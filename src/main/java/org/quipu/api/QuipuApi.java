@@ -28,10 +28,11 @@ public class QuipuApi extends Application {
         // providers
         TokenAuthenticationFilter.class,
         EmptyBodyFilter.class,
+        MatrixParamsFilter.class,
         IdempotencyKeyFilter.class,
         NodeHeadersFilter.class,
         RequestSizeLimit.class,
-        StrictJson.class,
+        StrictJsonReader.class,
         ValidatingReader.class,
         ProblemMapper.class,
         ValidationProblemMapper.class);

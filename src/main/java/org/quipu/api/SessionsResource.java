@@ -9,12 +9,14 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.concurrent.CompletionStage;
 import org.quipu.core.command.CloseSession;
+import org.quipu.core.state.Session;
 import org.quipu.node.CommandService;
 import org.quipu.security.AdminOnly;
 import org.quipu.security.Caller;
@@ -45,6 +47,7 @@ public class SessionsResource {
 
   @DELETE
   @Path("current")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   public CompletionStage<Response> logout(@Context SecurityContext security) {
     Caller caller = (Caller) security.getUserPrincipal();
     return close(caller.username(), caller.sessionId());
@@ -52,13 +55,20 @@ public class SessionsResource {
 
   @GET
   @AdminOnly
-  public Page<UserViews.SessionView> list() {
-    return new Page<>(
-        commands.query(b -> b.sessions()).stream().map(UserViews.SessionView::of).toList(), null);
+  public Page<UserViews.SessionView> list(
+      @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+    return Paging.page("sessions", commands.query(b -> b.sessions()), Session::id,
+        SessionsResource::isSessionId, limit, cursor, UserViews.SessionView::of);
+  }
+
+  /** Session ids are UUIDs ({@code Logins}). */
+  private static boolean isSessionId(String key) {
+    return key.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   }
 
   @DELETE
   @Path("{id}")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   @AdminOnly
   public CompletionStage<Response> revoke(
       @PathParam("id") String id, @Context SecurityContext security) {

@@ -48,6 +48,7 @@ public class SubscriptionMessagesResource {
 
   @DELETE
   @Path("{t}/subscriptions/{s}/messages/{receipt}")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   public CompletionStage<Response> ack(@PathParam("receipt") String receipt) {
     return actions.ack(ownQueue(), user(), receipt, idempotencyKey);
   }
@@ -60,6 +61,7 @@ public class SubscriptionMessagesResource {
 
   @POST
   @Path("{t}/subscriptions/{s}/messages/{receipt}:release")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   public CompletionStage<Response> release(
       @PathParam("receipt") String receipt, QueueRequests.Release body) {
     return actions.release(ownQueue(), user(), receipt, body, idempotencyKey);
@@ -67,6 +69,7 @@ public class SubscriptionMessagesResource {
 
   @POST
   @Path("{t}/subscriptions/{s}/messages/{receipt}:extend")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   public CompletionStage<Response> extend(
       @PathParam("receipt") String receipt, QueueRequests.Extend body) {
     return actions.extend(ownQueue(), user(), receipt, body, idempotencyKey);

@@ -11,13 +11,14 @@ public final class TopicRequests {
 
   /** {@code PUT /topics/{t}/subscriptions/{s}}. */
   public record Subscribe(
-      @Size(max = 1024) String bindingKey,
+      @Size(max = 1024, message = "must be at most 1024 characters") String bindingKey,
       @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String queue) {}
 
   /** {@code POST /topics/{t}/messages}. */
   public record Publish(
-      @NotNull String body,
-      @Size(max = 1024) String routingKey,
+      @NotNull(message = QueueRequests.REQUIRED) String body,
+      @Size(max = 1024, message = "must be at most 1024 characters") String routingKey,
       @Size(max = 64, message = "must hold at most 64 headers")
-      Map<@NotNull @Size(min = 1, max = 256) String, @NotNull @Size(max = 4096) String> headers) {}
+      Map<@Size(min = 1, max = 256, message = "must be 1 to 256 characters") String,
+          @Size(max = 4096, message = "must be at most 4096 characters") String> headers) {}
 }

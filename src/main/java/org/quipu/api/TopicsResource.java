@@ -26,6 +26,7 @@ import org.quipu.core.command.Subscribe;
 import org.quipu.core.command.Unsubscribe;
 import org.quipu.core.state.BrokerException;
 import org.quipu.core.state.Outcome;
+import org.quipu.core.state.TopicDefinition;
 import org.quipu.core.state.TopicView;
 import org.quipu.node.CommandService;
 import org.quipu.node.NodeConfig;
@@ -54,9 +55,10 @@ public class TopicsResource {
   }
 
   @GET
-  public Page<TopicViews.TopicSummary> list() {
-    return new Page<>(
-        commands.query(b -> b.topics()).stream().map(TopicViews.TopicSummary::of).toList(), null);
+  public Page<TopicViews.TopicSummary> list(
+      @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+    return Paging.page("topics", commands.query(b -> b.topics()), TopicDefinition::name,
+        Cursor::isName, limit, cursor, TopicViews.TopicSummary::of);
   }
 
   @GET
@@ -67,6 +69,7 @@ public class TopicsResource {
 
   @DELETE
   @Path("{t}")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   public CompletionStage<Response> delete(
       @PathParam("t") String name, @QueryParam("force") String forceParam) {
     boolean force = QueryLimits.flag("force", forceParam);
@@ -95,6 +98,7 @@ public class TopicsResource {
 
   @DELETE
   @Path("{t}/subscriptions/{s}")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   public CompletionStage<Response> unsubscribe(
       @PathParam("t") String topic, @PathParam("s") String name) {
     return commands.execute(idempotencyKey.protect(user(), new Unsubscribe(topic, name, user())))

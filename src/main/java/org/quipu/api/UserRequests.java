@@ -10,11 +10,13 @@ public final class UserRequests {
 
   /** {@code POST /users}. */
   public record Register(
-      @NotNull @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String username,
-      @NotNull @Size(min = 8, max = 1024, message = "must be 8 to 1024 characters") String password) {}
+      @NotNull(message = QueueRequests.REQUIRED) @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String username,
+      @NotNull(message = QueueRequests.REQUIRED) @Size(min = 8, max = 1024, message = "must be 8 to 1024 characters") String password) {}
 
   /** {@code POST /sessions}: no rules beyond presence, so a wrong password is a 401, not a 400. */
-  public record Login(@NotNull String username, @NotNull String password) {}
+  public record Login(
+      @NotNull(message = QueueRequests.REQUIRED) String username,
+      @NotNull(message = QueueRequests.REQUIRED) String password) {}
 
   /** {@code PATCH /users/{name}} (admin): only the fields present change. */
   public record Update(

@@ -10,6 +10,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -20,6 +21,7 @@ import org.quipu.core.command.RegisterUser;
 import org.quipu.core.command.UpdateUser;
 import org.quipu.core.state.Outcome;
 import org.quipu.core.state.Role;
+import org.quipu.core.state.User;
 import org.quipu.node.CommandService;
 import org.quipu.security.AdminOnly;
 import org.quipu.security.AttemptLimits;
@@ -65,9 +67,10 @@ public class UsersResource {
 
   @GET
   @AdminOnly
-  public Page<UserViews.UserView> list() {
-    return new Page<>(
-        commands.query(b -> b.users()).stream().map(UserViews.UserView::of).toList(), null);
+  public Page<UserViews.UserView> list(
+      @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+    return Paging.page("users", commands.query(b -> b.users()), User::username, Cursor::isName,
+        limit, cursor, UserViews.UserView::of);
   }
 
   @PATCH
@@ -89,6 +92,7 @@ public class UsersResource {
 
   @DELETE
   @Path("{name}")
+  @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   @AdminOnly
   public CompletionStage<Response> delete(
       @PathParam("name") String name, @Context SecurityContext security) {

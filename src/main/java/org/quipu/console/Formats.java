@@ -1,10 +1,5 @@
 package org.quipu.console;
 
-import jakarta.json.Json;
-import jakarta.json.JsonStructure;
-import jakarta.json.stream.JsonGenerator;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -12,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.TreeMap;
+import org.quipu.api.StrictJson;
 import org.quipu.core.state.Message;
 
 /** Formatting helpers the templates call as {@code ${fmt.time(millis)}} and so on. */
@@ -82,24 +78,15 @@ public final class Formats {
   }
 
   /**
-   * The body pretty-printed when it is a JSON object or array; null when it is not JSON (or too
-   * deeply nested to parse), so the page shows it as it is.
+   * The body pretty-printed when it is a JSON object or array that the API's strict parser
+   * accepts; null when it is not (malformed, a duplicate member, too deeply nested), so the page
+   * shows it as it is.
    */
   public String prettyJson(String body) {
     String trimmed = body.strip();
     if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) {
       return null;
     }
-    try (var reader = Json.createReader(new StringReader(trimmed))) {
-      JsonStructure json = reader.read();
-      StringWriter out = new StringWriter();
-      try (JsonGenerator generator = Json.createGeneratorFactory(
-          Map.of(JsonGenerator.PRETTY_PRINTING, true)).createGenerator(out)) {
-        generator.write(json);
-      }
-      return out.toString().strip();
-    } catch (RuntimeException notJson) { // malformed, or nested deeper than the parser allows
-      return null;
-    }
+    return StrictJson.prettyPrinted(trimmed).orElse(null);
   }
 }

@@ -296,10 +296,14 @@ public final class Broker {
     state.requireUser(state.existingQueue(queueName), actor);
   }
 
-  public List<Message> browse(String queueName, String actor, int limit) {
+  /**
+   * A page of a queue's messages in FIFO order, for its owner or an admin: at most {@code limit}
+   * whose {@code order} is above {@code afterOrder} (a page's last; {@code -1} from the start).
+   */
+  public List<Message> browse(String queueName, String actor, long afterOrder, int limit) {
     QueueState queue = state.existingQueue(queueName);
     state.requireManager(queue, actor);
-    return queue.browse(limit);
+    return browse(queueName, actor, m -> m.order() > afterOrder, limit);
   }
 
   public List<TopicDefinition> topics() {
