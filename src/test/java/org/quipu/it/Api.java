@@ -14,6 +14,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -79,6 +81,20 @@ public final class Api {
   /** The caller's name, from {@code GET /users/me}. */
   public String username() {
     return get("users/me").expect(200).object().getString("username");
+  }
+
+  /** Every item of a paged list ({@code sessions}, {@code users}, ...), following nextCursor. */
+  public List<JsonObject> items(String path) {
+    List<JsonObject> all = new ArrayList<>();
+    String cursor = null;
+    do {
+      String sep = path.contains("?") ? "&" : "?";
+      JsonObject page = get(path + sep + "limit=1000" + (cursor == null ? "" : "&cursor=" + cursor))
+          .expect(200).object();
+      all.addAll(page.getJsonArray("items").getValuesAs(JsonObject.class));
+      cursor = page.isNull("nextCursor") ? null : page.getString("nextCursor");
+    } while (cursor != null);
+    return all;
   }
 
   public Reply get(String path) {

@@ -251,7 +251,6 @@ class SecurityIT {
     Victim v = victim();
     Api anon = new Api(url);
     anon.get("../../metrics").problem(401);
-    anon.get("../../metrics/application").problem(401);
     anon.as("not-a-token").get("../../metrics").problem(401);
     assertFalse(v.attacker().get("../../metrics").problem(403).toString().contains(v.privateQueue()));
 

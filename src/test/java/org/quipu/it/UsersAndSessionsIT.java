@@ -325,12 +325,19 @@ class UsersAndSessionsIT {
   void listSessions_asAdmin_showsTheUsersSessionWithoutTokenOrHash() throws Exception {
     String[] user = registered("sessions");
     Api api = anonymous().login(user[0], user[1]);
-    Api.Reply reply = anonymous().admin().get("sessions").expect(200);
-
-    JsonObject page = reply.object();
-    assertTrue(page.containsKey("nextCursor"), "a list without nextCursor: " + reply.body());
-    List<JsonObject> mine = page.getJsonArray("items").getValuesAs(JsonObject.class).stream()
-        .filter(s -> s.getString("username").equals(user[0])).toList();
+    Api admin = anonymous().admin();
+    Api.Reply reply = admin.get("sessions").expect(200);
+    List<JsonObject> mine = List.of();
+    while (true) { // other tests' sessions come first on some pages: find the page that holds it
+      JsonObject page = reply.object();
+      assertTrue(page.containsKey("nextCursor"), "a list without nextCursor: " + reply.body());
+      mine = page.getJsonArray("items").getValuesAs(JsonObject.class).stream()
+          .filter(s -> s.getString("username").equals(user[0])).toList();
+      if (!mine.isEmpty() || page.isNull("nextCursor")) {
+        break;
+      }
+      reply = admin.get("sessions?cursor=" + page.getString("nextCursor")).expect(200);
+    }
     assertEquals(1, mine.size(), reply.body());
     assertFalse(mine.get(0).getString("id").isBlank());
     assertTrue(Instant.parse(mine.get(0).getString("expiresAt")).isAfter(Instant.now()));
@@ -364,8 +371,7 @@ class UsersAndSessionsIT {
 
     assertUnauthorized(api.get("users/me"));
     assertUnauthorized(api.get("queues"));
-    assertTrue(admin.get("sessions").expect(200).object().getJsonArray("items")
-        .getValuesAs(JsonObject.class).stream().noneMatch(s -> s.getString("id").equals(session)));
+    assertTrue(admin.items("sessions").stream().noneMatch(s -> s.getString("id").equals(session)));
     admin.delete("sessions/" + session).problem(404);
     // The user can still log in again.
     assertEquals(user[0], anonymous().login(user[0], user[1]).username());
@@ -499,8 +505,7 @@ class UsersAndSessionsIT {
   }
 
   private static String sessionIdOf(Api admin, String username) {
-    List<JsonObject> sessions = admin.get("sessions").expect(200).object().getJsonArray("items")
-        .getValuesAs(JsonObject.class).stream()
+    List<JsonObject> sessions = admin.items("sessions").stream()
         .filter(s -> s.getString("username").equals(username)).toList();
     assertEquals(1, sessions.size(), "sessions of " + username + ": " + sessions);
     return sessions.get(0).getString("id");
