@@ -41,7 +41,7 @@ final class QueueRules {
     checkAttributes(c.name(), merged, c.actor());
     QueueDefinition def =
         new QueueDefinition(old.name(), old.owner(), merged, old.createdAtMillis());
-    refuseLockingOutSenders(def);
+    refuseLockingOutSenders(def, c.actor());
     queue.redefine(def);
     changes.add(new Change.QueueSaved(def));
     return new Outcome.QueueUpdated(def);
@@ -75,7 +75,7 @@ final class QueueRules {
     List<String> pointing = deadLetterSourcesOf(c.name());
     if (!pointing.isEmpty()) {
       throw BrokerException.conflict("queue '" + c.name() + "' is the dead-letter queue of "
-          + quoted(pointing) + "; change their deadLetterQueue first");
+          + named(pointing, c.actor()) + "; change their deadLetterQueue first");
     }
     for (var subs : state.subscriptions.values()) {
       for (Subscription s : subs.values()) {
@@ -120,7 +120,7 @@ final class QueueRules {
    * A queue that becomes private must not stay the dead-letter queue of a queue whose owner could
    * no longer send to it: naming it would have been refused, so keeping it is refused too.
    */
-  private void refuseLockingOutSenders(QueueDefinition def) {
+  private void refuseLockingOutSenders(QueueDefinition def, String actor) {
     if (def.attributes().shared()) {
       return;
     }
@@ -133,12 +133,31 @@ final class QueueRules {
     }
     if (!lockedOut.isEmpty()) {
       throw BrokerException.conflict("queue '" + def.name() + "' is the dead-letter queue of "
-          + quoted(lockedOut) + ", owned by others; it cannot become private while they point at it");
+          + named(lockedOut, actor) + ", owned by others; it cannot become private while they"
+          + " point at it");
     }
   }
 
-  private static String quoted(List<String> names) {
-    return "'" + String.join("', '", names) + "'";
+  /**
+   * The queues as {@code actor} may learn of them: by name when they could see them (their own,
+   * shared ones, or any for an admin), otherwise only counted, so a refusal never reveals the name
+   * of another user's private queue.
+   */
+  private String named(List<String> queues, String actor) {
+    List<String> visible = new ArrayList<>();
+    int hidden = 0;
+    for (String name : queues) {
+      QueueDefinition q = state.queues.get(name).definition();
+      if (q.attributes().shared() || q.owner().equals(actor) || state.isAdmin(actor)) {
+        visible.add("'" + name + "'");
+      } else {
+        hidden++;
+      }
+    }
+    if (hidden > 0) {
+      visible.add(hidden + (hidden == 1 ? " private queue" : " private queues") + " of other users");
+    }
+    return String.join(", ", visible);
   }
 
   /**

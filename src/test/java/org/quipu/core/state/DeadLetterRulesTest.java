@@ -160,4 +160,19 @@ class DeadLetterRulesTest {
 
     assertEquals(0, broker.message("q", "alice", "m1").orElseThrow().receiveCount());
   }
+
+  @Test
+  void theRefusalToDelete_namesOnlyQueuesTheOwnerMaySee_andCountsOtherUsersPrivateOnes() {
+    apply(new CreateQueue("dlq", "alice", SHARED));
+    apply(new CreateQueue("mallorys-secret", "mallory", deadLettersTo("dlq", false)));
+    apply(new CreateQueue("mallorys-open", "mallory", deadLettersTo("dlq", true)));
+
+    String detail = ((Outcome.Rejected) apply(new DeleteQueue("dlq", "alice", true))).detail();
+
+    assertTrue(detail.contains("'mallorys-open'") && detail.contains("1 private queue of other users"),
+        detail);
+    assertTrue(!detail.contains("mallorys-secret"), detail);
+    String asAdmin = ((Outcome.Rejected) apply(new DeleteQueue("dlq", "root", true))).detail();
+    assertTrue(asAdmin.contains("'mallorys-secret'"), asAdmin);
+  }
 }
