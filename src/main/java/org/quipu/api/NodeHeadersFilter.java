@@ -14,7 +14,8 @@ import org.quipu.node.Node;
 /**
  * {@code X-Quipu-Node} and {@code X-Quipu-Applied-Seq} on every response, and {@code
  * X-Quipu-Min-Seq} on requests: the node waits (at most {@link #MIN_SEQ_WAIT_SECONDS}) until it
- * has applied that sequence number, which gives read-your-writes through the load balancer.
+ * has applied that sequence number, which gives read-your-writes through the load balancer. Also
+ * {@code X-Content-Type-Options: nosniff} and {@code Cache-Control: no-store} on every answer.
  */
 @Provider
 @PreMatching
@@ -51,5 +52,8 @@ public class NodeHeadersFilter implements ContainerRequestFilter, ContainerRespo
   public void filter(ContainerRequestContext request, ContainerResponseContext response) {
     response.getHeaders().putSingle("X-Quipu-Node", node.id());
     response.getHeaders().putSingle("X-Quipu-Applied-Seq", node.state().appliedSeq());
+    // Every answer is live and per caller (tokens, user data, queues): never cached or sniffed.
+    response.getHeaders().putSingle("X-Content-Type-Options", "nosniff");
+    response.getHeaders().putSingle("Cache-Control", "no-store");
   }
 }

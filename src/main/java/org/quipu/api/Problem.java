@@ -20,6 +20,7 @@ public final class Problem {
             .add("detail", detail)
             .build()
             .toString();
-    return Response.status(status).type(PROBLEM_JSON).entity(body);
+    // The title doubles as the reason phrase: Grizzly knows none for 429 and would say "CUSTOM".
+    return Response.status(status, title).type(PROBLEM_JSON).entity(body);
   }
 }

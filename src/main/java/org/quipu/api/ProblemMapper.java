@@ -14,6 +14,7 @@ import java.util.logging.Logger;
 import org.quipu.core.state.BrokerException;
 import org.quipu.replication.NotCommittedException;
 import org.quipu.security.LoginRefusedException;
+import org.quipu.security.RateLimitedException;
 
 /**
  * Turns every exception into problem+json with a status from API.md. Only messages written for
@@ -56,6 +57,11 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
           ? Problem.of(403, "Forbidden", e.getMessage()).build()
           : Problem.of(401, "Unauthorized", e.getMessage())
               .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"quipu\"").build();
+    }
+    if (t instanceof RateLimitedException e) {
+      return Problem.of(429, "Too Many Requests", e.getMessage())
+          .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+          .build();
     }
     if (t instanceof NotCommittedException e) {
       return Problem.of(503, "Service Unavailable", e.getMessage())

@@ -22,6 +22,7 @@ import org.quipu.core.state.Outcome;
 import org.quipu.core.state.Role;
 import org.quipu.node.CommandService;
 import org.quipu.security.AdminOnly;
+import org.quipu.security.AttemptLimits;
 import org.quipu.security.Caller;
 import org.quipu.security.PasswordHasher;
 import org.quipu.security.Public;
@@ -34,12 +35,14 @@ public class UsersResource {
 
   @Inject CommandService commands;
   @Inject PasswordHasher passwords;
+  @Inject AttemptLimits limits;
   @Inject IdempotencyKey idempotencyKey;
 
   @POST
   @Public
   @Consumes(MediaType.APPLICATION_JSON)
   public CompletionStage<Response> register(UserRequests.Register request) {
+    limits.register(request.username()); // before the slow hash: a flood costs us nothing
     // Hash before the command: the slow part stays off the committer thread.
     var command =
         new RegisterUser(request.username(), passwords.hash(request.password()), Role.USER);

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.quipu.core.command.CloseSession;
 import org.quipu.security.LoginRefusedException;
+import org.quipu.security.RateLimitedException;
 import org.quipu.security.Logins;
 import org.quipu.security.Public;
 import org.quipu.security.Tokens;
@@ -65,6 +66,10 @@ public class LoginPage extends ConsoleResource {
         return refused.disabled()
             ? loginPage(403, next, username, "This user is disabled. Ask an admin to enable it.")
             : loginPage(401, next, username, "Unknown user or wrong password.");
+      }
+      if (failed.getCause() instanceof RateLimitedException limited) {
+        return loginPage(429, next, username, "Too many failed logins for this user name; try"
+            + " again in " + limited.retryAfterSeconds() + " seconds.");
       }
       throw failed.getCause() instanceof RuntimeException e ? e : new IllegalStateException(failed);
     } catch (TimeoutException slow) {

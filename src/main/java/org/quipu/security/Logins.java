@@ -27,15 +27,29 @@ public class Logins {
   @Inject CommandService commands;
   @Inject PasswordHasher passwords;
   @Inject NodeConfig config;
+  @Inject AttemptLimits limits;
 
   /**
-   * Checks the password and opens a session; fails with {@link LoginRefusedException} otherwise.
+   * Checks the password and opens a session; fails with {@link LoginRefusedException} otherwise,
+   * or {@link RateLimitedException} when this user name has failed too often lately.
+   *
+   * <p>An unknown user name costs one password hash, exactly as a known one does ({@link
+   * PasswordHasher#verify} hashes against a decoy), so the answer's timing does not tell whether
+   * the name exists. The name is matched ignoring case; the session belongs to the user's own
+   * spelling of it.
    */
   public CompletionStage<Login> login(String username, String password) {
+    AttemptLimits.Attempt attempt;
+    try {
+      attempt = limits.login(username);
+    } catch (RateLimitedException limited) {
+      return CompletableFuture.failedFuture(limited);
+    }
     User user = commands.query(b -> b.user(username)).orElse(null);
     if (!passwords.verify(password, user == null ? null : user.passwordHash())) {
       return CompletableFuture.failedFuture(LoginRefusedException.badCredentials());
     }
+    attempt.succeeded();
     if (user.disabled()) {
       return CompletableFuture.failedFuture(LoginRefusedException.disabled(user.username()));
     }

@@ -13,8 +13,14 @@ public final class QuipuDeployment {
 
   private QuipuDeployment() {}
 
+  /**
+   * Named {@code ROOT.war} so that Payara Micro deploys it at the root context, as {@code ./quipu
+   * up} does ({@code --contextroot /}): Payara's own {@code /health}, {@code /metrics} and {@code
+   * /openapi} then live in Quipu's web module, and its filters guard them in tests as in production.
+   */
   public static WebArchive war() {
     String path = System.getProperty("quipu.war", "target/quipu.war");
-    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(path));
+    return ShrinkWrap.create(WebArchive.class, "ROOT.war")
+        .merge(ShrinkWrap.createFromZipFile(WebArchive.class, new File(path)));
   }
 }

@@ -71,10 +71,14 @@ public record Message(
         deadLetteredFrom, with(new MessageEvent(now, MessageEvent.Kind.REDRIVEN, targetQueue)));
   }
 
-  /** Dead-lettered: into {@code targetQueue}, remembering the queue it came from. */
+  /**
+   * Dead-lettered: into {@code targetQueue}, remembering the queue it came from and keeping its
+   * receive count (as SQS does), so whoever inspects it sees how often it failed.
+   */
   Message movedTo(String targetQueue, long newOrder, long now) {
     return new Message(
-        id, targetQueue, newOrder, body, headers, sender, sentAtMillis, 0, 0, null, null, queue,
+        id, targetQueue, newOrder, body, headers, sender, sentAtMillis, 0, receiveCount, null,
+        firstReceivedAtMillis, queue,
         with(new MessageEvent(now, MessageEvent.Kind.DEAD_LETTERED, queue)));
   }
 }

@@ -136,11 +136,12 @@ final class MessageRules {
     QueueState fixedTarget = null;
     if (c.toQueue() != null) {
       fixedTarget = state.existingQueue(c.toQueue());
-      state.requireUser(fixedTarget, c.actor());
+      state.requireMaySendTo(fixedTarget, c.actor());
     }
     List<Message> candidates = new ArrayList<>();
     for (Message m : source.browse(Integer.MAX_VALUE)) {
-      if (m.deadLetteredFrom() != null && !m.leased() && candidates.size() < c.max()) {
+      boolean inFlight = m.leased() && m.visibleAtMillis() > now; // an expired lease is over
+      if (m.deadLetteredFrom() != null && !inFlight && candidates.size() < c.max()) {
         candidates.add(m);
       }
     }

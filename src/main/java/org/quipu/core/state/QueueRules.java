@@ -25,7 +25,7 @@ final class QueueRules {
       }
       throw BrokerException.conflict("queue '" + c.name() + "' already exists");
     }
-    checkAttributes(c.name(), c.attributes());
+    checkAttributes(c.name(), c.attributes(), c.owner());
     QueueDefinition def = new QueueDefinition(c.name(), c.owner(), c.attributes(), now);
     state.queues.put(def.name(), new QueueState(def));
     changes.add(new Change.QueueSaved(def));
@@ -36,10 +36,11 @@ final class QueueRules {
     QueueState queue = state.existingQueue(c.name());
     state.requireManager(queue, c.actor());
     refuseSubscriptionQueue(c.name(), "its attributes are fixed");
-    checkAttributes(c.name(), c.attributes());
+    checkAttributes(c.name(), c.attributes(), c.actor());
     QueueDefinition old = queue.definition();
     QueueDefinition def =
         new QueueDefinition(old.name(), old.owner(), c.attributes(), old.createdAtMillis());
+    refuseLockingOutSenders(def);
     queue.redefine(def);
     changes.add(new Change.QueueSaved(def));
     return new Outcome.QueueUpdated(def);
@@ -70,6 +71,11 @@ final class QueueRules {
       throw BrokerException.conflict(
           "queue '" + c.name() + "' has " + queue.size() + " pending messages; use force=true");
     }
+    List<String> pointing = deadLetterSourcesOf(c.name());
+    if (!pointing.isEmpty()) {
+      throw BrokerException.conflict("queue '" + c.name() + "' is the dead-letter queue of "
+          + quoted(pointing) + "; change their deadLetterQueue first");
+    }
     for (var subs : state.subscriptions.values()) {
       for (Subscription s : subs.values()) {
         if (c.name().equals(s.queue())) {
@@ -95,18 +101,76 @@ final class QueueRules {
     }
   }
 
-  private void checkAttributes(String name, QueueAttributes attrs) {
+  /**
+   * The queues whose dead-letter queue is {@code name}. Deleting it would let anyone re-create the
+   * name and receive their poison messages, so it is refused while this list is not empty.
+   */
+  private List<String> deadLetterSourcesOf(String name) {
+    List<String> sources = new ArrayList<>();
+    for (QueueState q : state.queues.values()) {
+      if (name.equals(q.definition().attributes().deadLetterQueue())) {
+        sources.add(q.definition().name());
+      }
+    }
+    return sources;
+  }
+
+  /**
+   * A queue that becomes private must not stay the dead-letter queue of a queue whose owner could
+   * no longer send to it: naming it would have been refused, so keeping it is refused too.
+   */
+  private void refuseLockingOutSenders(QueueDefinition def) {
+    if (def.attributes().shared()) {
+      return;
+    }
+    List<String> lockedOut = new ArrayList<>();
+    for (String source : deadLetterSourcesOf(def.name())) {
+      String sourceOwner = state.queues.get(source).definition().owner();
+      if (!sourceOwner.equals(def.owner()) && !state.isAdmin(sourceOwner)) {
+        lockedOut.add(source);
+      }
+    }
+    if (!lockedOut.isEmpty()) {
+      throw BrokerException.conflict("queue '" + def.name() + "' is the dead-letter queue of "
+          + quoted(lockedOut) + ", owned by others; it cannot become private while they point at it");
+    }
+  }
+
+  private static String quoted(List<String> names) {
+    return "'" + String.join("', '", names) + "'";
+  }
+
+  /**
+   * A dead-letter queue must exist, and whoever names it must be allowed to send to it (otherwise
+   * dead-lettering would write into another user's private queue); following dead-letter queues
+   * from it must never lead back to {@code name}.
+   */
+  private void checkAttributes(String name, QueueAttributes attrs, String actor) {
     if ((attrs.deadLetterQueue() == null) != (attrs.maxReceiveCount() == null)) {
       throw BrokerException.invalid("deadLetterQueue and maxReceiveCount must be set together");
     }
-    if (attrs.deadLetterQueue() != null) {
-      if (attrs.deadLetterQueue().equals(name)) {
-        throw BrokerException.invalid("a queue cannot be its own dead-letter queue");
-      }
-      if (!state.queues.containsKey(attrs.deadLetterQueue())) {
+    if (attrs.deadLetterQueue() == null) {
+      return;
+    }
+    if (attrs.deadLetterQueue().equals(name)) {
+      throw BrokerException.invalid("a queue cannot be its own dead-letter queue");
+    }
+    QueueState target = state.queues.get(attrs.deadLetterQueue());
+    if (target == null) {
+      throw BrokerException.invalid(
+          "dead-letter queue '" + attrs.deadLetterQueue() + "' does not exist");
+    }
+    state.requireMaySendTo(target, actor);
+    List<String> path = new ArrayList<>(List.of(name));
+    for (QueueState next = target; next != null; ) {
+      path.add(next.definition().name());
+      String further = next.definition().attributes().deadLetterQueue();
+      if (name.equals(further)) {
+        path.add(name);
         throw BrokerException.invalid(
-            "dead-letter queue '" + attrs.deadLetterQueue() + "' does not exist");
+            "dead-letter queues would form a cycle: " + String.join(" -> ", path));
       }
+      next = further == null || path.size() > state.queues.size() ? null : state.queues.get(further);
     }
   }
 }

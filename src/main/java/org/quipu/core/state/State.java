@@ -12,7 +12,11 @@ import java.util.TreeSet;
  */
 final class State {
 
-  final Map<String, User> users = new TreeMap<>();
+  /**
+   * Users by name, compared ignoring case: {@code alice} and {@code Alice} are one user, so a
+   * look-up in any case finds the user, whose own spelling is {@link User#username()}.
+   */
+  final Map<String, User> users = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
   final Map<String, Session> sessions = new TreeMap<>();
   final Map<String, Session> sessionsByTokenHash = new HashMap<>();
   /** User queues and subscriptions' own queues ("topic/sub"), by name. */
@@ -82,6 +86,15 @@ final class State {
     if (!queue.definition().attributes().shared()) {
       requireManager(queue, actor);
     }
+  }
+
+  /**
+   * Naming a queue as somewhere messages go (a dead-letter queue, a redrive's {@code toQueue}, a
+   * subscription's {@code queue}) needs the right to send to it: one rule for all three, so that
+   * none of them is a way to write into another user's private queue.
+   */
+  void requireMaySendTo(QueueState target, String actor) {
+    requireUser(target, actor);
   }
 
   /** What {@code username} owns; a subscription's own queue counts as its subscription. */

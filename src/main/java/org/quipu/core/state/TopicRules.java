@@ -81,7 +81,7 @@ final class TopicRules {
           "subscription '" + c.name() + "' on topic '" + c.topic() + "' already exists");
     }
     if (c.queue() != null) {
-      state.requireUser(state.existingQueue(c.queue()), c.owner());
+      state.requireMaySendTo(state.existingQueue(c.queue()), c.owner());
     }
     Subscription sub = new Subscription(c.topic(), c.name(), c.owner(), c.bindingKey(), c.queue(), now);
     state.subscriptions.computeIfAbsent(c.topic(), t -> new TreeMap<>()).put(sub.name(), sub);

@@ -2,6 +2,8 @@ package org.quipu.core.state;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.quipu.core.command.CloseSession;
 import org.quipu.core.command.DeleteUser;
 import org.quipu.core.command.OpenSession;
@@ -17,9 +19,19 @@ final class UserRules {
     this.state = state;
   }
 
+  /** Names that are routes ({@code /users/me}), whatever their case. */
+  private static final Set<String> RESERVED = Set.of("me");
+
   Outcome register(RegisterUser c, long now, List<Change> changes) {
-    if (state.users.containsKey(c.username())) {
-      throw BrokerException.conflict("user '" + c.username() + "' already exists");
+    if (RESERVED.contains(c.username().toLowerCase(Locale.ROOT))) {
+      throw BrokerException.invalid("the user name '" + c.username() + "' is reserved");
+    }
+    User taken = state.users.get(c.username());
+    if (taken != null) {
+      throw BrokerException.conflict(taken.username().equals(c.username())
+          ? "user '" + c.username() + "' already exists"
+          : "user '" + c.username() + "' already exists as '" + taken.username()
+              + "' (user names ignore case)");
     }
     User user = new User(c.username(), c.passwordHash(), c.role(), false, now);
     state.users.put(user.username(), user);
@@ -36,7 +48,7 @@ final class UserRules {
       throw BrokerException.forbidden("user '" + c.username() + "' is disabled");
     }
     Session session =
-        new Session(c.sessionId(), c.tokenHash(), c.username(), now, c.expiresAtMillis());
+        new Session(c.sessionId(), c.tokenHash(), user.username(), now, c.expiresAtMillis());
     state.sessions.put(session.id(), session);
     state.sessionsByTokenHash.put(session.tokenHash(), session);
     changes.add(new Change.SessionSaved(session));
@@ -54,7 +66,7 @@ final class UserRules {
   Outcome update(UpdateUser c, List<Change> changes) {
     state.requireAdmin(c.actor());
     User user = existing(c.username());
-    if (c.username().equals(c.actor())
+    if (user.username().equals(c.actor())
         && (Boolean.TRUE.equals(c.disabled()) || (c.role() != null && c.role() != Role.ADMIN))) {
       throw BrokerException.conflict("an admin cannot disable or demote themselves");
     }
@@ -87,14 +99,14 @@ final class UserRules {
 
   Outcome delete(DeleteUser c, List<Change> changes) {
     state.requireAdmin(c.actor());
-    existing(c.username());
-    if (c.username().equals(c.actor())) {
+    String username = existing(c.username()).username(); // its own spelling, as stored
+    if (username.equals(c.actor())) {
       throw BrokerException.conflict("an admin cannot delete themselves");
     }
-    refuseWhileOwning(c.username());
-    closeAllOf(c.username(), changes);
-    state.users.remove(c.username());
-    changes.add(new Change.UserDeleted(c.username()));
+    refuseWhileOwning(username);
+    closeAllOf(username, changes);
+    state.users.remove(username);
+    changes.add(new Change.UserDeleted(username));
     return new Outcome.Done();
   }
 
