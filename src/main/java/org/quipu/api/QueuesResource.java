@@ -22,12 +22,11 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.quipu.core.command.CreateQueue;
 import org.quipu.core.command.DeleteQueue;
+import org.quipu.core.command.QueuePatch;
 import org.quipu.core.command.UpdateQueue;
 import org.quipu.core.state.QueueCounters;
 import org.quipu.core.state.QueueDefinition;
-import org.quipu.core.state.BrokerException;
 import org.quipu.core.state.Outcome;
-import org.quipu.core.state.QueueAttributes;
 import org.quipu.core.state.QueueView;
 import org.quipu.node.CommandService;
 import org.quipu.security.Caller;
@@ -66,20 +65,12 @@ public class QueuesResource {
       QueueRequests.Update r,
       @Context SecurityContext security) {
     String user = caller(security).username();
-    QueueAttributes old = commands.query(b -> b.queue(name, 0))
-        .orElseThrow(() -> BrokerException.notFound("queue '" + name + "' does not exist"))
-        .definition().attributes();
-    var merged =
-        new QueueAttributes(
-            r.visibilityTimeoutSeconds() == null
-                ? old.visibilityTimeoutMillis()
-                : r.visibilityTimeoutSeconds() * 1000,
-            r.maxReceiveCount() == null ? old.maxReceiveCount() : r.maxReceiveCount(),
-            r.deadLetterQueue() == null ? old.deadLetterQueue() : r.deadLetterQueue(),
-            r.retentionSeconds() == null ? old.retentionMillis() : r.retentionSeconds() * 1000,
-            r.maxLength() == null ? old.maxLength() : r.maxLength(),
-            r.shared() == null ? old.shared() : r.shared());
-    var command = idempotencyKey.protect(user, new UpdateQueue(name, user, merged));
+    var patch = new QueuePatch(
+        r.visibilityTimeoutSeconds() == null ? null : r.visibilityTimeoutSeconds() * 1000,
+        r.maxReceiveCount(), r.deadLetterQueue(),
+        r.retentionSeconds() == null ? null : r.retentionSeconds() * 1000,
+        r.maxLength(), r.shared(), false, false);
+    var command = idempotencyKey.protect(user, new UpdateQueue(name, user, patch));
     return commands.execute(command)
         .thenApply(c -> current(((Outcome.QueueUpdated) c.outcome()).queue()));
   }

@@ -43,7 +43,7 @@ public class UsersResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public CompletionStage<Response> register(UserRequests.Register request) {
     limits.register(request.username()); // before the slow hash: a flood costs us nothing
-    // Hash before the command: the slow part stays off the committer thread.
+    // Hash before the command: the slow part stays off the write path's threads.
     var command =
         new RegisterUser(request.username(), passwords.hash(request.password()), Role.USER);
     // No caller yet: the key is scoped to the name being registered.

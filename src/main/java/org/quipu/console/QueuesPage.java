@@ -25,6 +25,7 @@ import org.quipu.api.Names;
 import org.quipu.core.command.CreateQueue;
 import org.quipu.core.command.DeleteQueue;
 import org.quipu.core.command.PurgeQueue;
+import org.quipu.core.command.QueuePatch;
 import org.quipu.core.command.RedriveMessages;
 import org.quipu.core.command.UpdateQueue;
 import org.quipu.core.state.BrokerException;
@@ -186,7 +187,7 @@ public class QueuesPage extends ConsoleResource {
       return page(400, "queue-form", formModel(name, values, errors));
     }
     try {
-      commit(new UpdateQueue(name, user(), request.toAttributes()));
+      commit(new UpdateQueue(name, user(), QueuePatch.replacing(request.toAttributes())));
       return redirect("queues/" + encode(name), "Saved the attributes of " + name + ".");
     } catch (BrokerException refused) {
       Forms.refusal(refused.getMessage(), errors);

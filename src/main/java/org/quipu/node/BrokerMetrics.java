@@ -47,7 +47,7 @@ public class BrokerMetrics {
   private Histogram batchSize;
   private Histogram commitMillis;
 
-  /** Runs after {@link Node#start} (a later priority), once the committer exists. */
+  /** Runs after {@link Node#start} (a later priority), once the write path exists. */
   void start(
       @Observes @Priority(Interceptor.Priority.APPLICATION + 600) @Initialized(ApplicationScoped.class)
           Object applicationStarted) {
@@ -55,14 +55,14 @@ public class BrokerMetrics {
         .withDescription("Commands per group-committed batch").build());
     commitMillis = registry.histogram(Metadata.builder().withName("quipu_commit_latency")
         .withUnit(MetricUnits.MILLISECONDS)
-        .withDescription("Time to make one batch durable (store transaction)").build());
+        .withDescription("Time to make one batch durable in the log (one append)").build());
     registry.gauge(Metadata.builder().withName("quipu_applied_seq")
         .withDescription("Last log sequence number applied on this node").build(),
         node, n -> n.state().appliedSeq());
     registry.gauge(Metadata.builder().withName("quipu_replication_lag")
         .withDescription("Committed entries this node has not applied yet").build(),
         node, n -> 0L);
-    node.committer().observe(this::committed);
+    node.writes().observe(this::committed);
     reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "quipu-metrics");
       t.setDaemon(true);
@@ -97,7 +97,7 @@ public class BrokerMetrics {
 
   /** Adds gauges for new queues and removes every metric of deleted ones. */
   private synchronized void reconcileGauges() {
-    if (node.committer() == null || !node.committer().serving()) {
+    if (node.writes() == null || !node.writes().serving()) {
       return;
     }
     Map<String, Boolean> current = new HashMap<>();

@@ -25,7 +25,7 @@ public class CommandService {
    * replayed keyed write completes with its first outcome and the seq it was committed at.
    */
   public CompletionStage<Committed> execute(Command command) {
-    return node.committer().submit(command).thenCompose(result -> {
+    return node.writes().submit(command).thenCompose(result -> {
       Committed committed = result;
       if (committed.outcome() instanceof Outcome.Replayed replayed) {
         committed = new Committed(replayed.seq(), replayed.first());

@@ -51,11 +51,11 @@ public class RateHistory {
   private ScheduledExecutorService sampler;
   private volatile long lastTick = System.currentTimeMillis();
 
-  /** Runs after {@link Node#start}, once the committer exists. */
+  /** Runs after {@link Node#start}, once the write path exists. */
   void start(
       @Observes @Priority(Interceptor.Priority.APPLICATION + 700) @Initialized(ApplicationScoped.class)
           Object applicationStarted) {
-    node.committer().observe((entries, outcomes, nanos) ->
+    node.writes().observe((entries, outcomes, nanos) ->
         Traffic.of(entries, outcomes, node::subscriptionTarget, flow -> {
           int index = flow.kind().ordinal();
           nodeTotals.addAndGet(index, flow.count());

@@ -16,7 +16,7 @@ public class ReadinessCheck implements HealthCheck {
   @Override
   public HealthCheckResponse call() {
     return HealthCheckResponse.named("quipu-node")
-        .status(node.committer() != null && node.committer().serving())
+        .status(node.writes() != null && node.writes().serving())
         .withData("node", node.id())
         .withData("appliedSeq", node.state().appliedSeq())
         .build();

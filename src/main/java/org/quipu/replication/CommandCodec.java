@@ -22,6 +22,7 @@ import org.quipu.core.command.ReleaseMessage;
 import org.quipu.core.command.SendMessages;
 import org.quipu.core.command.Subscribe;
 import org.quipu.core.command.Unsubscribe;
+import org.quipu.core.command.QueuePatch;
 import org.quipu.core.command.UpdateQueue;
 import org.quipu.core.command.UpdateUser;
 import org.quipu.core.state.QueueAttributes;
@@ -86,7 +87,7 @@ public final class CommandCodec {
           .setName(c.name()).setOwner(c.owner()).setAttributes(toProto(c.attributes())));
     } else if (command instanceof UpdateQueue c) {
       b.setUpdateQueue(org.quipu.proto.command.v1.UpdateQueue.newBuilder()
-          .setName(c.name()).setActor(c.actor()).setAttributes(toProto(c.attributes())));
+          .setName(c.name()).setActor(c.actor()).setPatch(toProto(c.patch())));
     } else if (command instanceof PurgeQueue c) {
       b.setPurgeQueue(org.quipu.proto.command.v1.PurgeQueue.newBuilder()
           .setQueue(c.queue()).setActor(c.actor()));
@@ -169,6 +170,19 @@ public final class CommandCodec {
     return b.build();
   }
 
+  private static org.quipu.proto.command.v1.QueuePatch toProto(QueuePatch p) {
+    var b = org.quipu.proto.command.v1.QueuePatch.newBuilder()
+        .setClearDeadLetter(p.clearDeadLetter())
+        .setClearMaxLength(p.clearMaxLength());
+    if (p.visibilityTimeoutMillis() != null) b.setVisibilityTimeoutMillis(p.visibilityTimeoutMillis());
+    if (p.maxReceiveCount() != null) b.setMaxReceiveCount(p.maxReceiveCount());
+    if (p.deadLetterQueue() != null) b.setDeadLetterQueue(p.deadLetterQueue());
+    if (p.retentionMillis() != null) b.setRetentionMillis(p.retentionMillis());
+    if (p.maxLength() != null) b.setMaxLength(p.maxLength());
+    if (p.shared() != null) b.setShared(p.shared());
+    return b.build();
+  }
+
   // ---- decode -------------------------------------------------------------------------------
 
   static Command fromProto(org.quipu.proto.command.v1.Command p) {
@@ -200,7 +214,9 @@ public final class CommandCodec {
       }
       case UPDATE_QUEUE: {
         var c = p.getUpdateQueue();
-        return new UpdateQueue(c.getName(), c.getActor(), fromProto(c.getAttributes()));
+        return new UpdateQueue(c.getName(), c.getActor(), c.hasPatch()
+            ? fromProto(c.getPatch())
+            : QueuePatch.replacing(fromProto(c.getAttributes())));
       }
       case PURGE_QUEUE:
         return new PurgeQueue(p.getPurgeQueue().getQueue(), p.getPurgeQueue().getActor());
@@ -276,6 +292,18 @@ public final class CommandCodec {
       case ROLE_USER -> Role.USER;
       default -> throw new IllegalStateException("log entry without a role");
     };
+  }
+
+  private static QueuePatch fromProto(org.quipu.proto.command.v1.QueuePatch p) {
+    return new QueuePatch(
+        p.hasVisibilityTimeoutMillis() ? p.getVisibilityTimeoutMillis() : null,
+        p.hasMaxReceiveCount() ? p.getMaxReceiveCount() : null,
+        p.hasDeadLetterQueue() ? p.getDeadLetterQueue() : null,
+        p.hasRetentionMillis() ? p.getRetentionMillis() : null,
+        p.hasMaxLength() ? p.getMaxLength() : null,
+        p.hasShared() ? p.getShared() : null,
+        p.getClearDeadLetter(),
+        p.getClearMaxLength());
   }
 
   private static QueueAttributes fromProto(org.quipu.proto.command.v1.QueueAttributes a) {

@@ -14,7 +14,7 @@ import org.quipu.core.state.Broker;
 /**
  * This node's copy of the replicated state: the {@link Broker}, the sequence number applied to it
  * and the lock that keeps readers off it while a batch is applied. Readers call {@link #read};
- * only the {@link GroupCommitter} writes.
+ * only the {@link Applier} writes.
  */
 public final class ReplicaState {
 

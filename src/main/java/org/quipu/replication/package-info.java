@@ -1,7 +1,11 @@
 /**
- * The command log and the path every write takes through it: {@link
- * org.quipu.replication.GroupCommitter} gathers concurrent commands into one batch, appends it and
- * applies it in one store transaction, then answers every waiting caller. The store plugs in
- * through {@link org.quipu.replication.LogStore}; nothing here knows JDBC or the network.
+ * The command log and the path every write takes through it, one stage per owner: the {@link
+ * org.quipu.replication.Proposer} (leader) batches and stamps commands and appends them to the
+ * {@link org.quipu.replication.CommandLog}; the {@link org.quipu.replication.QuorumTracker} says
+ * how far the log is committed; the {@link org.quipu.replication.Applier} applies committed
+ * entries in order and writes their changes to the {@link org.quipu.replication.StateStore};
+ * {@link org.quipu.replication.Leadership} says when this node may propose. {@link
+ * org.quipu.replication.WritePath} wires them. Storage and leadership plug in through these
+ * interfaces; nothing here knows JDBC, ZooKeeper or the network.
  */
 package org.quipu.replication;

@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small HTTP client for the REST API as a black box: JSON in, status, headers and JSON out. One
- * instance per caller identity ({@link #as} returns a copy with another token).
+ * instance per caller identity ({@link #as} returns a copy with another token). Every exchange is
+ * checked against the OpenAPI document ({@link OpenApiContract}): a response the document does not
+ * allow fails the test that received it.
  */
 public final class Api {
 
@@ -114,14 +116,26 @@ public final class Api {
     b.method(method, body == null
         ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest request = b.build();
     try {
-      return new Reply(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()));
+      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      OpenApiContract.instance().check(method, request.uri(),
+          documentPath(request.uri()), request.headers().map(), body,
+          response.statusCode(), response.headers().map(), response.body());
+      return new Reply(response);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The request's path as the OpenAPI document spells it, without the context root. */
+  private String documentPath(URI uri) {
+    String root = base.getRawPath().substring(0, base.getRawPath().length() - "/api/v1/".length());
+    String path = uri.getRawPath();
+    return path.startsWith(root) ? path.substring(root.length()) : path;
   }
 
   /** A response, with assertions that print the body when they fail. */

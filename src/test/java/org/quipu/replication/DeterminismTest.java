@@ -20,6 +20,8 @@ import org.quipu.core.command.UpdateUser;
 import org.quipu.core.command.CloseSession;
 import org.quipu.core.command.Command;
 import org.quipu.core.command.CreateQueue;
+import org.quipu.core.command.QueuePatch;
+import org.quipu.core.command.UpdateQueue;
 import org.quipu.core.command.DeleteQueue;
 import org.quipu.core.command.OpenSession;
 import org.quipu.core.command.ReceiveMessages;
@@ -43,11 +45,11 @@ class DeterminismTest {
     List<LogEntry> log = randomLog(new Random(42), 3_000);
 
     Broker first = new Broker();
-    InMemoryLogStore store = new InMemoryLogStore();
+    InMemoryStateStore store = new InMemoryStateStore();
     for (LogEntry e : log) {
       List<Change> changes = new ArrayList<>();
       first.apply(e.seq(), e.timestampMillis(), e.command(), changes);
-      store.append(List.of(e), changes);
+      store.apply(changes, e.seq(), e.epoch());
     }
 
     Broker second = new Broker();
@@ -86,7 +88,7 @@ class DeterminismTest {
       String q = queues.get(random.nextInt(queues.size()));
       String actor = random.nextBoolean() ? "alice" : "root";
       String receipt = receipts.isEmpty() ? "bogus" : receipts.get(random.nextInt(receipts.size()));
-      Command command = switch (random.nextInt(15)) {
+      Command command = switch (random.nextInt(16)) {
         case 0, 1 -> new SendMessages(q, actor, List.of(
             new SendMessages.NewMessage("m" + ids++, "b" + i, Map.of("k", "v" + i), random.nextInt(3) * 500L),
             new SendMessages.NewMessage("m" + ids++, "c" + i, Map.of(), 0)));
@@ -103,6 +105,9 @@ class DeterminismTest {
         case 11 -> new Idempotent(actor, "k" + random.nextInt(20), "f" + random.nextInt(2), 5_000,
             new SendMessages(q, actor, List.of(new SendMessages.NewMessage("i" + ids++, "x", Map.of(), 0))));
         case 13 -> new org.quipu.core.command.DropExpired();
+        case 14 -> new UpdateQueue(q, actor, new QueuePatch(
+            random.nextBoolean() ? null : 500L + random.nextInt(3) * 500L, null, null, null,
+            random.nextBoolean() ? null : 2 + random.nextInt(5), null, false, random.nextInt(4) == 0));
         case 12 -> new UpdateUser("alice", "root", null, null, random.nextBoolean() ? "h" + i : null);
         default -> random.nextInt(10) == 0 ? new CloseSession("s" + (i - 1))
             : new DeleteQueue("nope", actor, false);

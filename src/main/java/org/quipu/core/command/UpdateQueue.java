@@ -1,7 +1,7 @@
 package org.quipu.core.command;
 
-import org.quipu.core.state.QueueAttributes;
-
-/** Replaces a queue's attributes (owner or admin). */
-public record UpdateQueue(String name, String actor, QueueAttributes attributes)
-    implements Command {}
+/**
+ * Changes some of a queue's attributes (owner or admin); {@link QueuePatch} is merged into the
+ * current attributes when the command is applied.
+ */
+public record UpdateQueue(String name, String actor, QueuePatch patch) implements Command {}

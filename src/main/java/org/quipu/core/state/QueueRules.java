@@ -36,10 +36,11 @@ final class QueueRules {
     QueueState queue = state.existingQueue(c.name());
     state.requireManager(queue, c.actor());
     refuseSubscriptionQueue(c.name(), "its attributes are fixed");
-    checkAttributes(c.name(), c.attributes(), c.actor());
     QueueDefinition old = queue.definition();
+    QueueAttributes merged = c.patch().applyTo(old.attributes());
+    checkAttributes(c.name(), merged, c.actor());
     QueueDefinition def =
-        new QueueDefinition(old.name(), old.owner(), c.attributes(), old.createdAtMillis());
+        new QueueDefinition(old.name(), old.owner(), merged, old.createdAtMillis());
     refuseLockingOutSenders(def);
     queue.redefine(def);
     changes.add(new Change.QueueSaved(def));

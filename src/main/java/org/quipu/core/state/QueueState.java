@@ -10,9 +10,15 @@ import java.util.TreeSet;
 
 /**
  * One queue's messages, indexed for receive. A message is either in {@code ready} (visible, in
- * FIFO order) or in {@code waiting} (delayed or leased, by the time it becomes visible). The split
- * is an index only: which side a message is on depends on the last receive's time, never on
- * anything that is replicated, so it plays no part in the digest or the store.
+ * FIFO order) or in {@code waiting} (delayed or leased, by the time it becomes visible). A message
+ * that was visible from the moment it was sent (no delay, or moved here by a dead-letter or a
+ * redrive) goes straight to {@code ready}; the others wait until a receive {@link #promote}s them.
+ * The split is an index only: a receive at time {@code now} sees the same set of ready messages
+ * whichever side they were on, so it plays no part in the digest or the store.
+ *
+ * <p>The counters are kept as messages come and go ({@code waitingLeased}, {@code
+ * waitingDelayed}), so reading them costs only the waiting messages that have become visible since
+ * the last receive — not a walk over the whole backlog.
  */
 final class QueueState {
 
@@ -23,6 +29,9 @@ final class QueueState {
   private final TreeMap<Long, Message> ready = new TreeMap<>();
   private final TreeSet<Message> waiting = new TreeSet<>(BY_VISIBILITY);
   private final Map<String, Message> byId = new HashMap<>();
+  /** Of the messages in {@code waiting}: how many are leased, and how many are not (delayed). */
+  private int waitingLeased;
+  private int waitingDelayed;
   /** Every message by age, for retention (moves keep their send time but change position). */
   private final TreeSet<Message> byAge =
       new TreeSet<>(Comparator.comparingLong(Message::sentAtMillis).thenComparing(Message::id));
@@ -47,18 +56,40 @@ final class QueueState {
     return byId.get(id);
   }
 
-  /** Adds a message; it is placed by visibility at the next {@link #promote}. */
+  /**
+   * Adds a message: to {@code ready} if it was visible when it was sent, otherwise to {@code
+   * waiting} until a receive promotes it. A leased message always waits, so that the receive that
+   * leased it cannot deliver it twice.
+   */
   void add(Message message) {
     byId.put(message.id(), message);
     byAge.add(message);
-    waiting.add(message);
+    if (!message.leased() && message.visibleAtMillis() <= message.sentAtMillis()) {
+      ready.put(message.order(), message);
+    } else {
+      addWaiting(message);
+    }
   }
 
   void remove(Message message) {
     byId.remove(message.id());
     byAge.remove(message);
-    if (ready.remove(message.order()) == null) {
-      waiting.remove(message);
+    if (ready.remove(message.order()) == null && waiting.remove(message)) {
+      countWaiting(message, -1);
+    }
+  }
+
+  private void addWaiting(Message message) {
+    if (waiting.add(message)) {
+      countWaiting(message, 1);
+    }
+  }
+
+  private void countWaiting(Message message, int delta) {
+    if (message.leased()) {
+      waitingLeased += delta;
+    } else {
+      waitingDelayed += delta;
     }
   }
 
@@ -71,6 +102,7 @@ final class QueueState {
   void promote(long now) {
     while (!waiting.isEmpty() && waiting.first().visibleAtMillis() <= now) {
       Message message = waiting.pollFirst();
+      countWaiting(message, -1);
       ready.put(message.order(), message);
     }
   }
@@ -90,21 +122,26 @@ final class QueueState {
     return !ready.isEmpty() || (!waiting.isEmpty() && waiting.first().visibleAtMillis() <= now);
   }
 
-  /** Counts messages as ready, in flight and delayed at {@code now}; does not change the index. */
+  /**
+   * Counts messages as ready, in flight and delayed at {@code now}, without changing the index:
+   * the kept counts, corrected by the waiting messages that are visible by now (the head of
+   * {@code waiting}, which the next receive will promote).
+   */
   QueueCounters counters(long now) {
-    int inFlight = 0;
-    int delayed = 0;
-    int visibleWaiting = 0;
+    int visibleLeased = 0;
+    int visibleDelayed = 0;
     for (Message message : waiting) {
-      if (message.visibleAtMillis() <= now) {
-        visibleWaiting++;
-      } else if (message.leased()) {
-        inFlight++;
+      if (message.visibleAtMillis() > now) {
+        break;
+      }
+      if (message.leased()) {
+        visibleLeased++;
       } else {
-        delayed++;
+        visibleDelayed++;
       }
     }
-    return new QueueCounters(ready.size() + visibleWaiting, inFlight, delayed);
+    return new QueueCounters(ready.size() + visibleLeased + visibleDelayed,
+        waitingLeased - visibleLeased, waitingDelayed - visibleDelayed);
   }
 
   /** Messages in FIFO order, without leasing them (browse). */

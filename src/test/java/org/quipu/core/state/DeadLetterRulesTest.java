@@ -13,6 +13,7 @@ import org.quipu.core.command.Command;
 import org.quipu.core.command.CreateQueue;
 import org.quipu.core.command.CreateTopic;
 import org.quipu.core.command.DeleteQueue;
+import org.quipu.core.command.QueuePatch;
 import org.quipu.core.command.ReceiveMessages;
 import org.quipu.core.command.RedriveMessages;
 import org.quipu.core.command.RegisterUser;
@@ -69,7 +70,7 @@ class DeadLetterRulesTest {
   void update_namingAnotherUsersPrivateQueueAsDeadLetterQueue_isForbidden() {
     apply(new CreateQueue("trap", "mallory", SHARED));
     assertRejected(BrokerException.Kind.FORBIDDEN,
-        apply(new UpdateQueue("trap", "mallory", deadLettersTo("alice-private", true))));
+        apply(new UpdateQueue("trap", "mallory", QueuePatch.replacing(deadLettersTo("alice-private", true)))));
     assertEquals(null, broker.queue("trap", now).orElseThrow().definition().attributes().deadLetterQueue());
   }
 
@@ -119,7 +120,7 @@ class DeadLetterRulesTest {
   void delete_ofAFormerDeadLetterQueue_succeedsOnceNoQueuePointsAtIt() {
     apply(new CreateQueue("dlq", "alice", SHARED));
     apply(new CreateQueue("orders", "alice", deadLettersTo("dlq", true)));
-    apply(new UpdateQueue("orders", "alice", SHARED));
+    apply(new UpdateQueue("orders", "alice", QueuePatch.replacing(SHARED)));
     assertInstanceOf(Outcome.Done.class, apply(new DeleteQueue("dlq", "alice", false)));
   }
 
@@ -128,11 +129,11 @@ class DeadLetterRulesTest {
     apply(new CreateQueue("a", "alice", SHARED));
     apply(new CreateQueue("b", "alice", deadLettersTo("a", true)));
     apply(new CreateQueue("c", "alice", deadLettersTo("b", true)));
-    assertRejected(BrokerException.Kind.INVALID, apply(new UpdateQueue("a", "alice", deadLettersTo("b", true))));
-    Outcome longer = apply(new UpdateQueue("a", "alice", deadLettersTo("c", true)));
+    assertRejected(BrokerException.Kind.INVALID, apply(new UpdateQueue("a", "alice", QueuePatch.replacing(deadLettersTo("b", true)))));
+    Outcome longer = apply(new UpdateQueue("a", "alice", QueuePatch.replacing(deadLettersTo("c", true))));
     assertRejected(BrokerException.Kind.INVALID, longer);
     assertTrue(((Outcome.Rejected) longer).detail().contains("a -> c -> b -> a"));
-    assertRejected(BrokerException.Kind.INVALID, apply(new UpdateQueue("a", "alice", deadLettersTo("a", true))));
+    assertRejected(BrokerException.Kind.INVALID, apply(new UpdateQueue("a", "alice", QueuePatch.replacing(deadLettersTo("a", true)))));
     assertEquals(null, broker.queue("a", now).orElseThrow().definition().attributes().deadLetterQueue());
   }
 
@@ -140,7 +141,7 @@ class DeadLetterRulesTest {
   void makingADeadLetterQueuePrivate_whileAnotherUsersQueuePointsAtIt_isAConflict() {
     apply(new CreateQueue("dlq", "alice", SHARED));
     apply(new CreateQueue("m-q", "mallory", deadLettersTo("dlq", true)));
-    assertRejected(BrokerException.Kind.CONFLICT, apply(new UpdateQueue("dlq", "alice", PRIVATE)));
+    assertRejected(BrokerException.Kind.CONFLICT, apply(new UpdateQueue("dlq", "alice", QueuePatch.replacing(PRIVATE))));
     assertTrue(broker.queue("dlq", now).orElseThrow().definition().attributes().shared());
   }
 

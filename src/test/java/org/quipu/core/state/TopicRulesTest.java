@@ -51,7 +51,7 @@ class TopicRulesTest {
     var delete = (Outcome.Rejected) apply(new org.quipu.core.command.DeleteQueue("t/s", "bob", true));
     assertEquals(BrokerException.Kind.CONFLICT, delete.kind());
     var shared = new QueueAttributes(30_000, null, null, 345_600_000, null, true);
-    var update = (Outcome.Rejected) apply(new org.quipu.core.command.UpdateQueue("t/s", "bob", shared));
+    var update = (Outcome.Rejected) apply(new org.quipu.core.command.UpdateQueue("t/s", "bob", org.quipu.core.command.QueuePatch.replacing(shared)));
     assertEquals(BrokerException.Kind.CONFLICT, update.kind());
     assertEquals(List.of("s"), ((Outcome.Published) publish("x")).deliveredTo());
   }

@@ -17,13 +17,12 @@ import org.quipu.core.state.TopicDefinition;
 import org.quipu.core.state.User;
 
 /**
- * A {@link LogStore} in memory that applies {@link Change}s the way the SQL store does, so tests
- * can prove that the changes alone rebuild the state. {@link #failNextAppends} simulates a dead
- * database.
+ * A {@link StateStore} in memory that applies {@link Change}s the way the SQL store does, so tests
+ * can prove that the changes alone rebuild the state. {@link #failNextApplies} and {@link
+ * #failNextRestores} simulate a dead database.
  */
-final class InMemoryLogStore implements LogStore {
+final class InMemoryStateStore implements StateStore {
 
-  final List<LogEntry> log = new ArrayList<>();
   private final Map<String, User> users = new TreeMap<>();
   private final Map<String, Session> sessions = new TreeMap<>();
   private final Map<String, QueueDefinition> queues = new TreeMap<>();
@@ -32,7 +31,7 @@ final class InMemoryLogStore implements LogStore {
   private final Map<String, Subscription> subscriptions = new TreeMap<>();
   private final Map<String, IdempotencyRecord> idempotency = new TreeMap<>();
   private long applied;
-  int failNextAppends;
+  int failNextApplies;
   int failNextRestores;
 
   @Override
@@ -48,14 +47,17 @@ final class InMemoryLogStore implements LogStore {
     return applied;
   }
 
+  synchronized long appliedSeq() {
+    return applied;
+  }
+
   @Override
-  public synchronized void append(List<LogEntry> entries, List<Change> changes)
+  public synchronized void apply(List<Change> changes, long appliedSeq, long epoch)
       throws StoreUnavailableException {
-    if (failNextAppends > 0) {
-      failNextAppends--;
+    if (failNextApplies > 0) {
+      failNextApplies--;
       throw new StoreUnavailableException("simulated outage", null);
     }
-    log.addAll(entries);
     for (Change change : changes) {
       if (change instanceof Change.UserSaved c) {
         users.put(c.user().username(), c.user());
@@ -92,6 +94,6 @@ final class InMemoryLogStore implements LogStore {
         throw new IllegalArgumentException("unknown change " + change);
       }
     }
-    applied = entries.get(entries.size() - 1).seq();
+    applied = appliedSeq;
   }
 }

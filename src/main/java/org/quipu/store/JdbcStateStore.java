@@ -21,20 +21,21 @@ import org.quipu.core.state.IdempotencyRecord;
 import org.quipu.core.state.User;
 import org.quipu.replication.CommandCodec;
 import org.quipu.replication.LogEntry;
-import org.quipu.replication.LogStore;
+import org.quipu.replication.StateStore;
+import org.quipu.replication.StoreUnavailableException;
 
 /**
- * The log and the state tables on MySQL through plain JDBC batches: the hot path of every write,
- * where one transaction per batch (not per message) is what makes group commit pay off.
+ * The state tables on MySQL through plain JDBC batches: one transaction per applied batch (not per
+ * message) holds its changes and the new applied sequence number.
  *
  * <p>Changes are written in the order the state machine made them; consecutive changes of the same
  * kind go to the database as one JDBC batch.
  */
-public final class JdbcLogStore implements LogStore {
+public final class JdbcStateStore implements StateStore {
 
   private final DataSource dataSource;
 
-  public JdbcLogStore(DataSource dataSource) {
+  public JdbcStateStore(DataSource dataSource) {
     this.dataSource = dataSource;
   }
 
@@ -54,18 +55,16 @@ public final class JdbcLogStore implements LogStore {
   }
 
   @Override
-  public void append(List<LogEntry> entries, List<Change> changes)
+  public void apply(List<Change> changes, long appliedSeq, long epoch)
       throws StoreUnavailableException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        insertEntries(c, entries);
         new ChangeWriter(c).writeAll(changes);
         try (PreparedStatement s =
             c.prepareStatement("UPDATE node_state SET applied_seq = ?, epoch = ? WHERE id = 1")) {
-          LogEntry last = entries.get(entries.size() - 1);
-          s.setLong(1, last.seq());
-          s.setLong(2, last.epoch());
+          s.setLong(1, appliedSeq);
+          s.setLong(2, epoch);
           s.executeUpdate();
         }
         c.commit();
@@ -74,26 +73,7 @@ public final class JdbcLogStore implements LogStore {
         throw e;
       }
     } catch (SQLException e) {
-      throw new StoreUnavailableException("the batch was not committed", e);
-    }
-  }
-
-  /** Reads log entries after {@code afterSeq}, in order (replay and, later, catch-up). */
-  public List<LogEntry> entriesAfter(long afterSeq, int limit) throws StoreUnavailableException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement("SELECT entry FROM command_log WHERE seq > ? ORDER BY seq LIMIT ?")) {
-      s.setLong(1, afterSeq);
-      s.setInt(2, limit);
-      List<LogEntry> entries = new ArrayList<>();
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          entries.add(CommandCodec.decode(r.getBytes(1)));
-        }
-      }
-      return entries;
-    } catch (SQLException e) {
-      throw new StoreUnavailableException("cannot read the log", e);
+      throw new StoreUnavailableException("the state was not written", e);
     }
   }
 
@@ -102,21 +82,6 @@ public final class JdbcLogStore implements LogStore {
       c.rollback();
     } catch (SQLException rollbackFailed) {
       cause.addSuppressed(rollbackFailed);
-    }
-  }
-
-  private static void insertEntries(Connection c, List<LogEntry> entries) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT INTO command_log (seq, epoch, timestamp_millis, entry) VALUES (?, ?, ?, ?)")) {
-      for (LogEntry e : entries) {
-        s.setLong(1, e.seq());
-        s.setLong(2, e.epoch());
-        s.setLong(3, e.timestampMillis());
-        s.setBytes(4, CommandCodec.encode(e));
-        s.addBatch();
-      }
-      s.executeBatch();
     }
   }
 

@@ -1,0 +1,191 @@
+package org.quipu.replication;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.quipu.core.state.Broker;
+import org.quipu.core.state.Change;
+import org.quipu.core.state.Outcome;
+
+/**
+ * Applies committed entries to this node's state, in sequence order: {@code Broker.apply} under the
+ * state's write lock, then the batch's changes with the new applied sequence number in one {@link
+ * StateStore} transaction, then the callers are answered and the observers told. Only committed
+ * entries ever reach it, so a reader never sees a write that a failure could still erase.
+ *
+ * <p>The applier's verdict is the answer: validation and authorisation happen here, identically on
+ * every node. If the state store refuses a batch, the applier retries the same changes until it
+ * accepts them (the entries are safe in the log meanwhile) and the node is not ready until then.
+ * A thread that dies of anything else leaves {@link #failure()} set, and the node must not be
+ * counted as serving.
+ */
+public final class Applier implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(Applier.class.getName());
+  private static final long RETRY_MILLIS = 500;
+  private static final int REPLAY_CHUNK = 1_000;
+
+  /** Committed entries, with the callers waiting for them where this node proposed them. */
+  record Batch(List<LogEntry> entries, List<CompletableFuture<Committed>> callers, long appendNanos) {
+    static Batch recovered(List<LogEntry> entries) {
+      return new Batch(entries, List.of(), 0);
+    }
+  }
+
+  private final StateStore store;
+  private final ReplicaState state;
+  private final Executor answers;
+  private final BlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
+  private final List<CommitObserver> observers = new CopyOnWriteArrayList<>();
+  private final Thread thread;
+  private volatile boolean closed;
+  private volatile boolean stalled;
+  private volatile Throwable failure;
+
+  /** @param answers runs the callers' continuations, off the applier thread */
+  public Applier(StateStore store, ReplicaState state, Executor answers) {
+    this.store = store;
+    this.state = state;
+    this.answers = answers;
+    this.thread = new Thread(this::run, "quipu-applier");
+    this.thread.setDaemon(true);
+  }
+
+  public void observe(CommitObserver observer) {
+    observers.add(observer);
+  }
+
+  /**
+   * Loads the state tables and applies the log after their applied seq, before anything else
+   * runs; returns the last applied entry, or null when the log held nothing past the tables.
+   */
+  LogEntry recover(CommandLog log) throws StoreUnavailableException, InterruptedException {
+    Broker restored = new Broker();
+    long applied = store.restore(restored);
+    state.replace(restored, applied);
+    LogEntry last = null;
+    for (List<LogEntry> chunk = log.entriesAfter(applied, REPLAY_CHUNK); !chunk.isEmpty();
+        chunk = log.entriesAfter(applied, REPLAY_CHUNK)) {
+      applyNow(Batch.recovered(chunk));
+      last = chunk.get(chunk.size() - 1);
+      applied = last.seq();
+    }
+    LOG.info("state restored at seq " + applied);
+    return last;
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** Queues committed entries; they follow the last queued ones without a gap. */
+  void committed(Batch batch) {
+    queue.add(batch);
+  }
+
+  /** False while the state store refuses writes or after the applier thread died. */
+  public boolean healthy() {
+    return !stalled && failure == null;
+  }
+
+  /** What killed the applier thread, if it died. */
+  public Throwable failure() {
+    return failure;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<Batch> left = new ArrayList<>();
+    queue.drainTo(left);
+    left.forEach(b -> b.callers().forEach(c ->
+        c.completeExceptionally(new NotCommittedException("the node is shutting down"))));
+  }
+
+  private void run() {
+    try {
+      while (!closed) {
+        applyNow(queue.take());
+      }
+    } catch (InterruptedException shutdown) {
+      Thread.currentThread().interrupt();
+    } catch (Throwable died) { // NOPMD: a dead applier must be noticed, whatever killed it
+      failure = died;
+      LOG.log(Level.SEVERE, "the applier died; this node can no longer apply the log", died);
+    }
+  }
+
+  private void applyNow(Batch batch) throws InterruptedException {
+    List<LogEntry> entries = batch.entries();
+    List<Outcome> outcomes = new ArrayList<>(entries.size());
+    List<Change> changes = new ArrayList<>();
+    state.withWriteLock(() -> {
+      Broker broker = state.brokerForWriter();
+      for (LogEntry e : entries) {
+        outcomes.add(broker.apply(e.seq(), e.timestampMillis(), e.command(), changes));
+      }
+    });
+    LogEntry last = entries.get(entries.size() - 1);
+    writeUntilStored(changes, last);
+    state.advance(last.seq(), queuesWithNewMessages(changes));
+    for (int i = 0; i < batch.callers().size(); i++) {
+      CompletableFuture<Committed> caller = batch.callers().get(i);
+      Committed committed = new Committed(entries.get(i).seq(), outcomes.get(i));
+      answers.execute(() -> caller.complete(committed));
+    }
+    for (CommitObserver observer : observers) {
+      try {
+        observer.committed(entries, outcomes, batch.appendNanos());
+      } catch (RuntimeException e) {
+        // An observer (metrics) must never stop the write path; it is logged, not rethrown.
+        LOG.log(Level.WARNING, "commit observer failed", e);
+      }
+    }
+  }
+
+  /** The entries are committed: their changes must reach the tables, however long that takes. */
+  private void writeUntilStored(List<Change> changes, LogEntry last) throws InterruptedException {
+    while (true) {
+      try {
+        store.apply(changes, last.seq(), last.epoch());
+        stalled = false;
+        return;
+      } catch (StoreUnavailableException | RuntimeException refused) {
+        if (!stalled) {
+          LOG.log(Level.WARNING, "state store refused seq " + last.seq() + "; retrying", refused);
+        }
+        stalled = true;
+        if (closed) {
+          throw new InterruptedException("closed while the state store was refusing writes");
+        }
+        Thread.sleep(RETRY_MILLIS);
+      }
+    }
+  }
+
+  private static Set<String> queuesWithNewMessages(List<Change> changes) {
+    Set<String> queues = new HashSet<>();
+    for (Change change : changes) {
+      if (change instanceof Change.MessageInserted inserted) {
+        queues.add(inserted.message().queue());
+      } else if (change instanceof Change.MessageUpdated updated && !updated.message().leased()) {
+        queues.add(updated.message().queue());
+      }
+    }
+    return queues;
+  }
+}

@@ -1,0 +1,54 @@
+package org.quipu.replication;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link CommandLog} in memory. {@link #failNextAppends} simulates a dead database; {@link
+ * #loseNextAnswers} one that stores an append but whose answer never arrives.
+ */
+final class InMemoryCommandLog implements CommandLog {
+
+  final List<LogEntry> entries = new ArrayList<>();
+  int failNextAppends;
+  int loseNextAnswers;
+  int failNextReads;
+
+  @Override
+  public synchronized void append(List<LogEntry> batch) throws StoreUnavailableException {
+    if (failNextAppends > 0) {
+      failNextAppends--;
+      throw new StoreUnavailableException("simulated outage", null);
+    }
+    long expected = entries.isEmpty() ? 1 : entries.get(entries.size() - 1).seq() + 1;
+    if (batch.get(0).seq() != expected) {
+      throw new IllegalStateException("gap or overlap: appending " + batch.get(0).seq()
+          + " after " + (expected - 1));
+    }
+    entries.addAll(batch);
+    if (loseNextAnswers > 0) {
+      loseNextAnswers--;
+      throw new StoreUnavailableException("simulated lost answer", null);
+    }
+  }
+
+  @Override
+  public synchronized List<LogEntry> entriesAfter(long afterSeq, int limit)
+      throws StoreUnavailableException {
+    failIfAsked();
+    return new ArrayList<>(entries.stream().filter(e -> e.seq() > afterSeq).limit(limit).toList());
+  }
+
+  @Override
+  public synchronized long lastSeq() throws StoreUnavailableException {
+    failIfAsked();
+    return entries.isEmpty() ? 0 : entries.get(entries.size() - 1).seq();
+  }
+
+  private void failIfAsked() throws StoreUnavailableException {
+    if (failNextReads > 0) {
+      failNextReads--;
+      throw new StoreUnavailableException("simulated outage", null);
+    }
+  }
+}
