@@ -10,6 +10,9 @@
       var root = document.documentElement;
       var next = order[(order.indexOf(root.getAttribute("data-theme") || "auto") + 1) % order.length];
       root.setAttribute("data-theme", next);
+      button.querySelectorAll("[data-theme-name]").forEach(function (name) {
+        name.textContent = next === "auto" ? "system" : next;
+      });
       document.cookie = "quipu_theme=" + next + "; path=/; max-age=31536000; SameSite=Strict";
       document.querySelectorAll(".chart").forEach(function (el) { if (el._redraw) el._redraw(); });
     });
@@ -77,7 +80,9 @@
 
   // ---- live regions: elements with data-live and an id are refreshed from the same page ----
   // Every 5 s (while the tab is visible) the page is fetched again and each region takes the
-  // content of its namesake; what the user is typing or reading elsewhere stays untouched.
+  // content of its namesake; what the user is typing or reading elsewhere stays untouched. A
+  // region that holds the keyboard focus waits: replacing it would drop the focus to the page's
+  // start, so a keyboard user would lose their place.
   function startLive() {
     var regions = document.querySelectorAll("[data-live][id]");
     if (!regions.length) return;
@@ -90,7 +95,9 @@
           var fresh = new DOMParser().parseFromString(html, "text/html");
           regions.forEach(function (el) {
             var next = fresh.getElementById(el.id);
-            if (next) el.innerHTML = next.innerHTML;
+            if (!next || next.innerHTML === el.innerHTML) return;
+            if (el.contains(document.activeElement) && document.activeElement !== document.body) return;
+            el.innerHTML = next.innerHTML;
           });
         })
         .catch(function () { /* the next round tries again */ });

@@ -17,6 +17,7 @@ import java.util.logging.Logger;
 import org.quipu.core.state.BrokerException;
 import org.quipu.node.Node;
 import org.quipu.replication.NotCommittedException;
+import org.quipu.security.Logins;
 
 /**
  * Every failure in the console becomes a page in the layout with a plain-language message: the
@@ -29,6 +30,7 @@ public class ConsoleErrors implements ExceptionMapper<Throwable> {
 
   @Inject Pages pages;
   @Inject Node node;
+  @Inject Logins logins;
   @Context HttpServletRequest request;
   @Context HttpServletResponse response;
 
@@ -65,6 +67,7 @@ public class ConsoleErrors implements ExceptionMapper<Throwable> {
     model.put("status", status);
     model.put("heading", heading(status));
     model.put("detail", detail);
+    rememberCaller();
     model.put("me", request.getAttribute(ConsoleSessionFilter.CALLER));
     model.put("csrf", request.getAttribute(ConsoleSessionFilter.CSRF_TOKEN));
     model.put("servedBy", node.id());
@@ -73,6 +76,24 @@ public class ConsoleErrors implements ExceptionMapper<Throwable> {
     String html = pages.render("error", model, request, response);
     return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
         .entity(html).build();
+  }
+
+  /**
+   * An address that matches no page never reaches {@link ConsoleSessionFilter} (JAX-RS runs it
+   * after matching), so the caller is looked up here: a logged-in 404 keeps the navigation.
+   */
+  private void rememberCaller() {
+    if (request.getAttribute(ConsoleSessionFilter.CALLER) != null || request.getCookies() == null) {
+      return;
+    }
+    for (jakarta.servlet.http.Cookie c : request.getCookies()) {
+      if (ConsoleSessionFilter.SESSION_COOKIE.equals(c.getName())) {
+        logins.authenticate(c.getValue()).ifPresent(caller -> {
+          request.setAttribute(ConsoleSessionFilter.CALLER, caller);
+          request.setAttribute(ConsoleSessionFilter.CSRF_TOKEN, Csrf.forSession(c.getValue()));
+        });
+      }
+    }
   }
 
   private static String heading(int status) {

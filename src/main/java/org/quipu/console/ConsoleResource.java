@@ -2,6 +2,7 @@ package org.quipu.console;
 
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.Context;
@@ -14,8 +15,8 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +88,11 @@ abstract class ConsoleResource {
     return answer.entity(pages.render(template, all, request, response)).build();
   }
 
+  /** A page that asks before an action and says what it will do. */
+  Response confirm(Confirmation confirmation) {
+    return page("confirm", Map.of("section", confirmation.section(), "c", confirmation));
+  }
+
   /** The theme the ◐ button chose (a cookie console.js sets): light, dark, or auto (the system's). */
   static String theme(HttpServletRequest request) {
     if (request.getCookies() != null) {
@@ -153,13 +159,14 @@ abstract class ConsoleResource {
 
   /**
    * Bean Validation of one of the API's request types, so the console enforces exactly the API's
-   * limits; each violation becomes a sentence in {@code errors}.
+   * limits; each violation becomes a sentence beside its field in {@code errors}.
    */
-  void validate(Object apiRequest, List<String> errors) {
+  void validate(Object apiRequest, FieldErrors errors) {
     validator.validate(apiRequest).stream()
-        .map(v -> Forms.label(v.getPropertyPath().toString()) + " " + v.getMessage() + ".")
-        .sorted()
-        .forEach(errors::add);
+        .sorted(Comparator.comparing((ConstraintViolation<?> v) -> v.getPropertyPath().toString())
+            .thenComparing(ConstraintViolation::getMessage))
+        .forEach(v -> errors.add(Forms.field(v.getPropertyPath().toString()),
+            Forms.violation(v.getPropertyPath().toString(), v.getMessage())));
   }
 
   private NewCookie flashCookie(String value, int maxAgeSeconds) {
@@ -212,7 +219,11 @@ abstract class ConsoleResource {
 
   /** The broker's reason for a refusal as a sentence for the page. */
   static String sentence(BrokerException e) {
-    String m = e.getMessage();
+    return sentence(e.getMessage());
+  }
+
+  /** A message as a sentence: capitalised, with a full stop. */
+  static String sentence(String m) {
     return m == null || m.isEmpty() ? "Refused." : Character.toUpperCase(m.charAt(0)) + m.substring(1) + ".";
   }
 

@@ -18,9 +18,14 @@ public class OverviewPage extends ConsoleResource {
 
   @Inject RateHistory rates;
 
-  /** Totals over the queues the caller may see (subscription queues included). */
-  public record Totals(int queues, int topics, long ready, long inFlight, long delayed, int users,
-      int sessions) {}
+  /**
+   * Totals over what the caller may see. {@code ready}, {@code inFlight} and {@code delayed} count
+   * the messages in queues; {@code subscriptionBacklog} counts the messages pending in
+   * subscriptions' own queues (a subscription that delivers into a queue of its choosing adds to
+   * that queue's counts instead), so a published message is not counted twice.
+   */
+  public record Totals(int queues, int topics, long ready, long inFlight, long delayed,
+      long subscriptionBacklog, int users, int sessions) {}
 
   @GET
   public Response overview() {
@@ -31,15 +36,18 @@ public class OverviewPage extends ConsoleResource {
       long ready = 0;
       long inFlight = 0;
       long delayed = 0;
+      long backlog = 0;
       for (QueueView q : b.visibleQueues(user(), true, now)) {
-        if (q.definition().name().indexOf('/') < 0) {
-          queues++;
+        if (q.definition().name().indexOf('/') >= 0) { // a subscription's own queue
+          backlog += q.counters().pending();
+          continue;
         }
+        queues++;
         ready += q.counters().ready();
         inFlight += q.counters().inFlight();
         delayed += q.counters().delayed();
       }
-      return new Totals(queues, b.topics().size(), ready, inFlight, delayed,
+      return new Totals(queues, b.topics().size(), ready, inFlight, delayed, backlog,
           admin ? b.users().size() : 0, admin ? b.sessions().size() : 0);
     });
     return page("overview", Map.of("section", "overview", "cluster", node.cluster(),

@@ -23,6 +23,16 @@ public record Paged<T>(List<T> items, int page, int pages, int total) {
     return new Paged<>(items, page, pages, all.size());
   }
 
+  /** The position of this page's first item in the whole list, from 1. */
+  public int first() {
+    return items.isEmpty() ? 0 : (page - 1) * SIZE + 1;
+  }
+
+  /** The position of this page's last item in the whole list. */
+  public int last() {
+    return (page - 1) * SIZE + items.size();
+  }
+
   private static int parse(String value) {
     try {
       return value == null ? 1 : Integer.parseInt(value.strip());

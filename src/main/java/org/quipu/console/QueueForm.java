@@ -2,7 +2,6 @@ package org.quipu.console;
 
 import jakarta.ws.rs.FormParam;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.quipu.api.QueueRequests;
 
@@ -37,13 +36,13 @@ public class QueueForm {
    * The attributes as the API's create request. Every attribute is on the form, so an empty field
    * means the default (or unset): on an edit that unsets it.
    */
-  QueueRequests.Create request(List<String> errors) {
+  QueueRequests.Create request(FieldErrors errors) {
     return new QueueRequests.Create(
-        Forms.optionalLong("Visibility timeout", visibility, errors),
-        Forms.optionalInt("Max receive count", maxReceiveCount, errors),
+        Forms.optionalLong("visibilityTimeoutSeconds", visibility, errors),
+        Forms.optionalInt("maxReceiveCount", maxReceiveCount, errors),
         Forms.optional(deadLetterQueue),
-        Forms.optionalLong("Retention", retention, errors),
-        Forms.optionalInt("Max length", maxLength, errors),
+        Forms.optionalLong("retentionSeconds", retention, errors),
+        Forms.optionalInt("maxLength", maxLength, errors),
         shared != null);
   }
 

@@ -8,7 +8,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,28 +25,34 @@ import org.quipu.node.NodeConfig;
 public class QueueMessagesPage extends ConsoleResource {
 
   @Inject NodeConfig config;
+  @Inject QueueDetails details;
 
   @POST
   @Path("{q}/messages")
   public Response send(@PathParam("q") String queue, @FormParam("body") String body,
       @FormParam("headers") String headerLines, @FormParam("delaySeconds") String delay) {
-    List<String> errors = new ArrayList<>();
+    FieldErrors errors = FieldErrors.none();
     String text = body == null ? "" : body;
     Map<String, String> headers = Forms.message(text, headerLines, config.maxBodyBytes(), errors);
-    Integer delaySeconds = Forms.optionalInt("Delay", delay, errors);
+    Integer delaySeconds = Forms.optionalInt("delaySeconds", delay, errors);
     validate(new QueueRequests.Send(text, headers, delaySeconds), errors); // the API's limits
-    if (!errors.isEmpty()) {
-      return redirectWithError("queues/" + encode(queue) + "#send", String.join(" ", errors));
+    if (errors.isEmpty()) {
+      long delayMillis = delaySeconds == null ? 0 : delaySeconds * 1000L;
+      var message = new SendMessages.NewMessage(UUID.randomUUID().toString(), text, headers, delayMillis);
+      try {
+        var sent = (Outcome.MessagesSent) commit(new SendMessages(queue, user(), List.of(message)))
+            .outcome();
+        return redirect("queues/" + encode(queue), "Sent message " + sent.ids().get(0) + ".");
+      } catch (BrokerException refused) {
+        Forms.refusal(refused.getMessage(), errors);
+      }
     }
-    long delayMillis = delaySeconds == null ? 0 : delaySeconds * 1000L;
-    var message = new SendMessages.NewMessage(UUID.randomUUID().toString(), text, headers, delayMillis);
-    try {
-      var sent = (Outcome.MessagesSent) commit(new SendMessages(queue, user(), List.of(message)))
-          .outcome();
-      return redirect("queues/" + encode(queue), "Sent message " + sent.ids().get(0) + ".");
-    } catch (BrokerException refused) {
-      return redirectWithError("queues/" + encode(queue), sentence(refused));
-    }
+    // The queue's page again, with the form as typed and each message beside its field.
+    Map<String, Object> model = details.model(caller(), queue, "", null);
+    model.put("sendErrors", errors);
+    model.put("sendValues", Map.of("body", text, "headers", headerLines == null ? "" : headerLines,
+        "delaySeconds", delay == null ? "" : delay));
+    return page(400, "queue", model);
   }
 
   @GET

@@ -13,14 +13,15 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import org.quipu.api.Names;
-import org.quipu.api.QueueRequests;
 import org.quipu.core.command.CreateQueue;
 import org.quipu.core.command.DeleteQueue;
 import org.quipu.core.command.PurgeQueue;
@@ -28,7 +29,6 @@ import org.quipu.core.command.QueuePatch;
 import org.quipu.core.command.RedriveMessages;
 import org.quipu.core.command.UpdateQueue;
 import org.quipu.core.state.BrokerException;
-import org.quipu.core.state.Message;
 import org.quipu.core.state.Outcome;
 import org.quipu.core.state.QueueAttributes;
 import org.quipu.core.state.QueueView;
@@ -55,7 +55,25 @@ public class QueuesPage extends ConsoleResource {
       "delivered", Comparator.comparingDouble(Row::delivered).thenComparing(Row::name),
       "created", Comparator.comparingLong(Row::createdAt).thenComparing(Row::name));
 
+  /** Numeric columns sort largest first on the first click, as people look for the busiest. */
+  private static final Set<String> LARGEST_FIRST = Set.of("ready", "inFlight", "delayed",
+      "published", "delivered");
+
+  /** A column of the list: its sort key, heading, CSS class, and the direction of a first click. */
+  public record Column(String key, String label, String css, String firstDir) {
+    Column(String key, String label, String css) {
+      this(key, label, css, LARGEST_FIRST.contains(key) ? "desc" : "asc");
+    }
+  }
+
+  private static final List<Column> COLUMNS = List.of(new Column("name", "Name", ""),
+      new Column("owner", "Owner", "hide-narrow"), new Column("ready", "Ready", "num"),
+      new Column("inFlight", "In flight", "num"), new Column("delayed", "Delayed", "num hide-narrow"),
+      new Column("published", "In/s", "num"), new Column("delivered", "Out/s", "num hide-narrow"),
+      new Column("created", "Created", "hide-narrow"));
+
   @Inject RateHistory rates;
+  @Inject QueueDetails details;
 
   /** One line of the list. */
   public record Row(String name, String owner, boolean shared, int ready, int inFlight,
@@ -93,22 +111,23 @@ public class QueuesPage extends ConsoleResource {
     model.put("filter", filter == null ? "" : filter.strip());
     model.put("sort", key);
     model.put("dir", descending ? "desc" : "asc");
+    model.put("columns", COLUMNS);
     return page("queues", model);
   }
 
   @GET
   @Path("_new")
   public Response createForm() {
-    return page("queue-form", formModel(null, Map.of(), List.of()));
+    return page("queue-form", formModel(null, Map.of(), FieldErrors.none()));
   }
 
   @POST
   public Response create(@BeanParam QueueForm form) {
     String queue = form.name();
     Map<String, String> values = form.values(queue);
-    List<String> errors = new ArrayList<>();
+    FieldErrors errors = FieldErrors.none();
     if (!queue.matches(Names.PATTERN)) {
-      errors.add("Name: 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+      errors.add("name", "Name: " + Forms.NAME_RULE + ".");
     }
     var request = form.request(errors);
     validate(request, errors);
@@ -121,67 +140,16 @@ public class QueuesPage extends ConsoleResource {
       return redirect("queues/" + encode(queue),
           created.created() ? "Created queue " + queue + "." : "Queue " + queue + " already exists with these attributes.");
     } catch (BrokerException refused) {
-      return page(status(refused), "queue-form", formModel(null, values, List.of(sentence(refused))));
+      Forms.refusal(refused.getMessage(), errors);
+      return page(status(refused), "queue-form", formModel(null, values, errors));
     }
   }
 
   @GET
   @Path("{q}")
-  public Response queue(@PathParam("q") String name, @QueryParam("search") String search) {
-    long now = System.currentTimeMillis();
-    QueueView view = commands.query(b -> b.queueFor(name, user(), now));
-    boolean manager = view.definition().owner().equals(user()) || caller().isAdmin();
-    Map<String, Object> model = new HashMap<>();
-    model.put("section", "queues");
-    model.put("queue", view.definition());
-    model.put("counters", view.counters());
-    model.put("rate", rates.currentRate(name));
-    model.put("manager", manager);
-    model.put("search", search == null ? "" : search.strip());
-    int slash = name.indexOf('/');
-    model.put("topicName", slash < 0 ? null : name.substring(0, slash)); // a subscription's queue
-    if (manager) {
-      String needle = search == null ? "" : search.strip();
-      var found = commands.query(b -> b.browse(name, user(), m -> matches(m, needle), Integer.MAX_VALUE));
-      model.put("matching", found.size());
-      model.put("messages", found.subList(0, Math.min(Paged.SIZE, found.size())));
-      model.put("redrive", redriveProposals(name));
-      model.put("now", now);
-    }
-    return page("queue", model);
-  }
-
-  /** A message matches a search by its id, a header name or value, or a text in its body. */
-  static boolean matches(Message m, String needle) {
-    if (needle.isEmpty()) {
-      return true;
-    }
-    if (m.id().equals(needle) || m.body().contains(needle)) {
-      return true;
-    }
-    for (Map.Entry<String, String> h : m.headers().entrySet()) {
-      if (h.getKey().contains(needle) || h.getValue().contains(needle)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Dead-lettered messages in this queue by the queue they came from (still existing), which is
-   * where the console proposes to move them back.
-   */
-  private Map<String, Integer> redriveProposals(String name) {
-    return commands.query(b -> {
-      Map<String, Integer> sources = new TreeMap<>();
-      for (Message m : b.browse(name, user(), x -> x.deadLetteredFrom() != null
-          && !x.deadLetteredFrom().equals(name), Integer.MAX_VALUE)) {
-        if (b.queue(m.deadLetteredFrom(), 0).isPresent()) {
-          sources.merge(m.deadLetteredFrom(), 1, Integer::sum);
-        }
-      }
-      return sources;
-    });
+  public Response queue(@PathParam("q") String name, @QueryParam("search") String search,
+      @QueryParam("page") String pageParam) {
+    return page("queue", details.model(caller(), name, search, pageParam));
   }
 
   @GET
@@ -205,14 +173,14 @@ public class QueuesPage extends ConsoleResource {
     values.put("retentionSeconds", String.valueOf(a.retentionMillis() / 1000));
     values.put("maxLength", a.maxLength() == null ? "" : a.maxLength().toString());
     values.put("shared", a.shared() ? "on" : "");
-    return page("queue-form", formModel(name, values, List.of()));
+    return page("queue-form", formModel(name, values, FieldErrors.none()));
   }
 
   @POST
   @Path("{q}/edit")
   public Response edit(@PathParam("q") String name, @BeanParam QueueForm form) {
     Map<String, String> values = form.values(name);
-    List<String> errors = new ArrayList<>();
+    FieldErrors errors = FieldErrors.none();
     var request = form.request(errors);
     validate(request, errors);
     if (!errors.isEmpty()) {
@@ -222,11 +190,12 @@ public class QueuesPage extends ConsoleResource {
       commit(new UpdateQueue(name, user(), QueuePatch.replacing(request.toAttributes())));
       return redirect("queues/" + encode(name), "Saved the attributes of " + name + ".");
     } catch (BrokerException refused) {
-      return page(status(refused), "queue-form", formModel(name, values, List.of(sentence(refused))));
+      Forms.refusal(refused.getMessage(), errors);
+      return page(status(refused), "queue-form", formModel(name, values, errors));
     }
   }
 
-  private Map<String, Object> formModel(String editing, Map<String, String> values, List<String> errors) {
+  private Map<String, Object> formModel(String editing, Map<String, String> values, FieldErrors errors) {
     Map<String, Object> model = new HashMap<>();
     model.put("section", "queues");
     model.put("editing", editing);
@@ -234,7 +203,27 @@ public class QueuesPage extends ConsoleResource {
     v.putIfAbsent("shared", editing == null && values.isEmpty() ? "on" : "");
     model.put("values", v);
     model.put("errors", errors);
+    model.put("deadLetterChoices", deadLetterChoices(editing, v.get("deadLetterQueue")));
     return model;
+  }
+
+  /**
+   * The queues the dead-letter field offers: those the caller may send to (the state machine asks
+   * the same of a dead-letter queue), not the queue itself nor a subscription's own queue, and
+   * the current choice even when it is none of these.
+   */
+  private Set<String> deadLetterChoices(String editing, String current) {
+    Set<String> names = new TreeSet<>();
+    for (QueueView q : commands.query(b -> b.visibleQueues(user(), false, System.currentTimeMillis()))) {
+      names.add(q.definition().name());
+    }
+    if (editing != null) {
+      names.remove(editing);
+    }
+    if (current != null && !current.isBlank()) {
+      names.add(current.strip());
+    }
+    return names;
   }
 
   @GET
@@ -242,7 +231,7 @@ public class QueuesPage extends ConsoleResource {
   public Response confirmPurge(@PathParam("q") String name) {
     QueueView view = managed(name, "purge");
     return page("confirm-queue", Map.of("section", "queues", "queue", view.definition(),
-        "counters", view.counters(), "action", "purge"));
+        "counters", view.counters(), "action", "purge", "deadLetterOf", List.of()));
   }
 
   /**
@@ -274,14 +263,32 @@ public class QueuesPage extends ConsoleResource {
   public Response confirmDelete(@PathParam("q") String name) {
     QueueView view = managed(name, "delete");
     return page("confirm-queue", Map.of("section", "queues", "queue", view.definition(),
-        "counters", view.counters(), "action", "delete"));
+        "counters", view.counters(), "action", "delete", "deadLetterOf", deadLetterOf(name)));
+  }
+
+  /**
+   * The queues that name {@code name} as their dead-letter queue. The state machine refuses to
+   * delete it while there are any (a queue created later under its name would receive their
+   * poison messages), so the confirmation says so instead of offering the delete.
+   */
+  private List<String> deadLetterOf(String name) {
+    long now = System.currentTimeMillis();
+    return commands.query(b -> b.queueNames().stream().sorted()
+        .map(n -> b.queue(n, now)).flatMap(Optional::stream)
+        .filter(q -> name.equals(q.definition().attributes().deadLetterQueue()))
+        .map(q -> q.definition().name()).toList());
   }
 
   @POST
   @Path("{q}/delete")
   public Response delete(@PathParam("q") String name) {
     // The confirmation page said what would be lost, so the delete discards pending messages.
-    commit(new DeleteQueue(name, user(), true));
+    try {
+      commit(new DeleteQueue(name, user(), true));
+    } catch (BrokerException refused) { // e.g. a queue named it as dead-letter queue meanwhile
+      return redirectWithError("queues/" + encode(name),
+          sentence(Forms.inFormWords(refused.getMessage())));
+    }
     return redirect("queues", "Deleted queue " + name + ".");
   }
 

@@ -44,6 +44,25 @@ public class SessionsPage extends ConsoleResource {
         "paged", shown, "filter", needle, "current", caller().sessionId()));
   }
 
+  @GET
+  @Path("{id}/revoke")
+  @AdminOnly
+  public Response confirmRevoke(@PathParam("id") String id) {
+    Session session = commands.query(b -> b.sessions().stream()
+        .filter(s -> s.id().equals(id)).findFirst())
+        .orElseThrow(() -> new ConsoleException(404,
+            "That session has already ended: logged out, expired or revoked."));
+    boolean own = id.equals(caller().sessionId());
+    String consequence = own
+        ? "This is the session you are using: you are logged out at once."
+        : "The session of " + session.username() + ", opened "
+            + Formats.INSTANCE.time(session.createdAtMillis())
+            + ", stops working at once on every node, in the API too.";
+    return confirm(Confirmation.of(own ? "Revoke your own session?" : "Revoke this session of "
+        + session.username() + "?", consequence, own ? "Revoke and log out" : "Revoke",
+        "sessions/" + encode(id) + "/revoke", "sessions").inSection("sessions"));
+  }
+
   @POST
   @Path("{id}/revoke")
   @AdminOnly

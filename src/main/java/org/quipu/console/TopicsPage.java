@@ -37,7 +37,6 @@ import org.quipu.node.NodeConfig;
 @RequestScoped
 public class TopicsPage extends ConsoleResource {
 
-  private static final int MAX_KEY_CHARS = 1024;
   /** A publish notice names this many of the subscriptions it reached, then counts the rest. */
   private static final int NAMED_SUBSCRIPTIONS = 10;
 
@@ -48,6 +47,11 @@ public class TopicsPage extends ConsoleResource {
 
   @GET
   public Response list(@QueryParam("filter") String filter, @QueryParam("page") String pageParam) {
+    return page("topics", listModel(filter, pageParam, "", FieldErrors.none()));
+  }
+
+  private Map<String, Object> listModel(String filter, String pageParam, String newName,
+      FieldErrors errors) {
     String needle = filter == null ? "" : filter.strip().toLowerCase(Locale.ROOT);
     long now = System.currentTimeMillis();
     List<Row> rows = commands.query(b -> {
@@ -71,29 +75,37 @@ public class TopicsPage extends ConsoleResource {
     model.put("paged", shown);
     model.put("matching", rows.size());
     model.put("filter", filter == null ? "" : filter.strip());
-    model.put("newName", "");
-    return page("topics", model);
+    model.put("newName", newName);
+    model.put("errors", errors);
+    return model;
   }
 
   @POST
   public Response create(@FormParam("name") String name) {
     String topic = name == null ? "" : name.strip();
+    FieldErrors errors = FieldErrors.none();
     if (!topic.matches(Names.PATTERN)) {
-      return redirectWithError("topics",
-          "Topic names have 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+      errors.add("name", "New topic: " + Forms.NAME_RULE + ".");
+    } else {
+      try {
+        var created = (Outcome.TopicCreated) commit(new CreateTopic(topic, user())).outcome();
+        return redirect("topics/" + encode(topic),
+            created.created() ? "Created topic " + topic + "." : "You already own topic " + topic + ".");
+      } catch (BrokerException refused) {
+        errors.add("name", sentence(refused));
+      }
     }
-    try {
-      var created = (Outcome.TopicCreated) commit(new CreateTopic(topic, user())).outcome();
-      return redirect("topics/" + encode(topic),
-          created.created() ? "Created topic " + topic + "." : "You already own topic " + topic + ".");
-    } catch (BrokerException refused) {
-      return redirectWithError("topics", sentence(refused));
-    }
+    return page(400, "topics", listModel(null, null, name == null ? "" : name, errors));
   }
 
   @GET
   @Path("{t}")
   public Response topic(@PathParam("t") String name) {
+    return page("topic", topicModel(name));
+  }
+
+  /** The topic's page with empty forms; a refused form puts its errors and values in. */
+  private Map<String, Object> topicModel(String name) {
     TopicView view = commands.query(b -> b.topic(name, System.currentTimeMillis()))
         .orElseThrow(() -> new ConsoleException(404, "Topic " + name + " does not exist."));
     boolean manager = view.definition().owner().equals(user()) || caller().isAdmin();
@@ -102,7 +114,19 @@ public class TopicsPage extends ConsoleResource {
     model.put("topic", view.definition());
     model.put("subscriptions", view.subscriptions());
     model.put("manager", manager);
-    return page("topic", model);
+    model.put("subscribeErrors", FieldErrors.none());
+    model.put("subscribeValues", Map.of());
+    model.put("publishErrors", FieldErrors.none());
+    model.put("publishValues", Map.of());
+    return model;
+  }
+
+  /** The topic's page again after a refused form: what was typed, each message beside its field. */
+  private Response refused(String topic, String form, Map<String, String> values, FieldErrors errors) {
+    Map<String, Object> model = topicModel(topic);
+    model.put(form + "Errors", errors);
+    model.put(form + "Values", values);
+    return page(400, "topic", model);
   }
 
   @POST
@@ -112,23 +136,43 @@ public class TopicsPage extends ConsoleResource {
     String subscription = name == null ? "" : name.strip();
     String key = Forms.optional(bindingKey) == null ? "#" : bindingKey.strip();
     String into = Forms.optional(queue);
+    FieldErrors errors = FieldErrors.none();
     if (!subscription.matches(Names.PATTERN)) {
-      return redirectWithError(topicPath(topic), "Subscription names have 1–128 letters, digits, "
-          + "'.', '_' or '-', starting with a letter or digit.");
+      errors.add("name", "Subscription name: " + Forms.NAME_RULE + ".");
     }
-    if (into != null && !into.matches(Names.PATTERN)) {
-      return redirectWithError(topicPath(topic), "Queue " + into + " is not a valid queue name.");
+    validate(new TopicRequests.Subscribe(key, into), errors); // the API's limits
+    if (errors.isEmpty()) {
+      try {
+        commit(new Subscribe(topic, subscription, user(), key, into));
+        return redirect(topicPath(topic), "Subscribed " + subscription + " with binding key " + key
+            + (into == null ? "." : ", delivering into queue " + into + "."));
+      } catch (BrokerException refused) {
+        Forms.refusal(refused.getMessage(), errors);
+      }
     }
-    if (key.length() > MAX_KEY_CHARS) {
-      return redirectWithError(topicPath(topic), "A binding key has at most 1024 characters.");
-    }
-    try {
-      commit(new Subscribe(topic, subscription, user(), key, into));
-      return redirect(topicPath(topic), "Subscribed " + subscription + " with binding key " + key
-          + (into == null ? "." : ", delivering into queue " + into + "."));
-    } catch (BrokerException refused) {
-      return redirectWithError(topicPath(topic), sentence(refused));
-    }
+    return refused(topic, "subscribe", Map.of("name", name == null ? "" : name,
+        "bindingKey", bindingKey == null ? "" : bindingKey, "queue", queue == null ? "" : queue), errors);
+  }
+
+  @GET
+  @Path("{t}/subscriptions/{s}/delete")
+  public Response confirmUnsubscribe(@PathParam("t") String topic, @PathParam("s") String subscription) {
+    TopicView view = commands.query(b -> b.topic(topic, System.currentTimeMillis()))
+        .orElseThrow(() -> new ConsoleException(404, "Topic " + topic + " does not exist."));
+    var sub = view.subscriptions().stream()
+        .filter(v -> v.subscription().name().equals(subscription)).findFirst()
+        .orElseThrow(() -> new ConsoleException(404,
+            "Topic " + topic + " has no subscription " + subscription + "."));
+    String consequence = sub.subscription().queue() == null
+        ? "Subscription " + subscription + " stops receiving from topic " + topic + ", and its "
+            + sub.counters().pending() + " pending messages (" + sub.counters().ready() + " ready, "
+            + sub.counters().inFlight() + " in flight, " + sub.counters().delayed()
+            + " delayed) are dropped for good with its queue."
+        : "Subscription " + subscription + " stops receiving from topic " + topic
+            + ". Messages already delivered into queue " + sub.subscription().queue() + " stay there.";
+    return confirm(Confirmation.of("Unsubscribe " + subscription + " from " + topic + "?",
+        consequence, "Unsubscribe", "topics/" + encode(topic) + "/subscriptions/" + encode(subscription)
+            + "/delete", topicPath(topic)).inSection("topics"));
   }
 
   @POST
@@ -146,14 +190,15 @@ public class TopicsPage extends ConsoleResource {
   @Path("{t}/messages")
   public Response publish(@PathParam("t") String topic, @FormParam("body") String body,
       @FormParam("routingKey") String routingKey, @FormParam("headers") String headerLines) {
-    List<String> errors = new ArrayList<>();
+    FieldErrors errors = FieldErrors.none();
     String text = body == null ? "" : body;
 
     String key = routingKey == null ? "" : routingKey.strip();
     Map<String, String> headers = Forms.message(text, headerLines, config.maxBodyBytes(), errors);
     validate(new TopicRequests.Publish(text, key, headers), errors); // the API's limits
     if (!errors.isEmpty()) {
-      return redirectWithError(topicPath(topic) + "#publish", String.join(" ", errors));
+      return refused(topic, "publish", Map.of("body", text, "routingKey", key,
+          "headers", headerLines == null ? "" : headerLines), errors);
     }
     try {
       var published = (Outcome.Published) commit(new Publish(topic, user(),
@@ -172,7 +217,9 @@ public class TopicsPage extends ConsoleResource {
               + names + ".";
       return redirect(topicPath(topic), notice);
     } catch (BrokerException refused) {
-      return redirectWithError(topicPath(topic), sentence(refused));
+      Forms.refusal(refused.getMessage(), errors);
+      return refused(topic, "publish", Map.of("body", text, "routingKey", key,
+          "headers", headerLines == null ? "" : headerLines), errors);
     }
   }
 

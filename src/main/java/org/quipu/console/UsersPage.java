@@ -9,7 +9,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -50,7 +49,7 @@ public class UsersPage extends ConsoleResource {
   @GET
   @AdminOnly
   public Response list(@QueryParam("filter") String filter, @QueryParam("page") String page) {
-    return page("users", model(Map.of("username", "", "role", "user"), List.of(), filter, page));
+    return page("users", model(Map.of("username", "", "role", "user"), FieldErrors.none(), filter, page));
   }
 
   @POST
@@ -60,14 +59,11 @@ public class UsersPage extends ConsoleResource {
     String name = username == null ? "" : username.strip();
     String wireRole = role == null ? "" : role;
     Map<String, String> values = Map.of("username", name, "role", wireRole);
-    List<String> errors = new ArrayList<>();
+    FieldErrors errors = FieldErrors.none();
     // The API's own request type, so the console accepts exactly what POST /users accepts.
-    validator.validate(new UserRequests.Register(name, password == null ? "" : password)).stream()
-        .map(v -> message(v.getPropertyPath().toString(), v.getMessage()))
-        .sorted()
-        .forEach(errors::add);
+    validate(new UserRequests.Register(name, password == null ? "" : password), errors);
     if (!wireRole.matches(ROLES)) {
-      errors.add("Role must be admin or user.");
+      errors.add("role", "Role must be admin or user.");
     }
     if (!errors.isEmpty()) {
       return page(400, "users", model(values, errors, null, null));
@@ -75,23 +71,14 @@ public class UsersPage extends ConsoleResource {
     try {
       commit(new RegisterUser(name, passwords.hash(password), Role.fromWire(wireRole)));
     } catch (BrokerException refused) {
-      return page(status(refused), "users",
-          model(values, List.of(sentence(refused)), null, null));
+      errors.add("username", sentence(refused)); // a taken or reserved name
+      return page(status(refused), "users", model(values, errors, null, null));
     }
     return redirect(showing(name), "Created " + wireRole + " " + name + ".");
   }
 
-  private static String message(String property, String violation) {
-    return switch (property) {
-      case "username" ->
-          "User name: 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit.";
-      case "password" -> "Password " + violation + ".";
-      default -> property + " " + violation + ".";
-    };
-  }
-
   /** The users page: one page of users whose name contains {@code filter}, and the create form. */
-  private Map<String, Object> model(Map<String, String> values, List<String> errors,
+  private Map<String, Object> model(Map<String, String> values, FieldErrors errors,
       String filter, String page) {
     long now = System.currentTimeMillis();
     String needle = filter == null ? "" : filter.strip().toLowerCase(Locale.ROOT);
@@ -117,7 +104,45 @@ public class UsersPage extends ConsoleResource {
     model.put("filter", needle);
     model.put("values", values);
     model.put("errors", errors);
+    model.put("passwordFor", null);
+    model.put("passwordErrors", FieldErrors.none());
     return model;
+  }
+
+  @GET
+  @Path("{name}/role")
+  @AdminOnly
+  public Response confirmRole(@PathParam("name") String name, @QueryParam("role") String role) {
+    User u = existing(name);
+    boolean admin = "admin".equals(role);
+    String consequence = admin
+        ? name + " becomes an admin: they may manage every user, every session and every queue,"
+            + " private ones included."
+        : name + " becomes a user: they keep their own queues and topics but no longer manage"
+            + " users, sessions or other users' queues.";
+    return confirm(Confirmation.of(admin ? "Make " + name + " an admin?" : "Make " + name + " a user?",
+        consequence, admin ? "Make admin" : "Make user", "users/" + encode(u.username()) + "/role",
+        showing(name)).with("role", admin ? "admin" : "user").inSection("users"));
+  }
+
+  @GET
+  @Path("{name}/disable")
+  @AdminOnly
+  public Response confirmDisable(@PathParam("name") String name) {
+    User u = existing(name);
+    long now = System.currentTimeMillis();
+    long sessions = commands.query(b -> b.sessions().stream()
+        .filter(s -> s.username().equals(name) && s.expiresAtMillis() > now).count());
+    return confirm(Confirmation.of("Disable " + name + "?", name + " can no longer log in"
+        + (sessions == 0 ? "; they have no live session." : ", and their " + sessions
+            + (sessions == 1 ? " live session is" : " live sessions are") + " revoked at once.")
+        + " Their queues and topics stay; enabling them again lets them log in.",
+        "Disable", "users/" + encode(u.username()) + "/disable", showing(name)).inSection("users"));
+  }
+
+  private User existing(String name) {
+    return commands.query(b -> b.user(name))
+        .orElseThrow(() -> new ConsoleException(404, "User " + name + " does not exist."));
   }
 
   @POST
@@ -153,10 +178,15 @@ public class UsersPage extends ConsoleResource {
   public Response changePassword(@PathParam("name") String name,
       @FormParam("password") String password) {
     String text = password == null ? "" : password;
-    var violations = validator.validate(new UserRequests.Update(null, null, text));
-    if (!violations.isEmpty()) {
-      return redirectWithError("users", "The password of " + name + " was not changed: it "
-          + violations.iterator().next().getMessage() + ".");
+    FieldErrors errors = FieldErrors.none();
+    validate(new UserRequests.Update(null, null, text), errors);
+    if (!errors.isEmpty()) {
+      // The list again, showing that user with the password form open and its message beside it.
+      Map<String, Object> model = model(Map.of("username", "", "role", "user"), FieldErrors.none(),
+          name, null);
+      model.put("passwordFor", name);
+      model.put("passwordErrors", errors);
+      return page(400, "users", model);
     }
     String hash = passwords.hash(text);
     if (name.equals(user())) {

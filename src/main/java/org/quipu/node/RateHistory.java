@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  * Message rates for the console: every {@value #SAMPLE_SECONDS} s it samples the running totals of
  * messages in (published), out (delivered) and acked, for the whole node over the last ten minutes
  * and per queue over the last five. Totals are counted from committed batches ({@link Traffic});
- * a queue that saw no traffic since the node started costs nothing here.
+ * a queue that saw no traffic since the node started costs nothing here (it reads as zeros).
  */
 @ApplicationScoped
 public class RateHistory {
@@ -120,15 +120,28 @@ public class RateHistory {
     }
   }
 
-  /** One queue's rates over the last five minutes, oldest first; empty if it had no traffic. */
+  /**
+   * One queue's rates over the last five minutes, oldest first. A queue reads zero at every sample
+   * before its first traffic (since this node started), so an idle queue's chart shows zeros
+   * rather than nothing.
+   */
   public List<Rate> queueRates(String queue) {
+    List<Rate> own = List.of();
     Deque<Sample> samples = queueSamples.get(queue);
-    if (samples == null) {
-      return List.of();
+    if (samples != null) {
+      synchronized (samples) {
+        own = rates(samples);
+      }
     }
-    synchronized (samples) {
-      return rates(samples);
+    long firstOwn = own.isEmpty() ? Long.MAX_VALUE : own.get(0).atMillis();
+    List<Rate> all = new ArrayList<>(QUEUE_SAMPLES);
+    synchronized (nodeSamples) {
+      // The node's samples and the queues' are taken at the same ticks; the first has no rate.
+      nodeSamples.stream().skip(1).mapToLong(Sample::atMillis).filter(t -> t < firstOwn)
+          .forEach(t -> all.add(new Rate(t, 0, 0, 0)));
     }
+    all.addAll(own);
+    return all.size() < QUEUE_SAMPLES ? all : all.subList(all.size() - (QUEUE_SAMPLES - 1), all.size());
   }
 
   /** A queue's rate over the last sampling interval. */

@@ -8,13 +8,16 @@ import org.quipu.core.command.Command;
 import org.quipu.core.command.Idempotent;
 import org.quipu.core.command.Publish;
 import org.quipu.core.command.ReceiveMessages;
+import org.quipu.core.command.RedriveMessages;
 import org.quipu.core.command.SendMessages;
 import org.quipu.core.state.Outcome;
 import org.quipu.replication.LogEntry;
 
 /**
- * The message traffic in a committed batch, per queue: messages in (sent, or copied there by a
- * publish), out (delivered to a consumer) and acked. Metrics and the console's rates both count it.
+ * The message traffic in a committed batch, per queue: messages in (sent, copied there by a
+ * publish, dead-lettered into it or moved back into it by a redrive), out (delivered to a consumer,
+ * dead-lettered out of it or redriven out of it) and acked. Metrics and the console's rates both
+ * count it.
  */
 public final class Traffic {
 
@@ -47,7 +50,13 @@ public final class Traffic {
         }
       } else if (command instanceof ReceiveMessages c
           && outcome instanceof Outcome.MessagesReceived o) {
-        flows.accept(new Flow(c.queue(), Kind.OUT, o.messages().size()));
+        flows.accept(new Flow(c.queue(), Kind.OUT, o.messages().size() + o.deadLettered()));
+        if (o.deadLettered() > 0) {
+          flows.accept(new Flow(o.deadLetterQueue(), Kind.IN, o.deadLettered()));
+        }
+      } else if (command instanceof RedriveMessages c && outcome instanceof Outcome.Redriven o) {
+        flows.accept(new Flow(c.queue(), Kind.OUT, o.moved()));
+        o.movedTo().forEach((target, moved) -> flows.accept(new Flow(target, Kind.IN, moved)));
       } else if (command instanceof AckMessages c && outcome instanceof Outcome.MessagesAcked o) {
         flows.accept(new Flow(c.queue(), Kind.ACKED, o.acked()));
       }

@@ -44,7 +44,7 @@ class AccessibilityBrowserIT extends ConsoleBrowserTest {
     login.logIn("admin", Api.ADMIN_PASSWORD);
     List<String> pages = List.of("", "queues", "queues/_new", "queues/" + q,
         "queues/" + q + "/messages/" + id, "queues/" + q + "/purge", "queues/" + q + "/edit",
-        "topics", "topics/" + t, "topics/" + t + "/delete", "users", "sessions", "no-such-page");
+        "topics", "topics/" + t, "topics/" + t + "/delete", "topics/" + t + "/subscriptions/s/delete", "users", "sessions", "no-such-page");
     for (String theme : List.of("light", "dark")) {
       // The theme button's own cookie, set the way console.js sets it.
       ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript(

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Dimension;
@@ -48,7 +50,9 @@ class AdminConsoleBrowserIT extends ConsoleBrowserTest {
     assertEquals("0", topic.readyOf("users"));
     topic.screenshot("topic");
 
-    topic = topic.unsubscribe("everything");
+    ConfirmPage<TopicPage> unsubscribe = topic.unsubscribe("everything");
+    assertTrue(unsubscribe.consequence().contains("its 1 pending messages"), unsubscribe.consequence());
+    topic = unsubscribe.confirm();
     assertEquals("Unsubscribed everything.", topic.notice());
     topic = topic.publish("nobody.listens");
     assertTrue(topic.notice().contains("it matched no subscription"), topic.notice());
@@ -76,12 +80,19 @@ class AdminConsoleBrowserIT extends ConsoleBrowserTest {
     assertTrue(users.notice().contains(name), users.notice());
     assertEquals("user", users.roleOf(name));
 
-    users = users.changeRole(name);
-    assertEquals("admin", users.roleOf(name));
     Api carol = new Api(url).login(name, "carol-password");
+    ConfirmPage<UsersPage> makeAdmin = users.changeRole(name);
+    assertTrue(makeAdmin.consequence().contains(name + " becomes an admin"), makeAdmin.consequence());
+    carol.get("users").expect(403); // nothing changes before the confirmation
+    users = makeAdmin.confirm();
+    assertEquals("admin", users.roleOf(name));
+    carol = new Api(url).login(name, "carol-password");
     carol.get("users").expect(200); // an admin now
 
-    users = users.disable(name);
+    ConfirmPage<UsersPage> disable = users.disable(name);
+    assertTrue(disable.consequence().contains("live sessions are revoked at once"), disable.consequence());
+    carol.get("users/me").expect(200); // nothing changes before the confirmation
+    users = disable.confirm();
     assertEquals("disabled", users.statusOf(name));
     carol.get("users/me").expect(401); // disabling revoked the session at once
     users.screenshot("users");
@@ -99,7 +110,10 @@ class AdminConsoleBrowserIT extends ConsoleBrowserTest {
     SessionsPage sessions = SessionsPage.open(browser);
     assertTrue(sessions.marksTheCurrentSession(), "the admin's own session is marked");
     sessions.screenshot("sessions");
-    sessions = sessions.revoke(sessionId);
+    ConfirmPage<SessionsPage> revoke = sessions.revoke(sessionId);
+    assertTrue(revoke.consequence().contains("The session of " + daveName), revoke.consequence());
+    dave.get("users/me").expect(200); // nothing changes before the confirmation
+    sessions = revoke.confirm();
     assertTrue(sessions.notice().startsWith("Revoked the session of " + daveName));
     dave.get("users/me").expect(401);
     assertFalse(sessions.lists(sessionId));
@@ -167,6 +181,121 @@ class AdminConsoleBrowserIT extends ConsoleBrowserTest {
       queue.screenshot("queue-phone");
     } finally {
       browser.driver().manage().window().setSize(laptop);
+    }
+  }
+
+  @Test
+  void refusedTopicForms_keepWhatWasTyped_andShowTheErrorBesideTheField() {
+    loginAsAdmin(browser);
+    String t = Api.unique("forms");
+    new Api(url).admin().put("topics/" + t, null).expect(201);
+    String missing = Api.unique("no-such-queue");
+    TopicPage topic = TopicPage.open(browser, t).subscribeInto("orders", "order.*", missing);
+    assertTrue(topic.fieldError("subscribe-error").contains(missing), topic.fieldError("subscribe-error"));
+    assertEquals("orders", topic.typed("subscription-name"));
+    assertEquals("order.*", topic.typed("binding-key"));
+    assertEquals(missing, topic.typed("subscription-queue"));
+    assertEquals("subscribe-error", topic.focusedId(), "the form's error has the focus, so it is in view");
+
+    topic = topic.publishWithHeaders("order.created", "{\"id\": 7}", "broken header");
+    assertTrue(topic.fieldError("publish-headers-error").startsWith("Each line of Headers"),
+        topic.fieldError("publish-headers-error"));
+    assertEquals("{\"id\": 7}", topic.typed("publish-body"));
+    assertEquals("order.created", topic.typed("routing-key"));
+  }
+
+  @Test
+  void refusedUserForms_keepWhatWasTyped_andShowTheErrorBesideTheField() {
+    loginAsAdmin(browser);
+    String name = Api.unique("frank");
+    UsersPage users = UsersPage.open(browser).createRefused(name, "short");
+    assertEquals("Password must be 8 to 1024 characters.", users.fieldError("new-password-error"));
+    assertEquals(name, users.typedUsername(), "the name is kept (a password never is)");
+
+    users = UsersPage.open(browser).create(name, "long-enough-password");
+    users = users.setPassword(name, "short");
+    assertEquals("Password must be 8 to 1024 characters.", users.fieldError("password-error"));
+    new Api(url).login(name, "long-enough-password"); // unchanged
+  }
+
+  @Test
+  void overviewTotals_sayWhatTheyCount_andShowSubscriptionsApart() {
+    Api admin = new Api(url).admin();
+    String t = Api.unique("backlog");
+    admin.put("topics/" + t, null).expect(201);
+    admin.put("topics/" + t + "/subscriptions/s", null).expect(201);
+    admin.post("topics/" + t + "/messages", Json.createObjectBuilder().add("body", "x").add("routingKey", "k").build())
+        .expect(201);
+    OverviewPage overview = loginAsAdmin(browser);
+    assertTrue(overview.totals().contains("Ready in queues"), overview.totals());
+    assertTrue(overview.totals().contains("Waiting in subscriptions"), overview.totals());
+    assertTrue(overview.totalsNote().contains("counted apart"), overview.totalsNote());
+    assertTrue(Long.parseLong(overview.subscriptionBacklog()) >= 1);
+  }
+
+  @Test
+  void aLiveRefresh_neverMovesTheKeyboardFocus() {
+    loginAsAdmin(browser);
+    Api admin = new Api(url).admin();
+    String q = Api.unique("focus");
+    admin.put("queues/" + q, null).expect(201);
+    QueuesPage queues = QueuesPage.open(browser, q);
+    queues.focusSortLink("Ready");
+    admin.post("queues/" + q + "/messages", Json.createObjectBuilder().add("body", "x").build()).expect(201);
+    sleep(Duration.ofSeconds(11)); // two rounds of the 5 s refresh, with a change to show
+    assertEquals("Ready", queues.focusedText());
+  }
+
+  @Test
+  void themeButton_namesTheThemeThatIsOn() {
+    OverviewPage overview = loginAsAdmin(browser);
+    String before = overview.themeButton();
+    assertTrue(before.matches("◐? ?Theme: (system|dark|light)") || before.startsWith("Theme: "), before);
+    overview.toggleTheme();
+    assertEquals("Theme: " + (overview.theme().equals("auto") ? "system" : overview.theme()),
+        overview.themeButton().replace("◐", "").strip());
+    while (!overview.theme().equals("auto")) {
+      overview.toggleTheme();
+    }
+  }
+
+  @Test
+  void atPhoneWidth_noPageScrollsSideways_andLongNamesWrap() {
+    Api admin = new Api(url).admin();
+    String longName = Api.unique("a-very-long-queue-name") + "-" + "x".repeat(80);
+    admin.put("queues/" + longName, null).expect(201);
+    String t = Api.unique("a-very-long-topic-name") + "-" + "y".repeat(80);
+    admin.put("topics/" + t, null).expect(201);
+    admin.put("topics/" + t + "/subscriptions/" + "s".repeat(60), null).expect(201);
+    loginAsAdmin(browser);
+    Dimension laptop = browser.driver().manage().window().getSize();
+    List<String> problems = new ArrayList<>();
+    try {
+      browser.driver().manage().window().setSize(new Dimension(390, 844));
+      for (String page : List.of("", "queues", "queues/_new", "queues/" + longName, "topics",
+          "topics/" + t, "users", "sessions", "queues/" + longName + "/delete")) {
+        QueuePage shown = new QueuePage(browser.open(page));
+        int overflow = shown.sidewaysOverflow();
+        if (overflow > 0) {
+          problems.add(page + " by " + overflow + " px: " + shown.overflowingElements());
+        }
+        if (shown.tableOverflow() > 0) {
+          problems.add(page + ": a table scrolls by " + shown.tableOverflow() + " px: "
+              + shown.tableCellWidths());
+        }
+      }
+      TopicPage.open(browser, t).screenshot("topic-phone");
+    } finally {
+      browser.driver().manage().window().setSize(laptop);
+    }
+    assertEquals(List.of(), problems);
+  }
+
+  private static void sleep(Duration time) {
+    try {
+      Thread.sleep(time.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

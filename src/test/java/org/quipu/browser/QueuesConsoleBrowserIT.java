@@ -99,7 +99,10 @@ class QueuesConsoleBrowserIT extends ConsoleBrowserTest {
         .name(q)
         .visibilityTimeoutSeconds(99999)
         .saveRefused();
-    assertTrue(form.errors().contains("Visibility timeout"));
+    // Beside the field, in the form's own words (its label, not the API's member name).
+    assertEquals("Visibility timeout (s) must be less than or equal to 43200.",
+        form.fieldError("visibility-error"));
+    assertEquals("visibilityTimeoutSeconds", form.focusedName(), "the field with the error has the focus");
     assertEquals(q, form.typedName(), "the form keeps what was typed");
     new Api(url).admin().get("queues/" + q).expect(404);
   }
@@ -235,6 +238,7 @@ class QueuesConsoleBrowserIT extends ConsoleBrowserTest {
     assertTrue(missingQueue.problem().contains("does not exist"));
     ErrorPage missingPage = ErrorPage.open(browser, "no-such-page");
     assertEquals("There is no console page at this address.", missingPage.problem());
+    assertTrue(missingPage.hasNavigation(), "a logged-in 404 keeps the navigation");
     missingPage.screenshot("error");
   }
 
@@ -249,7 +253,8 @@ class QueuesConsoleBrowserIT extends ConsoleBrowserTest {
       headers.append("h").append(i).append(": v\n");
     }
     QueuePage queue = QueuePage.open(browser, q).pasteHeaders(headers.toString()).send("x");
-    assertTrue(queue.error().contains("Headers: must hold at most 64 headers."), queue.error());
+    assertEquals("Headers must hold at most 64 headers.", queue.fieldError("send-headers-error"));
+    assertEquals("x", queue.typedBody(), "the form keeps what was typed");
     assertEquals("0", queue.ready(), "nothing was sent");
 
     // A body nested deeper than the JSON parser allows is shown as it is, not as an error.
@@ -276,5 +281,161 @@ class QueuesConsoleBrowserIT extends ConsoleBrowserTest {
     assertFalse(queue.canDelete(), "a subscription's queue goes with its subscription");
     ErrorPage refused = ErrorPage.open(browser, "queues/" + t + "%2Fs/delete");
     assertTrue(refused.problem().contains("belongs to a subscription"));
+  }
+
+  @Test
+  void aRefusedSend_keepsWhatWasTyped_andShowsTheErrorBesideTheField() {
+    loginAsAdmin(browser);
+    String q = Api.unique("typed");
+    new Api(url).admin().put("queues/" + q, null).expect(201);
+    QueuePage queue = QueuePage.open(browser, q).send("{\"keep\": true}", "region: eu\nno separator here");
+    assertEquals("Each line of Headers needs the form 'name: value' (got 'no separator here').",
+        queue.fieldError("send-headers-error"));
+    assertEquals("{\"keep\": true}", queue.typedBody());
+    assertEquals("region: eu\nno separator here", queue.typedHeaders());
+    assertEquals("send-headers", queue.focusedId(), "the field with the error has the focus");
+    assertTrue(queue.inView("send-headers-error"), "the error is on screen, not at the top");
+    assertEquals("0", queue.ready(), "nothing was sent");
+  }
+
+  @Test
+  void queueForm_offersDeadLetterQueuesToPick_andSpeaksTheFormsWords() {
+    Api alice = new Api(url).newUser("alice");
+    String hidden = Api.unique("alices-private");
+    alice.put("queues/" + hidden, Json.createObjectBuilder().add("shared", false).build()).expect(201);
+    Api bob = new Api(url).newUser("bob");
+    String dlq = Api.unique("bobs-dlq");
+    bob.put("queues/" + dlq, null).expect(201);
+    loginAs(browser, bob.username(), "password-" + bob.username());
+
+    String q = Api.unique("picked");
+    QueueFormPage form = QueueFormPage.openNew(browser).withoutBrowserChecks().name(q);
+    assertEquals("none", form.deadLetterChoices().get(0));
+    assertTrue(form.deadLetterChoices().contains(dlq));
+    assertFalse(form.deadLetterChoices().contains(hidden), "only queues bob may send to");
+
+    // A refusal of the state machine, also in the form's words and beside its field.
+    form = form.maxReceiveCountOnly(3).saveRefused();
+    String error = form.fieldError("dead-letter-error");
+    assertEquals("Dead-letter queue and Max receive count must be set together.", error);
+
+    QueuePage queue = form.deadLetterQueue(dlq, 3).save();
+    assertTrue(queue.attributes().contains(dlq + " after 3 deliveries"), queue.attributes());
+  }
+
+  @Test
+  void deletingADeadLetterQueue_isNotOffered_andSaysWhichQueuesPointAtIt() {
+    loginAsAdmin(browser);
+    Api admin = new Api(url).admin();
+    String dlq = Api.unique("dlq");
+    admin.put("queues/" + dlq, null).expect(201);
+    String source = Api.unique("source");
+    admin.put("queues/" + source, Json.createObjectBuilder().add("deadLetterQueue", dlq)
+        .add("maxReceiveCount", 2).build()).expect(201);
+    ConfirmPage<QueuesPage> delete = QueuePage.open(browser, dlq).delete();
+    assertTrue(delete.refusal().contains("it is the dead-letter queue of " + source), delete.refusal());
+    assertFalse(delete.offersToConfirm());
+    delete.screenshot("delete-dead-letter-queue");
+    admin.get("queues/" + dlq).expect(200);
+
+    // A queue that starts pointing at it after the page was shown: the state machine refuses the
+    // delete (409) and the console says why, in the form's words.
+    String late = Api.unique("late-dlq");
+    admin.put("queues/" + late, null).expect(201);
+    ConfirmPage<QueuePage> confirm = QueuePage.open(browser, late).deleteRefusedLater();
+    assertTrue(confirm.offersToConfirm(), "nothing points at it yet");
+    String pointing = Api.unique("pointing");
+    admin.put("queues/" + pointing, Json.createObjectBuilder().add("deadLetterQueue", late)
+        .add("maxReceiveCount", 2).build()).expect(201);
+    QueuePage refused = confirm.confirm();
+    assertEquals("Queue '" + late + "' is the dead-letter queue of '" + pointing
+        + "'; change their Dead-letter queue first.", refused.error());
+    admin.get("queues/" + late).expect(200);
+  }
+
+  @Test
+  void browse_pagesThroughAllMessages_andASearchLandsOnItsResults() {
+    loginAsAdmin(browser);
+    Api admin = new Api(url).admin();
+    String q = Api.unique("browse");
+    admin.put("queues/" + q, null).expect(201);
+    var batch = Json.createArrayBuilder();
+    for (int i = 0; i < 53; i++) {
+      batch.add(Json.createObjectBuilder().add("body", String.format("m%02d", i)));
+    }
+    admin.post("queues/" + q + "/messages:batch", Json.createObjectBuilder().add("messages", batch).build()).expect(201);
+    QueuePage queue = QueuePage.open(browser, q);
+    assertEquals("53 messages, showing 1–50", queue.messageCount());
+    queue = queue.nextMessages();
+    assertEquals(List.of("m50", "m51", "m52"), queue.messagePreviews());
+    assertTrue(queue.inView("messages-section"), "the next page opens at the messages");
+
+    queue = QueuePage.open(browser, q).search("m07");
+    assertEquals("1 matching", queue.messageCount());
+    assertTrue(queue.scrolled() > 0 && queue.inView("messages-section"), "the search lands on its results");
+  }
+
+  @Test
+  void headerSearch_acceptsTheFormTheTableShows() {
+    loginAsAdmin(browser);
+    String q = Api.unique("headers");
+    new Api(url).admin().put("queues/" + q, null).expect(201);
+    QueuePage queue = QueuePage.open(browser, q).send("a", "region: eu");
+    QueuePage.open(browser, q).send("b", "region: us");
+    assertTrue(queue.messages().contains("region=eu"), "the table shows name=value");
+    assertEquals("1 matching", QueuePage.open(browser, q).search("region=eu").messageCount());
+    assertEquals("1 matching", QueuePage.open(browser, q).search("region: eu").messageCount());
+    assertEquals("2 matching", QueuePage.open(browser, q).search("region").messageCount());
+  }
+
+  @Test
+  void numericColumns_sortLargestFirst_onTheFirstClick() {
+    Api admin = new Api(url).admin();
+    String prefix = Api.unique("busy");
+    admin.put("queues/" + prefix + "-quiet", null).expect(201);
+    admin.put("queues/" + prefix + "-busy", null).expect(201);
+    for (int i = 0; i < 2; i++) {
+      admin.post("queues/" + prefix + "-busy/messages", Json.createObjectBuilder().add("body", "x").build()).expect(201);
+    }
+    loginAsAdmin(browser);
+    QueuesPage queues = QueuesPage.open(browser, prefix).sortBy("Ready");
+    assertTrue(queues.path().contains("sort=ready&dir=desc"), queues.path());
+    assertEquals(List.of(prefix + "-busy", prefix + "-quiet"), queues.names());
+    queues = queues.sortBy("Name");
+    assertTrue(queues.path().contains("sort=name&dir=asc"), queues.path());
+  }
+
+  @Test
+  void rateCharts_fillForIdleQueues_andCountDeadLetteringAndRedrive() {
+    loginAsAdmin(browser);
+    Api admin = new Api(url).admin();
+    String idle = Api.unique("idle");
+    admin.put("queues/" + idle, null).expect(201);
+    assertEquals("Now: 0 published, 0 delivered, 0 acked per second.", QueuePage.open(browser, idle).ratesNow());
+
+    String source = Api.unique("rated");
+    String dlq = source + "-dlq";
+    admin.put("queues/" + dlq, null).expect(201);
+    admin.put("queues/" + source, Json.createObjectBuilder().add("deadLetterQueue", dlq)
+        .add("maxReceiveCount", 1).add("visibilityTimeoutSeconds", 0).build()).expect(201);
+    admin.post("queues/" + source + "/messages", Json.createObjectBuilder().add("body", "poison").build()).expect(201);
+    admin.post("queues/" + source + "/messages:receive", null).expect(200);
+    admin.post("queues/" + source + "/messages:receive", null).expect(200); // dead-letters it
+    within15Seconds(() -> sum(QueuePage.open(browser, dlq).ratesJson(), "in") > 0);
+
+    admin.post("queues/" + dlq + "/messages:redrive", null).expect(200);
+    within15Seconds(() -> sum(QueuePage.open(browser, dlq).ratesJson(), "out") > 0);
+  }
+
+  /** The sum of one series of a rates document (messages per second over its samples). */
+  private static double sum(String ratesJson, String series) {
+    return Json.createReader(new java.io.StringReader(ratesJson)).readObject().getJsonArray(series)
+        .getValuesAs(jakarta.json.JsonNumber.class).stream().mapToDouble(jakarta.json.JsonNumber::doubleValue).sum();
+  }
+
+  private static void within15Seconds(java.util.function.BooleanSupplier condition) {
+    new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), java.time.Duration.ofSeconds(15))
+        .pollingEvery(java.time.Duration.ofSeconds(2))
+        .until(d -> condition.getAsBoolean());
   }
 }

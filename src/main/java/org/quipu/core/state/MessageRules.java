@@ -3,6 +3,7 @@ package org.quipu.core.state;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.quipu.core.command.AckMessages;
 import org.quipu.core.command.ExtendLease;
 import org.quipu.core.command.RedriveMessages;
@@ -66,6 +67,7 @@ final class MessageRules {
     queue.promote(now);
     List<Message> delivered = new ArrayList<>(c.max());
     long moveOrder = seq * SLOTS;
+    int deadLettered = 0;
     Message next;
     while (delivered.size() < c.max() && (next = queue.firstReady()) != null) {
       queue.remove(next);
@@ -77,6 +79,7 @@ final class MessageRules {
         Message moved = next.movedTo(deadLetters.definition().name(), moveOrder++, now);
         deadLetters.add(moved);
         changes.add(new Change.MessageUpdated(moved));
+        deadLettered++;
         continue;
       }
       String receipt = Receipts.issue(next.id(), next.receiveCount() + 1, c.receiptNonce());
@@ -85,7 +88,8 @@ final class MessageRules {
       changes.add(new Change.MessageUpdated(leased));
       delivered.add(leased);
     }
-    return new Outcome.MessagesReceived(delivered);
+    return new Outcome.MessagesReceived(delivered,
+        deadLettered == 0 ? null : deadLetters.definition().name(), deadLettered);
   }
 
   Outcome ack(AckMessages c, List<Change> changes) {
@@ -143,6 +147,7 @@ final class MessageRules {
     }
     long order = seq * SLOTS;
     int moved = 0;
+    Map<String, Integer> movedTo = new TreeMap<>();
     for (Message m : candidates) {
       QueueState target = fixedTarget != null ? fixedTarget : state.queues.get(m.deadLetteredFrom());
       if (target == null || target == source) {
@@ -152,9 +157,10 @@ final class MessageRules {
       Message back = m.redrivenTo(target.definition().name(), order++, now);
       target.add(back);
       changes.add(new Change.MessageUpdated(back));
+      movedTo.merge(target.definition().name(), 1, Integer::sum);
       moved++;
     }
-    return new Outcome.Redriven(moved);
+    return new Outcome.Redriven(moved, movedTo);
   }
 
   /** The message a receipt names, if the receipt is still its current one; else null. */

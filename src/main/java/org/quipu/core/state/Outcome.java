@@ -1,6 +1,7 @@
 package org.quipu.core.state;
 
 import java.util.List;
+import java.util.Map;
 
 /** What applying a command produced; each command has one kind of outcome or a rejection. */
 public sealed interface Outcome {
@@ -21,13 +22,33 @@ public sealed interface Outcome {
 
   record MessagesSent(List<String> ids) implements Outcome {}
 
-  record MessagesReceived(List<Message> messages) implements Outcome {}
+  /**
+   * {@code deadLettered} messages were moved to {@code deadLetterQueue} on the way (they had been
+   * delivered {@code maxReceiveCount} times); rate charts count them out of one queue and into the
+   * other.
+   */
+  record MessagesReceived(List<Message> messages, String deadLetterQueue, int deadLettered)
+      implements Outcome {
+    public MessagesReceived(List<Message> messages) {
+      this(messages, null, 0);
+    }
+  }
 
   record MessagesAcked(int acked, List<String> stale) implements Outcome {}
 
   record Purged(int purged) implements Outcome {}
 
-  record Redriven(int moved) implements Outcome {}
+  /** {@code movedTo} counts the moved messages by the queue they went to. */
+  record Redriven(int moved, Map<String, Integer> movedTo) implements Outcome {
+    public Redriven {
+      movedTo = Map.copyOf(movedTo);
+    }
+
+    /** An outcome read back without its targets (a replayed keyed write). */
+    public Redriven(int moved) {
+      this(moved, Map.of());
+    }
+  }
 
   record TopicCreated(TopicDefinition topic, boolean created) implements Outcome {}
 

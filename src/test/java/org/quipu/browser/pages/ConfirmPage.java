@@ -18,6 +18,16 @@ public final class ConfirmPage<N extends ConsolePage> extends ConsolePage {
     return browser.text("#consequence");
   }
 
+  /** Why the action is refused, when the page says so instead of offering it. */
+  public String refusal() {
+    return browser.text("#refusal");
+  }
+
+  /** Whether the page offers the action at all. */
+  public boolean offersToConfirm() {
+    return browser.present("#confirm");
+  }
+
   /** Confirms, and opens the page the console shows after the action. */
   public N confirm() {
     browser.submit("#confirm");

@@ -30,6 +30,21 @@ public final class OverviewPage extends ConsolePage {
     return browser.text("#totals div:nth-child(3) dd");
   }
 
+  /** The totals' cards as shown: each name and number. */
+  public String totals() {
+    return browser.text("#totals");
+  }
+
+  /** The sentence that says what the totals count. */
+  public String totalsNote() {
+    return browser.text("#totals-note");
+  }
+
+  /** Messages waiting in subscriptions' own queues, counted apart from the queues' totals. */
+  public String subscriptionBacklog() {
+    return browser.text("#subscription-backlog");
+  }
+
   /** The line under the chart with the latest rates. */
   public String ratesNow() {
     return browser.text("[data-rates-now]");

@@ -50,9 +50,21 @@ public final class QueueFormPage extends ConsolePage {
     return this;
   }
 
-  /** The errors above the form. */
-  public String errors() {
-    return browser.text("#form-errors");
+  /** Sets a max receive count without a dead-letter queue (which the state machine refuses). */
+  public QueueFormPage maxReceiveCountOnly(int maxReceiveCount) {
+    browser.type("#max-receive-count", String.valueOf(maxReceiveCount));
+    return this;
+  }
+
+  /** The dead-letter queues the form offers to pick from ("none" first). */
+  public java.util.List<String> deadLetterChoices() {
+    return browser.texts("#dead-letter-queue option");
+  }
+
+  public QueueFormPage deadLetterQueue(String queue, int maxReceiveCount) {
+    new org.openqa.selenium.support.ui.Select(browser.find("#dead-letter-queue")).selectByValue(queue);
+    browser.type("#max-receive-count", String.valueOf(maxReceiveCount));
+    return this;
   }
 
   /** What the name field holds. */

@@ -62,6 +62,54 @@ public final class QueuePage extends ConsolePage {
     return this;
   }
 
+  /** What the send form's fields hold (after a refused send, what was typed). */
+  public String typedBody() {
+    return browser.find("#send-body").getAttribute("value");
+  }
+
+  public String typedHeaders() {
+    return browser.find("#send-headers").getAttribute("value");
+  }
+
+  /** Whether an element is within the window as it is scrolled now. */
+  public boolean inView(String id) {
+    return (Boolean) ((JavascriptExecutor) browser.driver()).executeScript(
+        "var r = document.getElementById(arguments[0]).getBoundingClientRect();"
+        + "return r.top >= 0 && r.top < window.innerHeight;", id);
+  }
+
+  /** How far the window is scrolled down, in pixels. */
+  public long scrolled() {
+    return ((Number) ((JavascriptExecutor) browser.driver()).executeScript("return window.scrollY;")).longValue();
+  }
+
+  /** The previews of the messages shown on this page of the browse. */
+  public java.util.List<String> messagePreviews() {
+    return browser.texts("#messages tbody td.preview a");
+  }
+
+  /** Follows the messages' pager to the next page. */
+  public QueuePage nextMessages() {
+    browser.submit("#next-page");
+    return new QueuePage(browser);
+  }
+
+  /** Waits for the rate chart and returns its summary ("Now: 0 published, …"). */
+  public String ratesNow() {
+    browser.waitFor(".chart canvas");
+    new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), java.time.Duration.ofSeconds(15))
+        .until(d -> browser.text("[data-rates-now]").startsWith("Now:"));
+    return browser.text("[data-rates-now]");
+  }
+
+  /** The chart's data as the page fetches it: {@code {"t":[…],"in":[…],"out":[…],"acked":[…]}}. */
+  public String ratesJson() {
+    return (String) ((JavascriptExecutor) browser.driver()).executeAsyncScript(
+        "var done = arguments[arguments.length - 1];"
+        + "fetch(document.querySelector('[data-rates-url]').getAttribute('data-rates-url'),"
+        + " {credentials: 'same-origin'}).then(function (r) { return r.text(); }).then(done);");
+  }
+
   public boolean canSend() {
     return browser.present("#send-form");
   }
@@ -124,6 +172,12 @@ public final class QueuePage extends ConsolePage {
   public ConfirmPage<QueuesPage> delete() {
     browser.submit("#delete-queue");
     return new ConfirmPage<>(browser, QueuesPage::new);
+  }
+
+  /** Asks to delete, where the delete will be refused: the queue's page shows why. */
+  public ConfirmPage<QueuePage> deleteRefusedLater() {
+    browser.submit("#delete-queue");
+    return new ConfirmPage<>(browser, QueuePage::new);
   }
 
   public QueueFormPage edit() {

@@ -46,6 +46,28 @@ public final class QueuesPage extends ConsolePage {
     return this;
   }
 
+  /** Follows a column's heading link (e.g. "Ready") to sort by it. */
+  public QueuesPage sortBy(String heading) {
+    browser.submit("#queues thead th:nth-child(" + (columnIndex(heading) + 1) + ") a");
+    return this;
+  }
+
+  /** Puts the keyboard focus on a column's sort link, as tabbing to it would. */
+  public void focusSortLink(String heading) {
+    ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript("arguments[0].focus();",
+        browser.find("#queues thead th:nth-child(" + (columnIndex(heading) + 1) + ") a"));
+  }
+
+  /** The text of the element that has the keyboard focus. */
+  public String focusedText() {
+    return browser.driver().switchTo().activeElement().getText().replaceAll("[▴▾]", "").strip();
+  }
+
+  private int columnIndex(String heading) {
+    return browser.texts("#queues thead th").stream().map(t -> t.replaceAll("[▴▾]", "").strip())
+        .toList().indexOf(heading);
+  }
+
   public QueueFormPage newQueue() {
     browser.submit("#new-queue");
     return new QueueFormPage(browser);

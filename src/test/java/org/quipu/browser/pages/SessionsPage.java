@@ -23,9 +23,10 @@ public final class SessionsPage extends ConsolePage {
     return browser.present(row(sessionId));
   }
 
-  public SessionsPage revoke(String sessionId) {
+  /** Asks to revoke a session: a page says whose it is and what happens first. */
+  public ConfirmPage<SessionsPage> revoke(String sessionId) {
     browser.submit(row(sessionId) + " .revoke-session");
-    return new SessionsPage(browser);
+    return new ConfirmPage<>(browser, SessionsPage::new);
   }
 
   private static String row(String sessionId) {

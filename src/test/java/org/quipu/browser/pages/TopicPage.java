@@ -29,6 +29,13 @@ public final class TopicPage extends ConsolePage {
     return new TopicPage(browser);
   }
 
+  /** Publishes a test message with headers typed one per line. */
+  public TopicPage publishWithHeaders(String routingKey, String body, String headers) {
+    browser.type("#routing-key", routingKey).type("#publish-body", body).type("#publish-headers", headers)
+        .submit("#publish-button");
+    return new TopicPage(browser);
+  }
+
   /** Publishes a test message with an empty body. */
   public TopicPage publish(String routingKey) {
     browser.type("#routing-key", routingKey).submit("#publish-button");
@@ -40,9 +47,29 @@ public final class TopicPage extends ConsolePage {
     return browser.text(row(subscription) + " td:nth-child(5)");
   }
 
-  public TopicPage unsubscribe(String subscription) {
+  /** Asks to unsubscribe: a page says which pending messages are dropped first. */
+  public ConfirmPage<TopicPage> unsubscribe(String subscription) {
     browser.submit(row(subscription) + " .unsubscribe");
+    return new ConfirmPage<>(browser, TopicPage::new);
+  }
+
+  /** Subscribes into a named queue, which the server may refuse; the form comes back. */
+  public TopicPage subscribeInto(String subscription, String bindingKey, String queue) {
+    browser.type("#subscription-name", subscription).type("#binding-key", bindingKey)
+        .type("#subscription-queue", queue).submit("#subscribe");
     return new TopicPage(browser);
+  }
+
+  /** What a field of the page's forms holds, by its id. */
+  public String typed(String id) {
+    return browser.find("#" + id).getAttribute("value");
+  }
+
+  /** Whether the subscriptions table fits the window (it scrolls inside its frame otherwise). */
+  public boolean subscriptionsFit() {
+    Number overflow = (Number) ((org.openqa.selenium.JavascriptExecutor) browser.driver())
+        .executeScript("var w = document.querySelector('.table-wrap'); return w.scrollWidth - w.clientWidth;");
+    return overflow.intValue() <= 0;
   }
 
   /** Opens the queue a subscription delivers into. */
