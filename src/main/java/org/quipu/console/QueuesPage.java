@@ -13,7 +13,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.Comparator;
@@ -267,16 +266,12 @@ public class QueuesPage extends ConsoleResource {
   }
 
   /**
-   * The queues that name {@code name} as their dead-letter queue. The state machine refuses to
-   * delete it while there are any (a queue created later under its name would receive their
-   * poison messages), so the confirmation says so instead of offering the delete.
+   * The queues that name {@code name} as their dead-letter queue, as this user may learn of them.
+   * The state machine refuses to delete it while there are any (a queue created later under its
+   * name would receive their poison messages), so the confirmation says so instead of offering it.
    */
   private List<String> deadLetterOf(String name) {
-    long now = System.currentTimeMillis();
-    return commands.query(b -> b.queueNames().stream().sorted()
-        .map(n -> b.queue(n, now)).flatMap(Optional::stream)
-        .filter(q -> name.equals(q.definition().attributes().deadLetterQueue()))
-        .map(q -> q.definition().name()).toList());
+    return commands.query(b -> b.deadLetterSourcesAsSeenBy(name, user()));
   }
 
   @POST

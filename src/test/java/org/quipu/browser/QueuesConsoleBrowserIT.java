@@ -333,7 +333,7 @@ class QueuesConsoleBrowserIT extends ConsoleBrowserTest {
     admin.put("queues/" + source, Json.createObjectBuilder().add("deadLetterQueue", dlq)
         .add("maxReceiveCount", 2).build()).expect(201);
     ConfirmPage<QueuesPage> delete = QueuePage.open(browser, dlq).delete();
-    assertTrue(delete.refusal().contains("it is the dead-letter queue of " + source), delete.refusal());
+    assertTrue(delete.refusal().contains("it is the dead-letter queue of '" + source + "'"), delete.refusal());
     assertFalse(delete.offersToConfirm());
     delete.screenshot("delete-dead-letter-queue");
     admin.get("queues/" + dlq).expect(200);

@@ -195,6 +195,14 @@ public final class Broker {
     return List.copyOf(state.sessions.values());
   }
 
+  /**
+   * The queues that name {@code queue} as their dead-letter queue, as {@code viewer} may learn of
+   * them (names of queues they could see, a count of other users' private ones); empty when none.
+   */
+  public List<String> deadLetterSourcesAsSeenBy(String queue, String viewer) {
+    return state.asSeenBy(state.deadLetterSourcesOf(queue), viewer);
+  }
+
   /** A queue as {@code viewer} may see it: a private queue is 403 for anyone but owner and admins. */
   public QueueView queueFor(String name, String viewer, long now) {
     QueueState queue = state.existingQueue(name);

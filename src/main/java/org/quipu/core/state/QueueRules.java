@@ -72,10 +72,10 @@ final class QueueRules {
       throw BrokerException.conflict(
           "queue '" + c.name() + "' has " + queue.size() + " pending messages; use force=true");
     }
-    List<String> pointing = deadLetterSourcesOf(c.name());
+    List<String> pointing = state.deadLetterSourcesOf(c.name());
     if (!pointing.isEmpty()) {
       throw BrokerException.conflict("queue '" + c.name() + "' is the dead-letter queue of "
-          + named(pointing, c.actor()) + "; change their deadLetterQueue first");
+          + String.join(", ", state.asSeenBy(pointing, c.actor())) + "; change their deadLetterQueue first");
     }
     for (var subs : state.subscriptions.values()) {
       for (Subscription s : subs.values()) {
@@ -103,20 +103,6 @@ final class QueueRules {
   }
 
   /**
-   * The queues whose dead-letter queue is {@code name}. Deleting it would let anyone re-create the
-   * name and receive their poison messages, so it is refused while this list is not empty.
-   */
-  private List<String> deadLetterSourcesOf(String name) {
-    List<String> sources = new ArrayList<>();
-    for (QueueState q : state.queues.values()) {
-      if (name.equals(q.definition().attributes().deadLetterQueue())) {
-        sources.add(q.definition().name());
-      }
-    }
-    return sources;
-  }
-
-  /**
    * A queue that becomes private must not stay the dead-letter queue of a queue whose owner could
    * no longer send to it: naming it would have been refused, so keeping it is refused too.
    */
@@ -125,7 +111,7 @@ final class QueueRules {
       return;
     }
     List<String> lockedOut = new ArrayList<>();
-    for (String source : deadLetterSourcesOf(def.name())) {
+    for (String source : state.deadLetterSourcesOf(def.name())) {
       String sourceOwner = state.queues.get(source).definition().owner();
       if (!sourceOwner.equals(def.owner()) && !state.isAdmin(sourceOwner)) {
         lockedOut.add(source);
@@ -133,31 +119,9 @@ final class QueueRules {
     }
     if (!lockedOut.isEmpty()) {
       throw BrokerException.conflict("queue '" + def.name() + "' is the dead-letter queue of "
-          + named(lockedOut, actor) + ", owned by others; it cannot become private while they"
+          + String.join(", ", state.asSeenBy(lockedOut, actor)) + ", owned by others; it cannot become private while they"
           + " point at it");
     }
-  }
-
-  /**
-   * The queues as {@code actor} may learn of them: by name when they could see them (their own,
-   * shared ones, or any for an admin), otherwise only counted, so a refusal never reveals the name
-   * of another user's private queue.
-   */
-  private String named(List<String> queues, String actor) {
-    List<String> visible = new ArrayList<>();
-    int hidden = 0;
-    for (String name : queues) {
-      QueueDefinition q = state.queues.get(name).definition();
-      if (q.attributes().shared() || q.owner().equals(actor) || state.isAdmin(actor)) {
-        visible.add("'" + name + "'");
-      } else {
-        hidden++;
-      }
-    }
-    if (hidden > 0) {
-      visible.add(hidden + (hidden == 1 ? " private queue" : " private queues") + " of other users");
-    }
-    return String.join(", ", visible);
   }
 
   /**

@@ -1,6 +1,8 @@
 package org.quipu.core.state;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -95,6 +97,42 @@ final class State {
    */
   void requireMaySendTo(QueueState target, String actor) {
     requireUser(target, actor);
+  }
+
+  /**
+   * The queues whose dead-letter queue is {@code name}. Deleting it would let anyone re-create the
+   * name and receive their poison messages, so it is refused while this list is not empty.
+   */
+  List<String> deadLetterSourcesOf(String name) {
+    List<String> sources = new ArrayList<>();
+    for (QueueState q : queues.values()) {
+      if (name.equals(q.definition().attributes().deadLetterQueue())) {
+        sources.add(q.definition().name());
+      }
+    }
+    return sources;
+  }
+
+  /**
+   * Queues as {@code viewer} may learn of them: quoted names where they could see the queue (their
+   * own, a shared one, any for an admin), and a count of the rest, so that no message reveals the
+   * name of another user's private queue.
+   */
+  List<String> asSeenBy(List<String> names, String viewer) {
+    List<String> seen = new ArrayList<>();
+    int hidden = 0;
+    for (String name : names) {
+      QueueDefinition q = queues.get(name).definition();
+      if (q.attributes().shared() || q.owner().equals(viewer) || isAdmin(viewer)) {
+        seen.add("'" + name + "'");
+      } else {
+        hidden++;
+      }
+    }
+    if (hidden > 0) {
+      seen.add(hidden + (hidden == 1 ? " private queue" : " private queues") + " of other users");
+    }
+    return seen;
   }
 
   /** What {@code username} owns; a subscription's own queue counts as its subscription. */
