@@ -19,6 +19,7 @@ public class QuipuApi extends Application {
     return Set.of(
         // resources
         ClusterResource.class,
+        FloorResource.class,
         QueuesResource.class,
         QueueMessagesResource.class,
         SessionsResource.class,
