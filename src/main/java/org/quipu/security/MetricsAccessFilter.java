@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.quipu.node.Node;
 
 /**
  * {@code /metrics} names every queue, private ones included, so it answers only a scraper that
@@ -29,6 +30,7 @@ public class MetricsAccessFilter extends HttpFilter {
   private static final String BEARER = "Bearer ";
 
   @Inject Logins logins;
+  @Inject Node node;
 
   @Inject
   @ConfigProperty(name = "quipu.metrics.token")
@@ -67,8 +69,13 @@ public class MetricsAccessFilter extends HttpFilter {
         .orElse(false);
   }
 
-  private static void refuse(HttpServletResponse response, int status, String title,
-      String detail) throws IOException {
+  /**
+   * A problem, with the node's headers: servlet filters run in no set order, so this refusal
+   * cannot count on {@code NodeHeaderServletFilter} having run before it.
+   */
+  private void refuse(HttpServletResponse response, int status, String title, String detail)
+      throws IOException {
+    response.setHeader("X-Quipu-Node", node.id());
     response.setStatus(status);
     if (status == 401) {
       response.setHeader("WWW-Authenticate", "Bearer realm=\"quipu-metrics\"");

@@ -100,7 +100,7 @@ class QueuesConsoleBrowserIT extends ConsoleBrowserTest {
         .visibilityTimeoutSeconds(99999)
         .saveRefused();
     // Beside the field, in the form's own words (its label, not the API's member name).
-    assertEquals("Visibility timeout (s) must be less than or equal to 43200.",
+    assertEquals("Visibility timeout (s) must be between 0 and 43200.",
         form.fieldError("visibility-error"));
     assertEquals("visibilityTimeoutSeconds", form.focusedName(), "the field with the error has the focus");
     assertEquals(q, form.typedName(), "the form keeps what was typed");
