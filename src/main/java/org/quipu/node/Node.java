@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -55,6 +56,12 @@ public class Node {
         System::currentTimeMillis, config.maxCommitBatch(), answers);
     duties = new LeaderDuties(writes, state, passwordHasher, config.adminPassword());
     writes.onLeadership(duties);
+    // A node that answers but can no longer commit is worse than one that is gone: exit, so
+    // that whatever supervises it restarts it (status 70, EX_SOFTWARE).
+    writes.onStageDeath(died -> {
+      LOG.log(Level.SEVERE, "a write-path stage died; node " + config.nodeId() + " exits", died);
+      Runtime.getRuntime().halt(70);
+    });
     writes.start();
   }
 

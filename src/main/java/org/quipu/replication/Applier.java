@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.quipu.core.state.Broker;
@@ -73,6 +74,7 @@ public final class Applier implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean stalled;
   private volatile Throwable failure;
+  private volatile Consumer<Throwable> onDeath = died -> { };
 
   /** @param answers runs the callers' continuations, off the applier thread */
   public Applier(StateStore store, ReplicaState state, Executor answers) {
@@ -81,6 +83,11 @@ public final class Applier implements AutoCloseable {
     this.answers = answers;
     this.thread = new Thread(this::run, "quipu-applier");
     this.thread.setDaemon(true);
+  }
+
+  /** Told, on the dying thread, if the applier thread dies of anything. */
+  void onDeath(Consumer<Throwable> handler) {
+    this.onDeath = handler;
   }
 
   public void observe(CommitObserver observer) {
@@ -154,6 +161,11 @@ public final class Applier implements AutoCloseable {
     } catch (Throwable died) { // NOPMD: a dead applier must be noticed, whatever killed it
       failure = died;
       LOG.log(Level.SEVERE, "the applier died; this node can no longer apply the log", died);
+      // Their entries may be committed: the outcome is unknown, so 503 and a retry with the key.
+      queue.drainTo(waiting);
+      waiting.forEach(b -> b.callers().forEach(c -> c.completeExceptionally(
+          new NotCommittedException("this node can no longer apply the log"))));
+      onDeath.accept(died);
     }
   }
 

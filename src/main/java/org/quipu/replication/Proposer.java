@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -50,6 +51,8 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
   private final Deque<Appended> uncommitted = new ArrayDeque<>();
   private final Thread thread;
   private volatile long epoch; // 0 while not leading
+  private volatile Consumer<Throwable> onDeath = died -> { };
+  private volatile boolean dead;
   private volatile QuorumTracker tracker;
   private volatile boolean appending = true;
   private volatile boolean closed;
@@ -75,7 +78,12 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
 
   /** True while this node leads and its log accepts appends. */
   public boolean proposing() {
-    return epoch != 0 && appending && !closed;
+    return epoch != 0 && appending && !closed && !dead;
+  }
+
+  /** Told, on the dying thread, if the proposer thread dies of anything. */
+  void onDeath(Consumer<Throwable> handler) {
+    this.onDeath = handler;
   }
 
   public long epoch() {
@@ -136,6 +144,11 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
       }
     } catch (InterruptedException shutdown) {
       Thread.currentThread().interrupt();
+    } catch (Throwable died) { // NOPMD: a dead proposer must be noticed, whatever killed it
+      dead = true;
+      LOG.log(Level.SEVERE, "the proposer died; this node can no longer take writes", died);
+      failQueued("this node can no longer take writes");
+      onDeath.accept(died);
     } finally {
       batch.forEach(p -> p.fail("the node is shutting down"));
     }

@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.quipu.core.command.Command;
 
@@ -27,6 +29,8 @@ public final class WritePath implements AutoCloseable {
   private final Thread recovery;
   private final List<Leadership.Listener> leadershipListeners = new CopyOnWriteArrayList<>();
   private volatile boolean recovered;
+  private volatile Throwable died;
+  private volatile Consumer<Throwable> onStageDeath = t -> { };
   private volatile boolean closed;
 
   /**
@@ -40,6 +44,8 @@ public final class WritePath implements AutoCloseable {
     this.applier = new Applier(store, state, answers);
     this.proposer = new Proposer(nodeId, log, applier, clock, maxBatch);
     this.recovery = new Thread(this::recover, "quipu-recovery");
+    applier.onDeath(this::stageDied);
+    proposer.onDeath(this::stageDied);
     this.recovery.setDaemon(true);
   }
 
@@ -56,6 +62,20 @@ public final class WritePath implements AutoCloseable {
     leadershipListeners.add(listener);
   }
 
+  /**
+   * What to do when a stage thread (recovery, proposer, applier) dies of anything, an {@code
+   * OutOfMemoryError} included: the node then never serves again, and the handler (the node's:
+   * log and exit, so that it is restarted) runs on the dying thread. Call before {@link #start}.
+   */
+  public void onStageDeath(Consumer<Throwable> handler) {
+    this.onStageDeath = handler;
+  }
+
+  private void stageDied(Throwable cause) {
+    died = cause;
+    onStageDeath.accept(cause);
+  }
+
   /** Recovers the state in the background, then starts applying and, when granted, proposing. */
   public void start() {
     recovery.start();
@@ -63,7 +83,7 @@ public final class WritePath implements AutoCloseable {
 
   /** True once recovered, while this node may propose and its applier keeps up. */
   public boolean serving() {
-    return recovered && proposer.proposing() && applier.healthy();
+    return died == null && recovered && proposer.proposing() && applier.healthy();
   }
 
   /** The epoch this node leads, 0 when it does not. */
@@ -71,13 +91,17 @@ public final class WritePath implements AutoCloseable {
     return proposer.epoch();
   }
 
-  /** What stopped the applier for good, if anything did. */
+  /** What killed a stage thread, if anything did. */
   public Throwable failure() {
-    return applier.failure();
+    return died;
   }
 
   /** Queues a command; the future completes once it is committed and applied, or fails. */
   public CompletableFuture<Committed> submit(Command command) {
+    if (died != null) {
+      return CompletableFuture.failedFuture(
+          new NotCommittedException("this node can no longer take writes"));
+    }
     if (!recovered) {
       return CompletableFuture.failedFuture(
           new NotCommittedException("this node is still recovering its state"));
@@ -123,6 +147,9 @@ public final class WritePath implements AutoCloseable {
       }
     } catch (InterruptedException stopping) {
       Thread.currentThread().interrupt();
+    } catch (Throwable fatal) { // NOPMD: e.g. the state does not fit in the heap
+      LOG.log(Level.SEVERE, "recovery died; this node cannot serve", fatal);
+      stageDied(fatal);
     }
   }
 }

@@ -32,6 +32,8 @@ final class InMemoryStateStore implements StateStore {
   private final Map<String, IdempotencyRecord> idempotency = new TreeMap<>();
   private long applied;
   int failNextApplies;
+  /** Makes the next apply throw this (an Error such as OutOfMemoryError kills the applier). */
+  Error dieOnNextApply;
   int failNextRestores;
 
   @Override
@@ -54,6 +56,11 @@ final class InMemoryStateStore implements StateStore {
   @Override
   public synchronized void apply(List<Change> changes, long appliedSeq, long epoch)
       throws StoreUnavailableException {
+    if (dieOnNextApply != null) {
+      Error e = dieOnNextApply;
+      dieOnNextApply = null;
+      throw e;
+    }
     if (failNextApplies > 0) {
       failNextApplies--;
       throw new StoreUnavailableException("simulated outage", null);

@@ -215,4 +215,24 @@ class WritePathTest {
     assertInstanceOf(Outcome.UserRegistered.class, fromDuty.get(5, TimeUnit.SECONDS).outcome());
     assertEquals(7, log.entries.get(0).epoch(), "entries carry the granted epoch");
   }
+
+  @Test
+  void aStageThatDiesOfAnError_takesTheNodeOutOfService_andCallsTheDeathHandler() throws Exception {
+    CompletableFuture<Throwable> handled = new CompletableFuture<>();
+    writes = new WritePath("node-1", log, store, state, Leadership.fixed(1), clock::get, 100,
+        Runnable::run);
+    writes.onStageDeath(handled::complete);
+    writes.start();
+    await().atMost(5, TimeUnit.SECONDS).until(writes::serving);
+    store.dieOnNextApply = new OutOfMemoryError("simulated");
+
+    var lost = writes.submit(new RegisterUser("alice", "h", Role.USER));
+
+    assertInstanceOf(OutOfMemoryError.class, handled.get(5, TimeUnit.SECONDS));
+    var unknown = assertThrows(ExecutionException.class, () -> lost.get(5, TimeUnit.SECONDS));
+    assertInstanceOf(NotCommittedException.class, unknown.getCause(), "its caller is answered 503");
+    assertFalse(writes.serving(), "a node whose applier died must not report itself serving");
+    var refused = writes.submit(new RegisterUser("bob", "h", Role.USER));
+    assertThrows(ExecutionException.class, () -> refused.get(5, TimeUnit.SECONDS));
+  }
 }
