@@ -25,8 +25,8 @@ import org.quipu.core.state.Outcome;
  * <p>The applier's verdict is the answer: validation and authorisation happen here, identically on
  * every node. If the state store refuses a batch, the applier retries the same changes until it
  * accepts them (the entries are safe in the log meanwhile) and the node is not ready until then.
- * A thread that dies of anything else leaves {@link #failure()} set, and the node must not be
- * counted as serving.
+ * A thread that dies of anything else is reported to the death handler, and the node is no
+ * longer healthy.
  */
 public final class Applier implements AutoCloseable {
 
@@ -125,11 +125,6 @@ public final class Applier implements AutoCloseable {
   /** False while the state store refuses writes or after the applier thread died. */
   public boolean healthy() {
     return !stalled && failure == null;
-  }
-
-  /** What killed the applier thread, if it died. */
-  public Throwable failure() {
-    return failure;
   }
 
   @Override

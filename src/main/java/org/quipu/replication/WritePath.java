@@ -86,16 +86,6 @@ public final class WritePath implements AutoCloseable {
     return died == null && recovered && proposer.proposing() && applier.healthy();
   }
 
-  /** The epoch this node leads, 0 when it does not. */
-  public long epoch() {
-    return proposer.epoch();
-  }
-
-  /** What killed a stage thread, if anything did. */
-  public Throwable failure() {
-    return died;
-  }
-
   /** Queues a command; the future completes once it is committed and applied, or fails. */
   public CompletableFuture<Committed> submit(Command command) {
     if (died != null) {
