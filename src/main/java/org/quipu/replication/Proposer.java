@@ -86,10 +86,6 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
     this.onDeath = handler;
   }
 
-  public long epoch() {
-    return epoch;
-  }
-
   /** Queues a command; the future completes once it is committed and applied, or fails. */
   public CompletableFuture<Committed> submit(Command command) {
     CompletableFuture<Committed> result = new CompletableFuture<>();
