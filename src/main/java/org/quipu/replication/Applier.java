@@ -192,14 +192,25 @@ public final class Applier implements AutoCloseable {
     }
   }
 
-  /** The entries are committed: their changes must reach the tables, however long that takes. */
+  /**
+   * The entries are committed: their changes must reach the tables, however long that takes. A
+   * transaction is all or nothing, so after a failure the tables' applied seq says whether the
+   * last attempt landed (its answer lost with the connection); writing it again would insert the
+   * same rows twice and be refused for ever.
+   */
   private void writeUntilStored(List<Change> changes, LogEntry last) throws InterruptedException {
+    boolean retrying = false;
     while (true) {
       try {
-        store.apply(changes, last.seq(), last.epoch());
+        if (!retrying || store.appliedSeq() < last.seq()) {
+          store.apply(changes, last.seq(), last.epoch());
+        } else {
+          LOG.info("state store already held seq " + last.seq() + "; its answer was lost");
+        }
         stalled = false;
         return;
       } catch (StoreUnavailableException | RuntimeException refused) {
+        retrying = true;
         if (!stalled) {
           LOG.log(Level.WARNING, "state store refused seq " + last.seq() + "; retrying", refused);
         }

@@ -15,6 +15,12 @@ public interface StateStore {
   /** Loads the stored state into {@code broker}; returns its applied sequence number. */
   long restore(Broker broker) throws StoreUnavailableException;
 
+  /**
+   * The applied sequence number the tables hold now: after an {@link #apply} whose answer was lost
+   * (the database committed, the connection died before saying so), this tells whether it landed.
+   */
+  long appliedSeq() throws StoreUnavailableException;
+
   /** Writes {@code changes} and the new applied sequence number in one transaction. */
   void apply(List<Change> changes, long appliedSeq, long epoch) throws StoreUnavailableException;
 }

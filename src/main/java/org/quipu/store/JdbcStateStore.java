@@ -55,6 +55,15 @@ public final class JdbcStateStore implements StateStore {
   }
 
   @Override
+  public long appliedSeq() throws StoreUnavailableException {
+    try (Connection c = dataSource.getConnection()) {
+      return appliedSeq(c);
+    } catch (SQLException e) {
+      throw new StoreUnavailableException("cannot read the applied seq", e);
+    }
+  }
+
+  @Override
   public void apply(List<Change> changes, long appliedSeq, long epoch)
       throws StoreUnavailableException {
     try (Connection c = dataSource.getConnection()) {

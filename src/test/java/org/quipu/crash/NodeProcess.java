@@ -98,11 +98,26 @@ final class NodeProcess {
 
   /** Waits until {@code /health/ready} answers 200; fails at once if the process exits. */
   void awaitReady(Duration atMost) {
-    await("node ready on port " + port + " (log: " + log() + ")")
-        .atMost(atMost)
-        .pollInterval(Duration.ofMillis(250))
-        .failFast("the node exited; see " + log(), () -> !alive())
-        .until(this::ready);
+    try {
+      await("node ready on port " + port + " (log: " + log() + ")")
+          .atMost(atMost)
+          .pollInterval(Duration.ofMillis(250))
+          .failFast("the node exited; see " + log(), () -> !alive())
+          .until(this::ready);
+    } catch (RuntimeException | AssertionError notReady) {
+      // CI keeps the report, not target/: the node's own account of why goes with the failure.
+      throw new AssertionError(notReady.getMessage() + "\n--- last lines of " + log() + "\n"
+          + logTail(40), notReady);
+    }
+  }
+
+  private String logTail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(log());
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException | UncheckedIOException e) {
+      return "(log unreadable: " + e + ")";
+    }
   }
 
   /** SIGKILL ({@link Process#destroyForcibly} on Linux): no shutdown hook, no @PreDestroy. */

@@ -18,8 +18,9 @@ import org.quipu.core.state.User;
 
 /**
  * A {@link StateStore} in memory that applies {@link Change}s the way the SQL store does, so tests
- * can prove that the changes alone rebuild the state. {@link #failNextApplies} and {@link
- * #failNextRestores} simulate a dead database.
+ * can prove that the changes alone rebuild the state; like the tables' primary key it refuses a
+ * message inserted twice. {@link #failNextApplies} and {@link #failNextRestores} simulate a dead
+ * database, {@link #loseNextAnswers} one that commits and dies before saying so.
  */
 final class InMemoryStateStore implements StateStore {
 
@@ -35,6 +36,8 @@ final class InMemoryStateStore implements StateStore {
   /** Makes the next apply throw this (an Error such as OutOfMemoryError kills the applier). */
   Error dieOnNextApply;
   int failNextRestores;
+  /** The next applies commit, then throw as if the connection died before the answer came. */
+  int loseNextAnswers;
 
   @Override
   public synchronized long restore(Broker broker) throws StoreUnavailableException {
@@ -49,7 +52,8 @@ final class InMemoryStateStore implements StateStore {
     return applied;
   }
 
-  synchronized long appliedSeq() {
+  @Override
+  public synchronized long appliedSeq() {
     return applied;
   }
 
@@ -78,7 +82,9 @@ final class InMemoryStateStore implements StateStore {
         queues.remove(c.name());
         messages.values().removeIf(m -> m.queue().equals(c.name()));
       } else if (change instanceof Change.MessageInserted c) {
-        messages.put(c.message().id(), c.message());
+        if (messages.putIfAbsent(c.message().id(), c.message()) != null) {
+          throw new StoreUnavailableException("duplicate key " + c.message().id(), null);
+        }
       } else if (change instanceof Change.MessageUpdated c) {
         messages.put(c.message().id(), c.message());
       } else if (change instanceof Change.MessageDeleted c) {
@@ -102,5 +108,9 @@ final class InMemoryStateStore implements StateStore {
       }
     }
     applied = appliedSeq;
+    if (loseNextAnswers > 0) {
+      loseNextAnswers--;
+      throw new StoreUnavailableException("simulated connection lost after the commit", null);
+    }
   }
 }

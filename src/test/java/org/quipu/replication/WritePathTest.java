@@ -133,6 +133,23 @@ class WritePathTest {
   }
 
   @Test
+  void aStateWriteStoredButNotAcknowledged_isNotWrittenAgain_andTheWriteIsAnswered() throws Exception {
+    start();
+    aliceWithQueue();
+    store.loseNextAnswers = 1;
+
+    var sent = writes.submit(send(1)).get(5, TimeUnit.SECONDS);
+
+    assertInstanceOf(Outcome.MessagesSent.class, sent.outcome());
+    assertEquals(sent.seq(), store.appliedSeq());
+    assertTrue(writes.serving(), "the applier must not be stuck re-inserting the stored rows");
+    assertEquals(sent.seq() + 1, writes.submit(send(2)).get(5, TimeUnit.SECONDS).seq());
+    Broker restored = new Broker();
+    store.restore(restored);
+    assertEquals(state.read(Broker::digest), restored.digest());
+  }
+
+  @Test
   void restart_replaysTheLogPastTheStateTables_intoMemoryAndTheTables() throws Exception {
     start();
     aliceWithQueue();
