@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.quipu.core.state.BrokerException;
+import org.quipu.node.MemoryAlarmException;
 import org.quipu.replication.NotCommittedException;
 import org.quipu.security.LoginRefusedException;
 import org.quipu.security.RateLimitedException;
@@ -61,6 +62,11 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     if (t instanceof RateLimitedException e) {
       return Problem.of(429, "Too Many Requests", e.getMessage())
           .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+          .build();
+    }
+    if (t instanceof MemoryAlarmException e) {
+      return Problem.of(503, "Service Unavailable", e.getMessage())
+          .header(HttpHeaders.RETRY_AFTER, Integer.toString(MemoryAlarmException.RETRY_AFTER_SECONDS))
           .build();
     }
     if (t instanceof NotCommittedException e) {

@@ -16,6 +16,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.quipu.core.state.BrokerException;
 import org.quipu.node.Node;
+import org.quipu.node.MemoryAlarmException;
 import org.quipu.replication.NotCommittedException;
 import org.quipu.security.Logins;
 
@@ -48,6 +49,10 @@ public class ConsoleErrors implements ExceptionMapper<Throwable> {
     } else if (t instanceof BrokerException e) {
       status = ConsoleResource.status(e);
       detail = ConsoleResource.sentence(e);
+    } else if (t instanceof MemoryAlarmException) {
+      status = 503;
+      detail = "This node is short of memory and refuses new messages until its queues are"
+          + " drained. Nothing was sent; receiving and deleting messages still work.";
     } else if (t instanceof NotCommittedException) {
       status = 503;
       detail = "The cluster cannot accept changes right now. Nothing was changed; try again shortly.";

@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import org.quipu.core.state.QueueView;
+import org.quipu.node.MemoryAlarm;
 import org.quipu.node.RateHistory;
 
 /** The cluster at a glance: its nodes, totals over what the caller may see, and message rates. */
@@ -26,6 +27,9 @@ public class OverviewPage extends ConsoleResource {
    */
   public record Totals(int queues, int topics, long ready, long inFlight, long delayed,
       long subscriptionBacklog, int users, int sessions) {}
+
+  /** This node's heap after the last collection and its memory alarm (see MemoryAlarm). */
+  public record Memory(boolean alarm, long usedPercent, long watermarkPercent) {}
 
   @GET
   public Response overview() {
@@ -50,8 +54,11 @@ public class OverviewPage extends ConsoleResource {
       return new Totals(queues, b.topics().size(), ready, inFlight, delayed, backlog,
           admin ? b.users().size() : 0, admin ? b.sessions().size() : 0);
     });
+    MemoryAlarm alarm = node.memoryAlarm();
+    Memory memory = new Memory(alarm.raised(), Math.round(alarm.usedAfterGc() * 100),
+        Math.round(alarm.highWatermark() * 100));
     return page("overview", Map.of("section", "overview", "cluster", node.cluster(),
-        "totals", totals));
+        "totals", totals, "memory", memory));
   }
 
   /** The node's message rates over the last ten minutes, for the overview's chart. */

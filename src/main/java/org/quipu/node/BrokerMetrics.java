@@ -62,6 +62,12 @@ public class BrokerMetrics {
     registry.gauge(Metadata.builder().withName("quipu_replication_lag")
         .withDescription("Committed entries this node has not applied yet").build(),
         node, n -> 0L);
+    registry.gauge(Metadata.builder().withName("quipu_memory_alarm")
+        .withDescription("1 while the memory alarm refuses new messages, else 0").build(),
+        node, n -> n.memoryAlarm().raised() ? 1 : 0);
+    registry.gauge(Metadata.builder().withName("quipu_heap_used_after_gc_ratio")
+        .withDescription("Share of the maximum heap in use after the last collection").build(),
+        node, n -> n.memoryAlarm().usedAfterGc());
     node.writes().observe(this::committed);
     reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "quipu-metrics");

@@ -6,6 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.quipu.core.command.Command;
+import org.quipu.core.command.Publish;
+import org.quipu.core.command.SendMessages;
 import org.quipu.core.state.Broker;
 import org.quipu.core.state.BrokerException;
 import org.quipu.core.state.Outcome;
@@ -13,7 +15,9 @@ import org.quipu.replication.Committed;
 
 /**
  * The one door to the replicated state for the API: {@link #execute} commits a command and turns a
- * rejection into a {@link BrokerException}; {@link #query} reads this node's applied state.
+ * rejection into a {@link BrokerException}; {@link #query} reads this node's applied state. While
+ * the {@link MemoryAlarm} is raised, new messages (sends, publishes) are refused here, before
+ * anything is proposed.
  */
 @ApplicationScoped
 public class CommandService {
@@ -25,6 +29,11 @@ public class CommandService {
    * replayed keyed write completes with its first outcome and the seq it was committed at.
    */
   public CompletionStage<Committed> execute(Command command) {
+    MemoryAlarm alarm = node.memoryAlarm();
+    if (alarm.raised() && (command instanceof SendMessages || command instanceof Publish)) {
+      return CompletableFuture.failedFuture(
+          new MemoryAlarmException(alarm.usedAfterGc(), alarm.highWatermark()));
+    }
     return node.writes().submit(command).thenCompose(result -> {
       Committed committed = result;
       if (committed.outcome() instanceof Outcome.Replayed replayed) {

@@ -46,8 +46,10 @@ public class Node {
   private WritePath writes;
   private LeaderDuties duties;
   private ExecutorService answers;
+  private MemoryAlarm memoryAlarm;
 
   void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
+    memoryAlarm = new MemoryAlarm(config.memoryHighWatermark()).watchThisJvm();
     migrate();
     answers = Executors.newFixedThreadPool(
         Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("quipu-answer"));
@@ -85,6 +87,13 @@ public class Node {
     if (answers != null) {
       answers.shutdown();
     }
+    if (memoryAlarm != null) {
+      memoryAlarm.close();
+    }
+  }
+
+  public MemoryAlarm memoryAlarm() {
+    return memoryAlarm;
   }
 
   public ReplicaState state() {

@@ -41,6 +41,10 @@ public class NodeConfig {
   @ConfigProperty(name = "quipu.commit.max.batch")
   int maxCommitBatch;
 
+  @Inject
+  @ConfigProperty(name = "quipu.memory.high.watermark")
+  double memoryHighWatermark;
+
   public String nodeId() {
     return nodeId;
   }
@@ -68,5 +72,10 @@ public class NodeConfig {
 
   public int maxCommitBatch() {
     return maxCommitBatch;
+  }
+
+  /** The share of the heap in use after a collection above which new messages are refused. */
+  public double memoryHighWatermark() {
+    return memoryHighWatermark;
   }
 }

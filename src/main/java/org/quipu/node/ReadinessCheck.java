@@ -6,7 +6,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when the state is restored and the store accepts writes. */
+/**
+ * Ready when the state is restored and the store accepts writes. A raised memory alarm is shown
+ * but leaves the node ready: it still serves receives and acks, which are what clear it.
+ */
 @Readiness
 @ApplicationScoped
 public class ReadinessCheck implements HealthCheck {
@@ -19,6 +22,9 @@ public class ReadinessCheck implements HealthCheck {
         .status(node.writes() != null && node.writes().serving())
         .withData("node", node.id())
         .withData("appliedSeq", node.state().appliedSeq())
+        .withData("memoryAlarm", node.memoryAlarm() != null && node.memoryAlarm().raised())
+        .withData("heapUsedAfterGcPercent", node.memoryAlarm() == null ? 0
+            : Math.round(node.memoryAlarm().usedAfterGc() * 100))
         .build();
   }
 }

@@ -2,6 +2,7 @@ package org.quipu.crash;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -63,6 +64,15 @@ class NodeCrashClusterIT {
   /** Long enough that nothing drained comes back during the drain. */
   private static final int DRAIN_LEASE_SECONDS = 3_600;
 
+  /**
+   * The node's memory alarm goes off at half its 512 MB heap (Payara itself keeps about a quarter
+   * live), so that a test fills it with about 100 MB of bodies rather than 300.
+   */
+  private static final String MEMORY_HIGH_WATERMARK = "0.5";
+  private static final String METRICS_TOKEN = UUID.randomUUID().toString();
+  private static final int LARGE_BODY_CHARS = 200 * 1024;
+  private static final int MAX_LARGE_SENDS = 3_000;
+
   private static Path work;
   private static MariaDbServer database;
   private static NodeProcess node;
@@ -89,7 +99,9 @@ class NodeCrashClusterIT {
                 "QUIPU_DB_URL", database.jdbcUrl(),
                 "QUIPU_DB_USER", "quipu",
                 "QUIPU_DB_PASSWORD", database.password(),
-                "QUIPU_ADMIN_PASSWORD", UUID.randomUUID().toString()));
+                "QUIPU_ADMIN_PASSWORD", UUID.randomUUID().toString(),
+                "QUIPU_MEMORY_HIGH_WATERMARK", MEMORY_HIGH_WATERMARK,
+                "QUIPU_METRICS_TOKEN", METRICS_TOKEN));
     long start = System.nanoTime();
     node.ensureReady(START_UP);
     System.out.printf(
@@ -219,6 +231,61 @@ class NodeCrashClusterIT {
     assertNothingLostOrRepeated(seen, probes.accepted, probes.notAccepted, drained);
   }
 
+  @Test
+  void memoryPressure_refusesNewMessagesWith503_neverKillsTheNode_andClearsOnceDrained() {
+    bringBackWhatIsDown();
+    Api api = new Api(node.url()).newUser("crash");
+    String queue = Api.unique("memory");
+    String other = Api.unique("memory-other");
+    api.put("queues/" + queue, null).expect(201);
+    api.put("queues/" + other, null).expect(201);
+    long nodePid = node.pid();
+    JsonObject large = Json.createObjectBuilder().add("body", "x".repeat(LARGE_BODY_CHARS)).build();
+
+    try {
+      int accepted = 0;
+      Api.Reply refused = null;
+      long start = System.nanoTime();
+      while (refused == null && accepted < MAX_LARGE_SENDS) {
+        Api.Reply reply = api.post("queues/" + queue + "/messages", large);
+        if (reply.status() == 201) {
+          accepted++;
+        } else {
+          refused = reply;
+        }
+      }
+      assertNotNull(refused, accepted + " sends of " + LARGE_BODY_CHARS + " chars never met the alarm");
+      JsonObject problem = refused.problem(503);
+      assertEquals("5", refused.header("Retry-After"));
+      assertTrue(problem.getString("detail").contains("memory"), problem.toString());
+      System.out.printf("[crash] memory alarm after %d sends of %d KiB in %d ms%n",
+          accepted, LARGE_BODY_CHARS / 1024, millisSince(start));
+
+      // Raised, it shows, and everything but new messages still works: the node is neither dead
+      // nor out of readiness, and consumers can drain what raised it.
+      assertTrue(node.alive());
+      assertEquals(200, node.readyStatus(), "a raised memory alarm leaves the node ready");
+      assertTrue(memoryAlarmRaised(), node.fetch("/health/ready", METRICS_TOKEN));
+      assertTrue(node.fetch("/metrics", METRICS_TOKEN)
+          .matches("(?s).*\\nquipu_memory_alarm(\\{[^}]*})? 1(\\.0)?\\n.*"), "quipu_memory_alarm 1");
+      api.post("queues/" + other + "/messages", Json.createObjectBuilder().add("body", "small").build())
+          .problem(503);
+      JsonObject receive = Json.createObjectBuilder().add("max", 10).build();
+      assertEquals(10, api.post("queues/" + queue + "/messages:receive", receive).expect(200)
+          .array().size());
+    } finally {
+      // Whatever failed above, the next test must not meet a node full of this one's bodies.
+      api.delete("queues/" + queue + "?force=true").expect(204);
+    }
+    JsonObject small = Json.createObjectBuilder().add("body", "after").build();
+    await("a send accepted once the queue is gone")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> api.post("queues/" + other + "/messages", small).status() == 201);
+    assertFalse(memoryAlarmRaised());
+    assertEquals(nodePid, node.pid(), "the node must not have been restarted");
+  }
+
   /** Sends outside the load, whose outcomes the scenario asserts one by one. */
   private static final class Probes {
     final Api api;
@@ -265,6 +332,17 @@ class NodeCrashClusterIT {
       database.restart();
     }
     node.ensureReady(START_UP);
+    await("the memory alarm clear").atMost(Duration.ofSeconds(60))
+        .until(() -> !memoryAlarmRaised());
+  }
+
+  /** What {@code /health/ready} says (its data values are strings). */
+  private static boolean memoryAlarmRaised() {
+    String health = node.fetch("/health/ready", METRICS_TOKEN);
+    if (!health.matches("(?s).*\"memoryAlarm\"\\s*:\\s*\"?(true|false).*")) {
+      throw new AssertionError("no memoryAlarm in " + health);
+    }
+    return health.matches("(?s).*\"memoryAlarm\"\\s*:\\s*\"?true.*");
   }
 
   private static void awaitMidLoad(LoadGenerator load) {

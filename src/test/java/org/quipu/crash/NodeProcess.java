@@ -180,6 +180,23 @@ final class NodeProcess {
     }
   }
 
+  /** The body of a GET of {@code path} on the node (such as {@code /health/ready}). */
+  String fetch(String path, String bearerToken) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Authorization", "Bearer " + bearerToken)
+            .timeout(Duration.ofSeconds(10))
+            .build();
+    try {
+      return HEALTH.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new UncheckedIOException("GET " + path, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   boolean ready() {
     return readyStatus() == 200;
   }
