@@ -10,6 +10,7 @@ import org.quipu.core.command.Command;
 import org.quipu.core.command.ExtendLease;
 import org.quipu.core.command.ReleaseMessage;
 import org.quipu.core.state.BrokerException;
+import org.quipu.core.state.Message;
 import org.quipu.core.state.Outcome;
 import org.quipu.node.CommandService;
 import org.quipu.node.Receiver;
@@ -31,7 +32,8 @@ public class MessageActions {
     long visibility =
         r.visibilityTimeoutSeconds() == null ? -1 : r.visibilityTimeoutSeconds() * 1000L;
     return receiver.receive(queue, user, max, visibility, wait)
-        .thenApply(messages -> messages.stream().map(QueueViews.Delivery::of).toList());
+        .thenCompose(messages -> commands.contents().of(messages.stream().map(Message::id).toList())
+            .thenApply(found -> QueueViews.Delivery.all(messages, found, QueueViews.Delivery::of)));
   }
 
   CompletionStage<Response> ack(String queue, String user, String receipt, IdempotencyKey key) {

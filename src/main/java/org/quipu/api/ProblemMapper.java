@@ -14,6 +14,7 @@ import java.util.logging.Logger;
 import org.quipu.core.state.BrokerException;
 import org.quipu.node.MemoryAlarmException;
 import org.quipu.replication.NotCommittedException;
+import org.quipu.store.MessageContents;
 import org.quipu.security.LoginRefusedException;
 import org.quipu.security.RateLimitedException;
 
@@ -62,6 +63,12 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     if (t instanceof RateLimitedException e) {
       return Problem.of(429, "Too Many Requests", e.getMessage())
           .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+          .build();
+    }
+    if (t instanceof MessageContents.ContentUnavailableException e) {
+      return Problem.of(503, "Service Unavailable", e.getMessage()
+              + "; a message received meanwhile is delivered again after its visibility timeout")
+          .header(HttpHeaders.RETRY_AFTER, "1")
           .build();
     }
     if (t instanceof MemoryAlarmException e) {

@@ -139,7 +139,8 @@ public class QueueMessagesResource {
       messages = messages.subList(0, limit);
       next = Cursor.issue("browse:" + queue, Long.toString(messages.get(limit - 1).order()));
     }
-    return new Page<>(messages.stream().map(QueueViews.Delivery::browsed).toList(), next);
+    var found = commands.contents().now(messages.stream().map(Message::id).toList());
+    return new Page<>(QueueViews.Delivery.all(messages, found, QueueViews.Delivery::browsed), next);
   }
 
   private String user() {

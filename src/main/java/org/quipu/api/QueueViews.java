@@ -1,8 +1,11 @@
 package org.quipu.api;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.quipu.core.state.Message;
+import org.quipu.core.state.MessageContent;
 import org.quipu.core.state.QueueAttributes;
 import org.quipu.core.state.QueueView;
 
@@ -50,14 +53,30 @@ public final class QueueViews {
       int receiveCount,
       String receipt) {
 
-    static Delivery of(Message m) {
-      return new Delivery(m.id(), m.body(), m.headers(), m.sender(), Times.rfc3339(m.sentAtMillis()),
+    static Delivery of(Message m, MessageContent c) {
+      return new Delivery(m.id(), c.body(), c.headers(), m.sender(), Times.rfc3339(m.sentAtMillis()),
           m.receiveCount(), m.receipt());
     }
 
-    static Delivery browsed(Message m) {
-      return new Delivery(m.id(), m.body(), m.headers(), m.sender(), Times.rfc3339(m.sentAtMillis()),
+    static Delivery browsed(Message m, MessageContent c) {
+      return new Delivery(m.id(), c.body(), c.headers(), m.sender(), Times.rfc3339(m.sentAtMillis()),
           m.receiveCount(), null);
+    }
+
+    /**
+     * The messages with their contents, in their order; one whose content is gone (its queue
+     * purged or deleted since it was taken) is left out, as it would be a moment later.
+     */
+    static List<Delivery> all(List<Message> messages, Map<String, MessageContent> contents,
+        BiFunction<Message, MessageContent, Delivery> delivery) {
+      List<Delivery> all = new ArrayList<>(messages.size());
+      for (Message m : messages) {
+        MessageContent c = contents.get(m.id());
+        if (c != null) {
+          all.add(delivery.apply(m, c));
+        }
+      }
+      return all;
     }
   }
 }

@@ -18,6 +18,7 @@ import org.quipu.core.state.BrokerException;
 import org.quipu.node.Node;
 import org.quipu.node.MemoryAlarmException;
 import org.quipu.replication.NotCommittedException;
+import org.quipu.store.MessageContents;
 import org.quipu.security.Logins;
 
 /**
@@ -49,6 +50,9 @@ public class ConsoleErrors implements ExceptionMapper<Throwable> {
     } else if (t instanceof BrokerException e) {
       status = ConsoleResource.status(e);
       detail = ConsoleResource.sentence(e);
+    } else if (t instanceof MessageContents.ContentUnavailableException) {
+      status = 503;
+      detail = "Message bodies cannot be read from the store right now; try again shortly.";
     } else if (t instanceof MemoryAlarmException) {
       status = 503;
       detail = "This node is short of memory and refuses new messages until its queues are"

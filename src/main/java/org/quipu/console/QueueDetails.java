@@ -2,10 +2,14 @@ package org.quipu.console;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.quipu.core.state.Message;
+import org.quipu.core.state.MessageContent;
 import org.quipu.core.state.QueueView;
 import org.quipu.node.CommandService;
 import org.quipu.node.RateHistory;
@@ -40,10 +44,25 @@ class QueueDetails {
     int slash = name.indexOf('/');
     model.put("topicName", slash < 0 ? null : name.substring(0, slash)); // a subscription's queue
     if (manager) {
-      var found = commands.query(b -> b.browse(name, user, m -> matches(m, needle), Integer.MAX_VALUE));
+      // Contents are in the store, not in memory: a search reads the queue's once, a page only
+      // the contents of the messages it shows.
+      Set<String> byContent = needle.isEmpty() ? Set.of()
+          : commands.contents().matching(name, c -> matches(c, needle));
+      var found = commands.query(b -> b.browse(name, user,
+          m -> needle.isEmpty() || m.id().equals(needle) || byContent.contains(m.id()),
+          Integer.MAX_VALUE));
       Paged<Message> shown = Paged.of(found, pageParam);
+      Map<String, MessageContent> contents =
+          commands.contents().now(shown.items().stream().map(Message::id).toList());
+      List<ShownMessage> messages = new ArrayList<>();
+      for (Message m : shown.items()) {
+        MessageContent c = contents.get(m.id());
+        if (c != null) { // else removed since the browse
+          messages.add(new ShownMessage(m, c));
+        }
+      }
       model.put("matching", found.size());
-      model.put("messages", shown.items());
+      model.put("messages", messages);
       model.put("paged", shown);
       model.put("redrive", redriveProposals(name, user));
       model.put("now", now);
@@ -52,15 +71,12 @@ class QueueDetails {
   }
 
   /**
-   * A message matches a search by its id, a header name or value, a text in its body, or a header
-   * written as the messages table shows it ({@code name=value}) or as the send form takes it
-   * ({@code name: value}).
+   * A message matches a search by its id (see {@link #model}), a header name or value, a text in
+   * its body, or a header written as the messages table shows it ({@code name=value}) or as the
+   * send form takes it ({@code name: value}).
    */
-  static boolean matches(Message m, String needle) {
-    if (needle.isEmpty()) {
-      return true;
-    }
-    if (m.id().equals(needle) || m.body().contains(needle)) {
+  static boolean matches(MessageContent m, String needle) {
+    if (m.body().contains(needle)) {
       return true;
     }
     int split = Forms.headerSplit(needle);

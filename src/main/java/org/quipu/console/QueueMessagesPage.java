@@ -16,6 +16,7 @@ import org.quipu.api.QueueRequests;
 import org.quipu.core.command.SendMessages;
 import org.quipu.core.state.BrokerException;
 import org.quipu.core.state.Message;
+import org.quipu.core.state.MessageContent;
 import org.quipu.core.state.Outcome;
 import org.quipu.node.NodeConfig;
 
@@ -58,17 +59,25 @@ public class QueueMessagesPage extends ConsoleResource {
   @GET
   @Path("{q}/messages/{id}")
   public Response message(@PathParam("q") String queue, @PathParam("id") String id) {
-    Message m = commands.query(b -> b.message(queue, user(), id)).orElseThrow(() ->
-        new ConsoleException(404, "Message " + id + " is not in queue " + queue
-            + " any more: it was acked, purged, expired or moved."));
+    Message meta = commands.query(b -> b.message(queue, user(), id)).orElseThrow(() -> gone(queue, id));
+    MessageContent content = commands.contents().now(List.of(id)).get(id);
+    if (content == null) {
+      throw gone(queue, id); // removed between the two reads
+    }
+    ShownMessage m = new ShownMessage(meta, content);
     long now = System.currentTimeMillis();
     Map<String, Object> model = new HashMap<>();
     model.put("section", "queues");
     model.put("queueName", queue);
     model.put("m", m);
-    model.put("state", Formats.INSTANCE.state(m, now));
+    model.put("state", Formats.INSTANCE.state(meta, now));
     model.put("prettyJson", Formats.INSTANCE.prettyJson(m.body()));
     model.put("now", now);
     return page("message", model);
+  }
+
+  private static ConsoleException gone(String queue, String id) {
+    return new ConsoleException(404, "Message " + id + " is not in queue " + queue
+        + " any more: it was acked, purged, expired or moved.");
   }
 }

@@ -12,6 +12,7 @@ import org.quipu.core.state.Broker;
 import org.quipu.core.state.BrokerException;
 import org.quipu.core.state.Outcome;
 import org.quipu.replication.Committed;
+import org.quipu.store.MessageContents;
 
 /**
  * The one door to the replicated state for the API: {@link #execute} commits a command and turns a
@@ -49,6 +50,11 @@ public class CommandService {
 
   public <T> T query(Function<Broker, T> read) {
     return node.state().read(read);
+  }
+
+  /** Bodies and headers of messages, which {@link #query} does not see. */
+  public MessageContents contents() {
+    return node.contents();
   }
 
   public long appliedSeq() {

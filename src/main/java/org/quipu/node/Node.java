@@ -22,6 +22,7 @@ import org.quipu.replication.WritePath;
 import org.quipu.security.PasswordHasher;
 import org.quipu.store.JdbcCommandLog;
 import org.quipu.store.JdbcStateStore;
+import org.quipu.store.MessageContents;
 
 /**
  * One node's life cycle: when the application starts, migrate the schema and start the write path
@@ -35,6 +36,8 @@ public class Node {
   private static final Logger LOG = Logger.getLogger(Node.class.getName());
   /** The single node leads epoch 1 until the cluster issue brings elections. */
   private static final long SINGLE_NODE_EPOCH = 1;
+  /** Threads reading message contents the cache no longer holds (one connection each). */
+  private static final int CONTENT_READERS = 4;
 
   @Resource(lookup = QuipuDataSource.JNDI_NAME)
   DataSource dataSource;
@@ -47,14 +50,18 @@ public class Node {
   private LeaderDuties duties;
   private ExecutorService answers;
   private MemoryAlarm memoryAlarm;
+  private ExecutorService contentReaders;
+  private MessageContents contents;
 
   void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
     memoryAlarm = new MemoryAlarm(config.memoryHighWatermark()).watchThisJvm();
     migrate();
     answers = Executors.newFixedThreadPool(
         Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("quipu-answer"));
+    contentReaders = Executors.newFixedThreadPool(CONTENT_READERS, daemon("quipu-content"));
+    contents = new MessageContents(dataSource, config.contentCacheBytes(), contentReaders);
     writes = new WritePath(config.nodeId(), new JdbcCommandLog(dataSource),
-        new JdbcStateStore(dataSource), state, Leadership.fixed(SINGLE_NODE_EPOCH),
+        new JdbcStateStore(dataSource, contents), state, Leadership.fixed(SINGLE_NODE_EPOCH),
         System::currentTimeMillis, config.maxCommitBatch(), answers);
     duties = new LeaderDuties(writes, state, passwordHasher, config.adminPassword());
     writes.onLeadership(duties);
@@ -87,9 +94,17 @@ public class Node {
     if (answers != null) {
       answers.shutdown();
     }
+    if (contentReaders != null) {
+      contentReaders.shutdown();
+    }
     if (memoryAlarm != null) {
       memoryAlarm.close();
     }
+  }
+
+  /** Message bodies and headers, which the state in memory does not hold. */
+  public MessageContents contents() {
+    return contents;
   }
 
   public MemoryAlarm memoryAlarm() {

@@ -45,6 +45,10 @@ public class NodeConfig {
   @ConfigProperty(name = "quipu.memory.high.watermark")
   double memoryHighWatermark;
 
+  @Inject
+  @ConfigProperty(name = "quipu.cache.contents.bytes")
+  long contentCacheBytes;
+
   public String nodeId() {
     return nodeId;
   }
@@ -72,6 +76,11 @@ public class NodeConfig {
 
   public int maxCommitBatch() {
     return maxCommitBatch;
+  }
+
+  /** Roughly the most heap the cache of recent message bodies and headers takes. */
+  public long contentCacheBytes() {
+    return contentCacheBytes;
   }
 
   /** The share of the heap in use after a collection above which new messages are refused. */

@@ -93,8 +93,8 @@ final class ChangeWriter {
       add(Kind.DELETE_QUEUE, c.name());
     } else if (change instanceof Change.MessageInserted c) {
       Message m = c.message();
-      add(Kind.INSERT_MESSAGE, m.id(), m.queue(), m.order(), m.body(),
-          HeadersJson.format(m.headers()), m.sender(), m.sentAtMillis(), m.visibleAtMillis(),
+      add(Kind.INSERT_MESSAGE, m.id(), m.queue(), m.order(), c.content().body(),
+          HeadersJson.format(c.content().headers()), m.sender(), m.sentAtMillis(), m.visibleAtMillis(),
           m.receiveCount(), m.receipt(), m.firstReceivedAtMillis(), m.deadLetteredFrom(),
           HistoryJson.format(m.history()));
     } else if (change instanceof Change.MessageUpdated c) {

@@ -5,7 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.quipu.core.state.Broker;
 import org.quipu.core.state.Change;
@@ -34,9 +36,12 @@ import org.quipu.replication.StoreUnavailableException;
 public final class JdbcStateStore implements StateStore {
 
   private final DataSource dataSource;
+  private final MessageContents contents;
 
-  public JdbcStateStore(DataSource dataSource) {
+  /** @param contents told of the contents each stored batch added or deleted */
+  public JdbcStateStore(DataSource dataSource, MessageContents contents) {
     this.dataSource = dataSource;
+    this.contents = contents;
   }
 
   @Override
@@ -81,6 +86,7 @@ public final class JdbcStateStore implements StateStore {
         rollbackQuietly(c, e);
         throw e;
       }
+      contents.stored(changes);
     } catch (SQLException e) {
       throw new StoreUnavailableException("the state was not written", e);
     }
@@ -149,24 +155,36 @@ public final class JdbcStateStore implements StateStore {
     return queues;
   }
 
+  /**
+   * Every message without its content (bodies and headers stay in the table; {@link
+   * MessageContents} reads them when asked). Queue and sender names are shared between the rows
+   * that carry them, so a million messages of one queue hold its name once.
+   */
   private static List<Message> messages(Connection c) throws SQLException {
     List<Message> messages = new ArrayList<>();
+    Map<String, String> names = new HashMap<>();
     try (PreparedStatement s =
             c.prepareStatement(
-                "SELECT id, queue_name, order_key, body, headers, sender, sent_at_millis,"
+                "SELECT id, queue_name, order_key, sender, sent_at_millis,"
                     + " visible_at_millis, receive_count, receipt, first_received_at_millis,"
                     + " dead_lettered_from, history FROM messages ORDER BY queue_name, order_key")) {
       s.setFetchSize(Integer.MIN_VALUE); // stream rows instead of buffering the whole table
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          messages.add(new Message(r.getString(1), r.getString(2), r.getLong(3), r.getString(4),
-              HeadersJson.parse(r.getString(5)), r.getString(6), r.getLong(7), r.getLong(8),
-              r.getInt(9), r.getString(10), r.getObject(11, Long.class), r.getString(12),
-              HistoryJson.parse(r.getString(13))));
+          String deadLetteredFrom = r.getString(10);
+          messages.add(new Message(r.getString(1), shared(names, r.getString(2)), r.getLong(3),
+              shared(names, r.getString(4)), r.getLong(5), r.getLong(6), r.getInt(7),
+              r.getString(8), r.getObject(9, Long.class),
+              deadLetteredFrom == null ? null : shared(names, deadLetteredFrom),
+              HistoryJson.parse(r.getString(11))));
         }
       }
     }
     return messages;
+  }
+
+  private static String shared(Map<String, String> names, String name) {
+    return names.computeIfAbsent(name, n -> n);
   }
 
 

@@ -19,7 +19,8 @@ public sealed interface Change {
   /** Deletes the queue and every message still in it. */
   record QueueDeleted(String name) implements Change {}
 
-  record MessageInserted(Message message) implements Change {}
+  /** A new message, with the content that goes to the store beside it and nowhere else. */
+  record MessageInserted(Message message, MessageContent content) implements Change {}
 
   /** Lease, release or move: everything but the immutable content changes. */
   record MessageUpdated(Message message) implements Change {}

@@ -2,10 +2,10 @@ package org.quipu.core.state;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * A stored message. {@code order} fixes its FIFO position in its queue (derived from the sequence
+ * A stored message as the broker knows it: what its decisions need, without its body and headers
+ * ({@link MessageContent}, which live in the store). {@code order} fixes its FIFO position in its queue (derived from the sequence
  * number of the send). It is in flight while {@code receipt} is set and {@code visibleAtMillis} is
  * in the future; delayed while never received and not yet visible. {@code history} holds its
  * latest deliveries and moves between queues.
@@ -14,8 +14,6 @@ public record Message(
     String id,
     String queue,
     long order,
-    String body,
-    Map<String, String> headers,
     String sender,
     long sentAtMillis,
     long visibleAtMillis,
@@ -26,7 +24,6 @@ public record Message(
     List<MessageEvent> history) {
 
   public Message {
-    headers = Map.copyOf(headers);
     history = List.copyOf(history);
   }
 
@@ -45,7 +42,7 @@ public record Message(
 
   Message leasedTo(String newReceipt, long visibleAt, long now, String consumer) {
     return new Message(
-        id, queue, order, body, headers, sender, sentAtMillis, visibleAt, receiveCount + 1,
+        id, queue, order, sender, sentAtMillis, visibleAt, receiveCount + 1,
         newReceipt, firstReceivedAtMillis == null ? now : firstReceivedAtMillis, deadLetteredFrom,
         with(new MessageEvent(now, MessageEvent.Kind.RECEIVED, consumer)));
   }
@@ -53,21 +50,21 @@ public record Message(
   /** Released: visible again at {@code visibleAt}; the receipt is spent. */
   Message released(long visibleAt) {
     return new Message(
-        id, queue, order, body, headers, sender, sentAtMillis, visibleAt, receiveCount, null,
+        id, queue, order, sender, sentAtMillis, visibleAt, receiveCount, null,
         firstReceivedAtMillis, deadLetteredFrom, history);
   }
 
   /** The same lease, held until {@code visibleAt}. */
   Message leaseUntil(long visibleAt) {
     return new Message(
-        id, queue, order, body, headers, sender, sentAtMillis, visibleAt, receiveCount, receipt,
+        id, queue, order, sender, sentAtMillis, visibleAt, receiveCount, receipt,
         firstReceivedAtMillis, deadLetteredFrom, history);
   }
 
   /** Back from a dead-letter queue; {@code deadLetteredFrom} stays as the marker of where it was. */
   Message redrivenTo(String targetQueue, long newOrder, long now) {
     return new Message(
-        id, targetQueue, newOrder, body, headers, sender, sentAtMillis, 0, 0, null, null,
+        id, targetQueue, newOrder, sender, sentAtMillis, 0, 0, null, null,
         deadLetteredFrom, with(new MessageEvent(now, MessageEvent.Kind.REDRIVEN, targetQueue)));
   }
 
@@ -77,7 +74,7 @@ public record Message(
    */
   Message movedTo(String targetQueue, long newOrder, long now) {
     return new Message(
-        id, targetQueue, newOrder, body, headers, sender, sentAtMillis, 0, receiveCount, null,
+        id, targetQueue, newOrder, sender, sentAtMillis, 0, receiveCount, null,
         firstReceivedAtMillis, queue,
         with(new MessageEvent(now, MessageEvent.Kind.DEAD_LETTERED, queue)));
   }

@@ -50,10 +50,10 @@ final class MessageRules {
 
   static void insert(QueueState queue, String id, long order, String body,
       Map<String, String> headers, String sender, long now, long visibleAt, List<Change> changes) {
-    Message message = new Message(id, queue.definition().name(), order, body, headers, sender, now,
+    Message message = new Message(id, queue.definition().name(), order, sender, now,
         visibleAt, 0, null, null, null, List.of());
     queue.add(message);
-    changes.add(new Change.MessageInserted(message));
+    changes.add(new Change.MessageInserted(message, new MessageContent(body, headers)));
   }
 
   Outcome receive(ReceiveMessages c, long seq, long now, List<Change> changes) {

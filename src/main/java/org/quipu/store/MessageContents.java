@@ -1,0 +1,146 @@
+package org.quipu.store;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+import javax.sql.DataSource;
+import org.quipu.core.state.Change;
+import org.quipu.core.state.MessageContent;
+
+/**
+ * Message bodies and headers, which the broker's memory does not hold: they are written with each
+ * message's row (by the applier, {@link ChangeWriter}) and read back here by id for the messages
+ * a receive, a browse or the console shows. A cache bounded by bytes keeps the content of recent
+ * sends, so consumers that keep up are answered from memory and a backlog costs the heap only its
+ * metadata; content older than the cache is one indexed read of the messages table per answer.
+ */
+public final class MessageContents {
+
+  /** Ids per {@code IN (...)} read. */
+  private static final int READ_CHUNK = 500;
+
+  private final DataSource dataSource;
+  private final Executor readers;
+  private final Cache<String, MessageContent> recent;
+
+  /**
+   * @param cacheBytes roughly the most heap the cache of recent contents takes
+   * @param readers runs reads that miss the cache, off the threads that answer commits
+   */
+  public MessageContents(DataSource dataSource, long cacheBytes, Executor readers) {
+    this.dataSource = dataSource;
+    this.readers = readers;
+    this.recent = Caffeine.newBuilder()
+        .maximumWeight(cacheBytes)
+        .weigher((String id, MessageContent c) -> c.weight())
+        .build();
+  }
+
+  /** Called once a batch's changes are stored: remembers new contents, forgets deleted ones. */
+  void stored(List<Change> changes) {
+    for (Change change : changes) {
+      if (change instanceof Change.MessageInserted inserted) {
+        recent.put(inserted.message().id(), inserted.content());
+      } else if (change instanceof Change.MessageDeleted deleted) {
+        recent.invalidate(deleted.id());
+      }
+    }
+  }
+
+  /**
+   * The content of each message that is still stored, by id; a message deleted since its ids were
+   * taken (its queue purged or deleted meanwhile) has none. Answered at once from the cache when it
+   * holds them all, otherwise read on the readers' threads.
+   */
+  public CompletionStage<Map<String, MessageContent>> of(Collection<String> ids) {
+    Map<String, MessageContent> cached = recent.getAllPresent(ids);
+    if (cached.size() == ids.size()) {
+      return CompletableFuture.completedFuture(cached);
+    }
+    return CompletableFuture.supplyAsync(() -> {
+      Map<String, MessageContent> found = new HashMap<>(cached);
+      List<String> missing = ids.stream().filter(id -> !cached.containsKey(id)).toList();
+      found.putAll(read(missing));
+      return found;
+    }, readers);
+  }
+
+  /** As {@link #of}, on the calling thread (for pages that are rendered there). */
+  public Map<String, MessageContent> now(Collection<String> ids) {
+    Map<String, MessageContent> found = new HashMap<>(recent.getAllPresent(ids));
+    if (found.size() < ids.size()) {
+      found.putAll(read(ids.stream().filter(id -> !found.containsKey(id)).toList()));
+    }
+    return found;
+  }
+
+  /**
+   * The ids of the messages of {@code queue} whose content passes {@code test}: one pass over the
+   * queue's rows, streamed, for the console's search (memory holds no content to search).
+   */
+  public Set<String> matching(String queue, Predicate<MessageContent> test) {
+    Set<String> ids = new HashSet<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(
+            "SELECT id, body, headers FROM messages WHERE queue_name = ?")) {
+      s.setString(1, queue);
+      s.setFetchSize(Integer.MIN_VALUE); // stream: a queue's bodies need not fit in the heap
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          if (test.test(new MessageContent(r.getString(2), HeadersJson.parse(r.getString(3))))) {
+            ids.add(r.getString(1));
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new ContentUnavailableException(e);
+    }
+    return ids;
+  }
+
+  private Map<String, MessageContent> read(List<String> ids) {
+    Map<String, MessageContent> found = new HashMap<>();
+    try (Connection c = dataSource.getConnection()) {
+      for (int from = 0; from < ids.size(); from += READ_CHUNK) {
+        List<String> chunk = ids.subList(from, Math.min(ids.size(), from + READ_CHUNK));
+        String marks = String.join(",", Collections.nCopies(chunk.size(), "?"));
+        try (PreparedStatement s = c.prepareStatement(
+            "SELECT id, body, headers FROM messages WHERE id IN (" + marks + ")")) {
+          for (int i = 0; i < chunk.size(); i++) {
+            s.setString(i + 1, chunk.get(i));
+          }
+          try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+              found.put(r.getString(1),
+                  new MessageContent(r.getString(2), HeadersJson.parse(r.getString(3))));
+            }
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new ContentUnavailableException(e);
+    }
+    return found;
+  }
+
+  /** The store could not be read; the API answers 503 with {@code Retry-After}. */
+  public static final class ContentUnavailableException extends RuntimeException {
+    ContentUnavailableException(SQLException cause) {
+      super("message contents cannot be read from the store right now", cause);
+    }
+  }
+}
