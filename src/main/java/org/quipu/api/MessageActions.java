@@ -12,8 +12,9 @@ import org.quipu.core.command.ReleaseMessage;
 import org.quipu.core.state.BrokerException;
 import org.quipu.core.state.Message;
 import org.quipu.core.state.Outcome;
-import org.quipu.node.CommandService;
-import org.quipu.node.Receiver;
+import org.quipu.service.Writes;
+import org.quipu.service.Reads;
+import org.quipu.service.Receiver;
 
 /**
  * The consume side — receive, ack, release, extend — shared by queues and by subscriptions, whose
@@ -22,7 +23,8 @@ import org.quipu.node.Receiver;
 @ApplicationScoped
 public class MessageActions {
 
-  @Inject CommandService commands;
+  @Inject Writes writes;
+  @Inject Reads reads;
   @Inject Receiver receiver;
 
   CompletionStage<List<QueueViews.Delivery>> receive(
@@ -32,13 +34,13 @@ public class MessageActions {
     long visibility =
         r.visibilityTimeoutSeconds() == null ? -1 : r.visibilityTimeoutSeconds() * 1000L;
     return receiver.receive(queue, user, max, visibility, wait)
-        .thenCompose(messages -> commands.contents().of(messages.stream().map(Message::id).toList())
+        .thenCompose(messages -> reads.contents().of(messages.stream().map(Message::id).toList())
             .thenApply(found -> QueueViews.Delivery.all(messages, found, QueueViews.Delivery::of)));
   }
 
   CompletionStage<Response> ack(String queue, String user, String receipt, IdempotencyKey key) {
     Command command = key.protect(user, new AckMessages(queue, user, List.of(receipt)));
-    return commands.execute(command).thenApply(committed -> {
+    return writes.execute(command).thenApply(committed -> {
       var acked = (Outcome.MessagesAcked) committed.outcome();
       if (acked.acked() == 0) {
         throw new BrokerException(BrokerException.Kind.GONE,
@@ -51,7 +53,7 @@ public class MessageActions {
   CompletionStage<QueueViews.Acked> ackMany(
       String queue, String user, List<String> receipts, IdempotencyKey key) {
     Command command = key.protect(user, new AckMessages(queue, user, receipts));
-    return commands.execute(command).thenApply(committed -> {
+    return writes.execute(command).thenApply(committed -> {
       var acked = (Outcome.MessagesAcked) committed.outcome();
       return new QueueViews.Acked(acked.acked(), acked.stale());
     });
@@ -61,13 +63,13 @@ public class MessageActions {
       String queue, String user, String receipt, QueueRequests.Release r, IdempotencyKey key) {
     long delay = r.delaySeconds() == null ? 0 : r.delaySeconds() * 1000L;
     Command command = key.protect(user, new ReleaseMessage(queue, user, receipt, delay));
-    return commands.execute(command).thenApply(committed -> Response.noContent().build());
+    return writes.execute(command).thenApply(committed -> Response.noContent().build());
   }
 
   CompletionStage<Response> extend(
       String queue, String user, String receipt, QueueRequests.Extend r, IdempotencyKey key) {
     Command command = key.protect(user,
         new ExtendLease(queue, user, receipt, r.visibilityTimeoutSeconds() * 1000L));
-    return commands.execute(command).thenApply(committed -> Response.noContent().build());
+    return writes.execute(command).thenApply(committed -> Response.noContent().build());
   }
 }

@@ -20,11 +20,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.quipu.core.command.PurgeQueue;
-import org.quipu.core.command.RedriveMessages;
 import org.quipu.core.command.SendMessages;
 import org.quipu.core.state.Message;
 import org.quipu.core.state.Outcome;
-import org.quipu.node.CommandService;
+import org.quipu.service.Writes;
+import org.quipu.service.Reads;
+import org.quipu.service.Redrives;
 import org.quipu.node.NodeConfig;
 
 /** {@code /queues/{q}/messages...}: send, receive, ack, release, extend, purge, redrive, browse. */
@@ -34,10 +35,8 @@ import org.quipu.node.NodeConfig;
 @Consumes(MediaType.APPLICATION_JSON)
 public class QueueMessagesResource {
 
-  /** Redrive without {@code max} moves up to this many messages per call. */
-  private static final int DEFAULT_REDRIVE_MAX = 10_000;
-
-  @Inject CommandService commands;
+  @Inject Writes writes;
+  @Inject Reads reads;
   @Inject MessageActions actions;
   @Inject NodeConfig config;
   @Inject IdempotencyKey idempotencyKey;
@@ -52,7 +51,7 @@ public class QueueMessagesResource {
   @Path("{q}/messages")
   public CompletionStage<Response> send(QueueRequests.Send message) {
     var command = new SendMessages(queue, user(), List.of(newMessage(message)));
-    return commands.execute(idempotencyKey.protect(user(), command)).thenApply(committed -> {
+    return writes.execute(idempotencyKey.protect(user(), command)).thenApply(committed -> {
       var sent = (Outcome.MessagesSent) committed.outcome();
       return Response.status(201).entity(new QueueViews.Sent(sent.ids().get(0), committed.seq()))
           .build();
@@ -68,7 +67,7 @@ public class QueueMessagesResource {
     }
     var messages = batch.messages().stream().map(this::newMessage).toList();
     var command = new SendMessages(queue, user(), messages);
-    return commands.execute(idempotencyKey.protect(user(), command)).thenApply(committed -> {
+    return writes.execute(idempotencyKey.protect(user(), command)).thenApply(committed -> {
       var sent = (Outcome.MessagesSent) committed.outcome();
       return Response.status(201).entity(new QueueViews.SentBatch(sent.ids(), committed.seq()))
           .build();
@@ -113,16 +112,15 @@ public class QueueMessagesResource {
   @POST
   @Path("{q}/messages:purge")
   public CompletionStage<Map<String, Integer>> purge() {
-    return commands.execute(idempotencyKey.protect(user(), new PurgeQueue(queue, user())))
+    return writes.execute(idempotencyKey.protect(user(), new PurgeQueue(queue, user())))
         .thenApply(c -> Map.of("purged", ((Outcome.Purged) c.outcome()).purged()));
   }
 
   @POST
   @Path("{q}/messages:redrive")
   public CompletionStage<Map<String, Integer>> redrive(QueueRequests.Redrive body) {
-    int max = body.max() == null ? DEFAULT_REDRIVE_MAX : body.max();
-    var command = new RedriveMessages(queue, user(), body.toQueue(), max);
-    return commands.execute(idempotencyKey.protect(user(), command))
+    var command = Redrives.command(queue, user(), body.toQueue(), body.max());
+    return writes.execute(idempotencyKey.protect(user(), command))
         .thenApply(c -> Map.of("moved", ((Outcome.Redriven) c.outcome()).moved()));
   }
 
@@ -133,13 +131,13 @@ public class QueueMessagesResource {
     int limit = Paging.limit(limitParam);
     String after = Cursor.after("browse:" + queue, cursor, key -> key.matches("[0-9]{1,18}"));
     long afterOrder = after == null ? -1 : Long.parseLong(after);
-    List<Message> messages = commands.query(b -> b.browse(queue, user(), afterOrder, limit + 1));
+    List<Message> messages = reads.query(b -> b.browse(queue, user(), afterOrder, limit + 1));
     String next = null;
     if (messages.size() > limit) {
       messages = messages.subList(0, limit);
       next = Cursor.issue("browse:" + queue, Long.toString(messages.get(limit - 1).order()));
     }
-    var found = commands.contents().now(messages.stream().map(Message::id).toList());
+    var found = reads.contents().now(messages.stream().map(Message::id).toList());
     return new Page<>(QueueViews.Delivery.all(messages, found, QueueViews.Delivery::browsed), next);
   }
 

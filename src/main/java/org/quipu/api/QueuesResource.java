@@ -26,7 +26,8 @@ import org.quipu.core.state.QueueCounters;
 import org.quipu.core.state.QueueDefinition;
 import org.quipu.core.state.Outcome;
 import org.quipu.core.state.QueueView;
-import org.quipu.node.CommandService;
+import org.quipu.service.Writes;
+import org.quipu.service.Reads;
 import org.quipu.security.Caller;
 
 /** {@code /queues}: create, list, read and delete queues. Messages are in {@link QueueMessagesResource}. */
@@ -35,7 +36,8 @@ import org.quipu.security.Caller;
 @Produces(MediaType.APPLICATION_JSON)
 public class QueuesResource {
 
-  @Inject CommandService commands;
+  @Inject Writes writes;
+  @Inject Reads reads;
   @Inject IdempotencyKey idempotencyKey;
 
   @PUT
@@ -48,7 +50,7 @@ public class QueuesResource {
     var attributes = r.toAttributes();
     String user = caller(security).username();
     var command = idempotencyKey.protect(user, new CreateQueue(name, user, attributes));
-    return commands.execute(command).thenApply(committed -> {
+    return writes.execute(command).thenApply(committed -> {
       var created = (Outcome.QueueCreated) committed.outcome();
       return Response.status(created.created() ? 201 : 200).entity(current(created.queue()))
           .build();
@@ -69,14 +71,14 @@ public class QueuesResource {
         r.retentionSeconds() == null ? null : r.retentionSeconds() * 1000,
         r.maxLength(), r.shared(), false, false);
     var command = idempotencyKey.protect(user, new UpdateQueue(name, user, patch));
-    return commands.execute(command)
+    return writes.execute(command)
         .thenApply(c -> current(((Outcome.QueueUpdated) c.outcome()).queue()));
   }
 
   /** The queue with its counters now; the definition the command produced if it is gone since. */
   private QueueViews.QueueBody current(QueueDefinition definition) {
     long now = System.currentTimeMillis();
-    QueueView view = commands.query(b -> b.queue(definition.name(), now))
+    QueueView view = reads.query(b -> b.queue(definition.name(), now))
         .orElse(new QueueView(definition, new QueueCounters(0, 0, 0)));
     return QueueViews.QueueBody.of(view);
   }
@@ -91,7 +93,7 @@ public class QueuesResource {
     String after = Cursor.after("queues", cursor, Cursor::isName);
     long now = System.currentTimeMillis();
     String viewer = caller(security).username();
-    List<QueueView> views = commands.query(b -> b.queues(prefix, after, limit + 1, now, viewer));
+    List<QueueView> views = reads.query(b -> b.queues(prefix, after, limit + 1, now, viewer));
     String next = null;
     if (views.size() > limit) {
       views = views.subList(0, limit);
@@ -105,7 +107,7 @@ public class QueuesResource {
   public QueueViews.QueueBody get(@PathParam("q") String name, @Context SecurityContext security) {
     String viewer = caller(security).username();
     long now = System.currentTimeMillis();
-    return QueueViews.QueueBody.of(commands.query(b -> b.queueFor(name, viewer, now)));
+    return QueueViews.QueueBody.of(reads.query(b -> b.queueFor(name, viewer, now)));
   }
 
   @DELETE
@@ -117,7 +119,7 @@ public class QueuesResource {
       @Context SecurityContext security) {
     boolean force = QueryLimits.flag("force", forceParam);
     String user = caller(security).username();
-    return commands.execute(idempotencyKey.protect(user, new DeleteQueue(name, user, force)))
+    return writes.execute(idempotencyKey.protect(user, new DeleteQueue(name, user, force)))
         .thenApply(committed -> Response.noContent().build());
   }
 

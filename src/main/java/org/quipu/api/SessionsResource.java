@@ -17,7 +17,8 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.util.concurrent.CompletionStage;
 import org.quipu.core.command.CloseSession;
 import org.quipu.core.state.Session;
-import org.quipu.node.CommandService;
+import org.quipu.service.Writes;
+import org.quipu.service.Reads;
 import org.quipu.security.AdminOnly;
 import org.quipu.security.Caller;
 import org.quipu.security.Logins;
@@ -29,7 +30,8 @@ import org.quipu.security.Public;
 @Produces(MediaType.APPLICATION_JSON)
 public class SessionsResource {
 
-  @Inject CommandService commands;
+  @Inject Writes writes;
+  @Inject Reads reads;
   @Inject Logins logins;
   @Inject IdempotencyKey idempotencyKey;
 
@@ -57,7 +59,7 @@ public class SessionsResource {
   @AdminOnly
   public Page<UserViews.SessionView> list(
       @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-    return Paging.page("sessions", commands.query(b -> b.sessions()), Session::id,
+    return Paging.page("sessions", reads.query(b -> b.sessions()), Session::id,
         SessionsResource::isSessionId, limit, cursor, UserViews.SessionView::of);
   }
 
@@ -77,7 +79,7 @@ public class SessionsResource {
 
   /** A retried revoke replays its first answer; a retried logout finds its token gone (401). */
   private CompletionStage<Response> close(String actor, String sessionId) {
-    return commands.execute(idempotencyKey.protect(actor, new CloseSession(sessionId)))
+    return writes.execute(idempotencyKey.protect(actor, new CloseSession(sessionId)))
         .thenApply(committed -> Response.noContent().build());
   }
 }

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.quipu.core.state.BrokerException;
 import org.quipu.core.state.Subscription;
-import org.quipu.node.CommandService;
+import org.quipu.service.Reads;
 
 /**
  * {@code /topics/{t}/subscriptions/{s}/messages...}: consume a subscription exactly like a queue.
@@ -28,7 +28,7 @@ import org.quipu.node.CommandService;
 @Consumes(MediaType.APPLICATION_JSON)
 public class SubscriptionMessagesResource {
 
-  @Inject CommandService commands;
+  @Inject Reads reads;
   @Inject MessageActions actions;
   @Inject IdempotencyKey idempotencyKey;
 
@@ -77,7 +77,7 @@ public class SubscriptionMessagesResource {
 
   /** The subscription's own queue; 404 if it does not exist, 409 if it delivers elsewhere. */
   private String ownQueue() {
-    Subscription sub = commands.query(b -> b.subscription(topic, subscription))
+    Subscription sub = reads.query(b -> b.subscription(topic, subscription))
         .orElseThrow(() -> BrokerException.notFound(
             "subscription '" + subscription + "' on topic '" + topic + "' does not exist"));
     if (sub.queue() != null) {

@@ -28,7 +28,8 @@ import org.quipu.core.state.BrokerException;
 import org.quipu.core.state.Outcome;
 import org.quipu.core.state.TopicDefinition;
 import org.quipu.core.state.TopicView;
-import org.quipu.node.CommandService;
+import org.quipu.service.Writes;
+import org.quipu.service.Reads;
 import org.quipu.node.NodeConfig;
 
 /** {@code /topics}: topics, durable subscriptions and publishing. */
@@ -37,7 +38,8 @@ import org.quipu.node.NodeConfig;
 @Produces(MediaType.APPLICATION_JSON)
 public class TopicsResource {
 
-  @Inject CommandService commands;
+  @Inject Writes writes;
+  @Inject Reads reads;
   @Inject NodeConfig config;
   @Inject IdempotencyKey idempotencyKey;
   @Context SecurityContext security;
@@ -47,7 +49,7 @@ public class TopicsResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public CompletionStage<Response> create(
       @PathParam("t") @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String name) {
-    return commands.execute(idempotencyKey.protect(user(), new CreateTopic(name, user())))
+    return writes.execute(idempotencyKey.protect(user(), new CreateTopic(name, user())))
         .thenApply(c -> {
           var created = (Outcome.TopicCreated) c.outcome();
           return Response.status(created.created() ? 201 : 200).entity(view(name)).build();
@@ -57,7 +59,7 @@ public class TopicsResource {
   @GET
   public Page<TopicViews.TopicSummary> list(
       @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-    return Paging.page("topics", commands.query(b -> b.topics()), TopicDefinition::name,
+    return Paging.page("topics", reads.query(b -> b.topics()), TopicDefinition::name,
         Cursor::isName, limit, cursor, TopicViews.TopicSummary::of);
   }
 
@@ -73,7 +75,7 @@ public class TopicsResource {
   public CompletionStage<Response> delete(
       @PathParam("t") String name, @QueryParam("force") String forceParam) {
     boolean force = QueryLimits.flag("force", forceParam);
-    return commands.execute(idempotencyKey.protect(user(), new DeleteTopic(name, user(), force)))
+    return writes.execute(idempotencyKey.protect(user(), new DeleteTopic(name, user(), force)))
         .thenApply(c -> Response.noContent().build());
   }
 
@@ -86,7 +88,7 @@ public class TopicsResource {
       TopicRequests.Subscribe r) {
     String bindingKey = r.bindingKey() == null ? "#" : r.bindingKey();
     var command = new Subscribe(topic, name, user(), bindingKey, r.queue());
-    return commands.execute(idempotencyKey.protect(user(), command)).thenApply(c -> {
+    return writes.execute(idempotencyKey.protect(user(), command)).thenApply(c -> {
       var subscribed = (Outcome.Subscribed) c.outcome();
       var body = view(topic).subscriptions().stream()
           .filter(s -> s.name().equals(name))
@@ -101,7 +103,7 @@ public class TopicsResource {
   @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
   public CompletionStage<Response> unsubscribe(
       @PathParam("t") String topic, @PathParam("s") String name) {
-    return commands.execute(idempotencyKey.protect(user(), new Unsubscribe(topic, name, user())))
+    return writes.execute(idempotencyKey.protect(user(), new Unsubscribe(topic, name, user())))
         .thenApply(c -> Response.noContent().build());
   }
 
@@ -114,7 +116,7 @@ public class TopicsResource {
     Map<String, String> headers = r.headers() == null ? Map.of() : r.headers();
     var command = new Publish(topic, user(), UUID.randomUUID().toString(), r.body(),
         r.routingKey() == null ? "" : r.routingKey(), headers);
-    return commands.execute(idempotencyKey.protect(user(), command)).thenApply(c -> {
+    return writes.execute(idempotencyKey.protect(user(), command)).thenApply(c -> {
       var published = (Outcome.Published) c.outcome();
       return Response.status(201)
           .entity(new TopicViews.Published(published.id(), published.deliveredTo(), c.seq()))
@@ -124,7 +126,7 @@ public class TopicsResource {
 
   private TopicViews.TopicBody view(String name) {
     long now = System.currentTimeMillis();
-    TopicView view = commands.query(b -> b.topic(name, now))
+    TopicView view = reads.query(b -> b.topic(name, now))
         .orElseThrow(() -> BrokerException.notFound("topic '" + name + "' does not exist"));
     return TopicViews.TopicBody.of(view);
   }

@@ -22,7 +22,8 @@ import org.quipu.core.command.UpdateUser;
 import org.quipu.core.state.Outcome;
 import org.quipu.core.state.Role;
 import org.quipu.core.state.User;
-import org.quipu.node.CommandService;
+import org.quipu.service.Writes;
+import org.quipu.service.Reads;
 import org.quipu.security.AdminOnly;
 import org.quipu.security.AttemptLimits;
 import org.quipu.security.Caller;
@@ -35,7 +36,8 @@ import org.quipu.security.Public;
 @Produces(MediaType.APPLICATION_JSON)
 public class UsersResource {
 
-  @Inject CommandService commands;
+  @Inject Writes writes;
+  @Inject Reads reads;
   @Inject PasswordHasher passwords;
   @Inject AttemptLimits limits;
   @Inject IdempotencyKey idempotencyKey;
@@ -50,7 +52,7 @@ public class UsersResource {
         new RegisterUser(request.username(), passwords.hash(request.password()), Role.USER);
     // No caller yet: the key is scoped to the name being registered.
     String scope = "register:" + request.username();
-    return commands.execute(idempotencyKey.protect(scope, command)).thenApply(committed -> {
+    return writes.execute(idempotencyKey.protect(scope, command)).thenApply(committed -> {
       var user = ((Outcome.UserRegistered) committed.outcome()).user();
       return Response.status(201).entity(UserViews.UserView.of(user)).build();
     });
@@ -60,7 +62,7 @@ public class UsersResource {
   @Path("me")
   public UserViews.UserView me(@Context SecurityContext security) {
     Caller caller = (Caller) security.getUserPrincipal();
-    return commands.query(b -> b.user(caller.username()))
+    return reads.query(b -> b.user(caller.username()))
         .map(UserViews.UserView::of)
         .orElseThrow(() -> new ApiException(401, "Unauthorized", "the user no longer exists"));
   }
@@ -69,7 +71,7 @@ public class UsersResource {
   @AdminOnly
   public Page<UserViews.UserView> list(
       @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-    return Paging.page("users", commands.query(b -> b.users()), User::username, Cursor::isName,
+    return Paging.page("users", reads.query(b -> b.users()), User::username, Cursor::isName,
         limit, cursor, UserViews.UserView::of);
   }
 
@@ -86,7 +88,7 @@ public class UsersResource {
         request.role() == null ? null : Role.fromWire(request.role()),
         request.disabled(),
         request.password() == null ? null : passwords.hash(request.password()));
-    return commands.execute(idempotencyKey.protect(actor, command))
+    return writes.execute(idempotencyKey.protect(actor, command))
         .thenApply(c -> UserViews.UserView.of(((Outcome.UserUpdated) c.outcome()).user()));
   }
 
@@ -97,7 +99,7 @@ public class UsersResource {
   public CompletionStage<Response> delete(
       @PathParam("name") String name, @Context SecurityContext security) {
     String actor = ((Caller) security.getUserPrincipal()).username();
-    return commands.execute(idempotencyKey.protect(actor, new DeleteUser(name, actor)))
+    return writes.execute(idempotencyKey.protect(actor, new DeleteUser(name, actor)))
         .thenApply(c -> Response.noContent().build());
   }
 }

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.quipu.core.command.Command;
 import org.quipu.core.state.BrokerException;
-import org.quipu.node.CommandService;
+import org.quipu.service.Reads;
+import org.quipu.service.Writes;
 import org.quipu.node.Node;
 import org.quipu.replication.Committed;
 import org.quipu.security.Caller;
@@ -47,7 +48,8 @@ abstract class ConsoleResource {
 
   @Inject Pages pages;
   @Inject Validator validator;
-  @Inject CommandService commands;
+  @Inject Writes writes;
+  @Inject Reads reads;
   @Inject Node node;
   @Context HttpServletRequest request;
   @Context HttpServletResponse response;
@@ -181,7 +183,7 @@ abstract class ConsoleResource {
   /** Commits a command and waits for it; a refusal is thrown as the broker's exception. */
   Committed commit(Command command) {
     try {
-      return commands.execute(command).toCompletableFuture()
+      return writes.execute(command).toCompletableFuture()
           .get(COMMIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException failed) {
       Throwable cause = failed.getCause();

@@ -35,7 +35,7 @@ public class OverviewPage extends ConsoleResource {
   public Response overview() {
     long now = System.currentTimeMillis();
     boolean admin = caller().isAdmin();
-    Totals totals = commands.query(b -> {
+    Totals totals = reads.query(b -> {
       int queues = 0;
       long ready = 0;
       long inFlight = 0;

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 import org.quipu.core.state.Message;
 import org.quipu.core.state.MessageContent;
 import org.quipu.core.state.QueueView;
-import org.quipu.node.CommandService;
+import org.quipu.service.Reads;
 import org.quipu.node.RateHistory;
 import org.quipu.security.Caller;
 
@@ -23,13 +23,13 @@ import org.quipu.security.Caller;
 @ApplicationScoped
 class QueueDetails {
 
-  @Inject CommandService commands;
+  @Inject Reads reads;
   @Inject RateHistory rates;
 
   Map<String, Object> model(Caller caller, String name, String search, String pageParam) {
     long now = System.currentTimeMillis();
     String user = caller.username();
-    QueueView view = commands.query(b -> b.queueFor(name, user, now));
+    QueueView view = reads.query(b -> b.queueFor(name, user, now));
     boolean manager = view.definition().owner().equals(user) || caller.isAdmin();
     String needle = search == null ? "" : search.strip();
     Map<String, Object> model = new HashMap<>();
@@ -47,13 +47,13 @@ class QueueDetails {
       // Contents are in the store, not in memory: a search reads the queue's once, a page only
       // the contents of the messages it shows.
       Set<String> byContent = needle.isEmpty() ? Set.of()
-          : commands.contents().matching(name, c -> matches(c, needle));
-      var found = commands.query(b -> b.browse(name, user,
+          : reads.contents().matching(name, c -> matches(c, needle));
+      var found = reads.query(b -> b.browse(name, user,
           m -> needle.isEmpty() || m.id().equals(needle) || byContent.contains(m.id()),
           Integer.MAX_VALUE));
       Paged<Message> shown = Paged.of(found, pageParam);
       Map<String, MessageContent> contents =
-          commands.contents().now(shown.items().stream().map(Message::id).toList());
+          reads.contents().now(shown.items().stream().map(Message::id).toList());
       List<ShownMessage> messages = new ArrayList<>();
       for (Message m : shown.items()) {
         MessageContent c = contents.get(m.id());
@@ -99,7 +99,7 @@ class QueueDetails {
    * where the console proposes to move them back.
    */
   private Map<String, Integer> redriveProposals(String name, String user) {
-    return commands.query(b -> {
+    return reads.query(b -> {
       Map<String, Integer> sources = new TreeMap<>();
       for (Message m : b.browse(name, user, x -> x.deadLetteredFrom() != null
           && !x.deadLetteredFrom().equals(name), Integer.MAX_VALUE)) {

@@ -59,8 +59,8 @@ public class QueueMessagesPage extends ConsoleResource {
   @GET
   @Path("{q}/messages/{id}")
   public Response message(@PathParam("q") String queue, @PathParam("id") String id) {
-    Message meta = commands.query(b -> b.message(queue, user(), id)).orElseThrow(() -> gone(queue, id));
-    MessageContent content = commands.contents().now(List.of(id)).get(id);
+    Message meta = reads.query(b -> b.message(queue, user(), id)).orElseThrow(() -> gone(queue, id));
+    MessageContent content = reads.contents().now(List.of(id)).get(id);
     if (content == null) {
       throw gone(queue, id); // removed between the two reads
     }

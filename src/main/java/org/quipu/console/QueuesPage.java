@@ -25,13 +25,13 @@ import org.quipu.core.command.CreateQueue;
 import org.quipu.core.command.DeleteQueue;
 import org.quipu.core.command.PurgeQueue;
 import org.quipu.core.command.QueuePatch;
-import org.quipu.core.command.RedriveMessages;
 import org.quipu.core.command.UpdateQueue;
 import org.quipu.core.state.BrokerException;
 import org.quipu.core.state.Outcome;
 import org.quipu.core.state.QueueAttributes;
 import org.quipu.core.state.QueueView;
 import org.quipu.node.RateHistory;
+import org.quipu.service.Redrives;
 
 /**
  * Queues: the list (filtered, sorted and paged on the server), creating one with every attribute,
@@ -43,7 +43,6 @@ import org.quipu.node.RateHistory;
 @RequestScoped
 public class QueuesPage extends ConsoleResource {
 
-  private static final int REDRIVE_MAX = 100_000;
   private static final Map<String, Comparator<Row>> SORTS = Map.of(
       "name", Comparator.comparing(Row::name),
       "owner", Comparator.comparing(Row::owner).thenComparing(Row::name),
@@ -85,7 +84,7 @@ public class QueuesPage extends ConsoleResource {
     boolean descending = "desc".equals(dir);
     String needle = filter == null ? "" : filter.strip().toLowerCase(Locale.ROOT);
     long now = System.currentTimeMillis();
-    List<QueueView> visible = commands.query(b -> b.visibleQueues(user(), false, now));
+    List<QueueView> visible = reads.query(b -> b.visibleQueues(user(), false, now));
     List<Row> rows = new ArrayList<>();
     for (QueueView q : visible) {
       String name = q.definition().name();
@@ -155,7 +154,7 @@ public class QueuesPage extends ConsoleResource {
   @Path("{q}/rates")
   @Produces(MediaType.APPLICATION_JSON)
   public RateSeries queueRates(@PathParam("q") String name) {
-    commands.query(b -> b.queueFor(name, user(), 0)); // 404 or 403 as for the page
+    reads.query(b -> b.queueFor(name, user(), 0)); // 404 or 403 as for the page
     return RateSeries.of(rates.queueRates(name));
   }
 
@@ -213,7 +212,7 @@ public class QueuesPage extends ConsoleResource {
    */
   private Set<String> deadLetterChoices(String editing, String current) {
     Set<String> names = new TreeSet<>();
-    for (QueueView q : commands.query(b -> b.visibleQueues(user(), false, System.currentTimeMillis()))) {
+    for (QueueView q : reads.query(b -> b.visibleQueues(user(), false, System.currentTimeMillis()))) {
       names.add(q.definition().name());
     }
     if (editing != null) {
@@ -238,7 +237,7 @@ public class QueuesPage extends ConsoleResource {
    * the command checks it again when it is applied.
    */
   private QueueView managed(String name, String verb) {
-    QueueView view = commands.query(b -> b.queueFor(name, user(), System.currentTimeMillis()));
+    QueueView view = reads.query(b -> b.queueFor(name, user(), System.currentTimeMillis()));
     if (!view.definition().owner().equals(user()) && !caller().isAdmin()) {
       throw new ConsoleException(403,
           "Only the owner of queue " + name + " or an admin may " + verb + " it.");
@@ -271,7 +270,7 @@ public class QueuesPage extends ConsoleResource {
    * name would receive their poison messages), so the confirmation says so instead of offering it.
    */
   private List<String> deadLetterOf(String name) {
-    return commands.query(b -> b.deadLetterSourcesAsSeenBy(name, user()));
+    return reads.query(b -> b.deadLetterSourcesAsSeenBy(name, user()));
   }
 
   @POST
@@ -291,7 +290,7 @@ public class QueuesPage extends ConsoleResource {
   @Path("{q}/redrive")
   public Response redrive(@PathParam("q") String name, @FormParam("toQueue") String toQueue) {
     String target = Forms.optional(toQueue);
-    var moved = (Outcome.Redriven) commit(new RedriveMessages(name, user(), target, REDRIVE_MAX))
+    var moved = (Outcome.Redriven) commit(Redrives.command(name, user(), target, null))
         .outcome();
     return redirect("queues/" + encode(name), "Moved " + moved.moved() + " messages back"
         + (target == null ? "" : " to " + target) + ".");

@@ -33,7 +33,7 @@ public class SessionsPage extends ConsoleResource {
   public Response list(@QueryParam("user") String userFilter, @QueryParam("page") String page) {
     long now = System.currentTimeMillis();
     String needle = userFilter == null ? "" : userFilter.strip().toLowerCase(Locale.ROOT);
-    var sessions = commands.query(b -> b.sessions()).stream()
+    var sessions = reads.query(b -> b.sessions()).stream()
         .filter(s -> s.expiresAtMillis() > now)
         .filter(s -> s.username().toLowerCase(Locale.ROOT).contains(needle))
         .sorted(Comparator.comparing(Session::username)
@@ -48,7 +48,7 @@ public class SessionsPage extends ConsoleResource {
   @Path("{id}/revoke")
   @AdminOnly
   public Response confirmRevoke(@PathParam("id") String id) {
-    Session session = commands.query(b -> b.sessions().stream()
+    Session session = reads.query(b -> b.sessions().stream()
         .filter(s -> s.id().equals(id)).findFirst())
         .orElseThrow(() -> new ConsoleException(404,
             "That session has already ended: logged out, expired or revoked."));
@@ -67,7 +67,7 @@ public class SessionsPage extends ConsoleResource {
   @Path("{id}/revoke")
   @AdminOnly
   public Response revoke(@PathParam("id") String id) {
-    Optional<String> owner = commands.query(b -> b.sessions().stream()
+    Optional<String> owner = reads.query(b -> b.sessions().stream()
         .filter(s -> s.id().equals(id)).map(Session::username).findFirst());
     try {
       commit(new CloseSession(id));

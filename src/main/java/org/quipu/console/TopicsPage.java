@@ -54,7 +54,7 @@ public class TopicsPage extends ConsoleResource {
       FieldErrors errors) {
     String needle = filter == null ? "" : filter.strip().toLowerCase(Locale.ROOT);
     long now = System.currentTimeMillis();
-    List<Row> rows = commands.query(b -> {
+    List<Row> rows = reads.query(b -> {
       List<Row> all = new ArrayList<>();
       for (TopicDefinition t : b.topics()) {
         if (!needle.isEmpty() && !t.name().toLowerCase(Locale.ROOT).contains(needle)
@@ -106,7 +106,7 @@ public class TopicsPage extends ConsoleResource {
 
   /** The topic's page with empty forms; a refused form puts its errors and values in. */
   private Map<String, Object> topicModel(String name) {
-    TopicView view = commands.query(b -> b.topic(name, System.currentTimeMillis()))
+    TopicView view = reads.query(b -> b.topic(name, System.currentTimeMillis()))
         .orElseThrow(() -> new ConsoleException(404, "Topic " + name + " does not exist."));
     boolean manager = view.definition().owner().equals(user()) || caller().isAdmin();
     Map<String, Object> model = new HashMap<>();
@@ -157,7 +157,7 @@ public class TopicsPage extends ConsoleResource {
   @GET
   @Path("{t}/subscriptions/{s}/delete")
   public Response confirmUnsubscribe(@PathParam("t") String topic, @PathParam("s") String subscription) {
-    TopicView view = commands.query(b -> b.topic(topic, System.currentTimeMillis()))
+    TopicView view = reads.query(b -> b.topic(topic, System.currentTimeMillis()))
         .orElseThrow(() -> new ConsoleException(404, "Topic " + topic + " does not exist."));
     var sub = view.subscriptions().stream()
         .filter(v -> v.subscription().name().equals(subscription)).findFirst()
@@ -226,7 +226,7 @@ public class TopicsPage extends ConsoleResource {
   @GET
   @Path("{t}/delete")
   public Response confirmDelete(@PathParam("t") String name) {
-    TopicView view = commands.query(b -> b.topic(name, System.currentTimeMillis()))
+    TopicView view = reads.query(b -> b.topic(name, System.currentTimeMillis()))
         .orElseThrow(() -> new ConsoleException(404, "Topic " + name + " does not exist."));
     if (!view.definition().owner().equals(user()) && !caller().isAdmin()) {
       throw new ConsoleException(403, "Only the owner of topic " + name + " or an admin may delete it.");

@@ -82,7 +82,7 @@ public class UsersPage extends ConsoleResource {
       String filter, String page) {
     long now = System.currentTimeMillis();
     String needle = filter == null ? "" : filter.strip().toLowerCase(Locale.ROOT);
-    List<Row> rows = commands.query(b -> {
+    List<Row> rows = reads.query(b -> {
       Map<String, Integer> live = new HashMap<>();
       for (Session s : b.sessions()) {
         if (s.expiresAtMillis() > now) {
@@ -131,7 +131,7 @@ public class UsersPage extends ConsoleResource {
   public Response confirmDisable(@PathParam("name") String name) {
     User u = existing(name);
     long now = System.currentTimeMillis();
-    long sessions = commands.query(b -> b.sessions().stream()
+    long sessions = reads.query(b -> b.sessions().stream()
         .filter(s -> s.username().equals(name) && s.expiresAtMillis() > now).count());
     return confirm(Confirmation.of("Disable " + name + "?", name + " can no longer log in"
         + (sessions == 0 ? "; they have no live session." : ", and their " + sessions
@@ -141,7 +141,7 @@ public class UsersPage extends ConsoleResource {
   }
 
   private User existing(String name) {
-    return commands.query(b -> b.user(name))
+    return reads.query(b -> b.user(name))
         .orElseThrow(() -> new ConsoleException(404, "User " + name + " does not exist."));
   }
 
@@ -222,7 +222,7 @@ public class UsersPage extends ConsoleResource {
   @AdminOnly
   public Response confirmDelete(@PathParam("name") String name) {
     long now = System.currentTimeMillis();
-    Map<String, Object> model = commands.query(b -> {
+    Map<String, Object> model = reads.query(b -> {
       User u = b.user(name)
           .orElseThrow(() -> BrokerException.notFound("user '" + name + "' does not exist"));
       Map<String, Object> m = new HashMap<>();

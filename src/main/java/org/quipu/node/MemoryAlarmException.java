@@ -9,7 +9,7 @@ public final class MemoryAlarmException extends RuntimeException {
   /** Seconds a client should wait before sending again. */
   public static final int RETRY_AFTER_SECONDS = 5;
 
-  MemoryAlarmException(double usedAfterGc, double highWatermark) {
+  public MemoryAlarmException(double usedAfterGc, double highWatermark) {
     super(String.format("this node's memory is above its high watermark (%.0f%% of the heap in use,"
         + " the limit is %.0f%%): new messages are refused until consumers drain its queues;"
         + " receiving, acknowledging and deleting still work", usedAfterGc * 100,

@@ -10,7 +10,8 @@ import org.quipu.core.command.OpenSession;
 import org.quipu.core.state.Outcome;
 import org.quipu.core.state.Session;
 import org.quipu.core.state.User;
-import org.quipu.node.CommandService;
+import org.quipu.service.Writes;
+import org.quipu.service.Reads;
 import org.quipu.node.NodeConfig;
 
 /**
@@ -24,7 +25,8 @@ public class Logins {
   /** A fresh session and the token for it; the token itself is never stored. */
   public record Login(String token, Session session, User user) {}
 
-  @Inject CommandService commands;
+  @Inject Writes writes;
+  @Inject Reads reads;
   @Inject PasswordHasher passwords;
   @Inject NodeConfig config;
   @Inject AttemptLimits limits;
@@ -45,7 +47,7 @@ public class Logins {
     } catch (RateLimitedException limited) {
       return CompletableFuture.failedFuture(limited);
     }
-    User user = commands.query(b -> b.user(username)).orElse(null);
+    User user = reads.query(b -> b.user(username)).orElse(null);
     if (!passwords.verify(password, user == null ? null : user.passwordHash())) {
       return CompletableFuture.failedFuture(LoginRefusedException.badCredentials());
     }
@@ -57,7 +59,7 @@ public class Logins {
     long expiresAt = System.currentTimeMillis() + config.tokenTtlMillis();
     var command =
         new OpenSession(UUID.randomUUID().toString(), Tokens.hash(token), user.username(), expiresAt);
-    return commands.execute(command).thenApply(committed -> {
+    return writes.execute(command).thenApply(committed -> {
       var opened = (Outcome.SessionOpened) committed.outcome();
       return new Login(token, opened.session(), opened.user());
     });
@@ -67,7 +69,7 @@ public class Logins {
   public Optional<Caller> authenticate(String token) {
     String tokenHash = Tokens.hash(token);
     long now = System.currentTimeMillis();
-    return Optional.ofNullable(commands.query(b -> {
+    return Optional.ofNullable(reads.query(b -> {
       Session session = b.sessionByTokenHash(tokenHash).orElse(null);
       if (session == null || session.expiresAtMillis() <= now) {
         return null;

@@ -1,27 +1,26 @@
-package org.quipu.node;
+package org.quipu.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import org.quipu.core.command.Command;
 import org.quipu.core.command.Publish;
 import org.quipu.core.command.SendMessages;
-import org.quipu.core.state.Broker;
 import org.quipu.core.state.BrokerException;
 import org.quipu.core.state.Outcome;
+import org.quipu.node.MemoryAlarm;
+import org.quipu.node.MemoryAlarmException;
+import org.quipu.node.Node;
 import org.quipu.replication.Committed;
-import org.quipu.store.MessageContents;
 
 /**
- * The one door to the replicated state for the API: {@link #execute} commits a command and turns a
- * rejection into a {@link BrokerException}; {@link #query} reads this node's applied state. While
- * the {@link MemoryAlarm} is raised, new messages (sends, publishes) are refused here, before
- * anything is proposed.
+ * The one door for writes, from the API and the console alike: {@link #execute} commits a command
+ * and turns a rejection into a {@link BrokerException}. While the {@link MemoryAlarm} is raised,
+ * new messages (sends, publishes) are refused here, before anything is proposed.
  */
 @ApplicationScoped
-public class CommandService {
+public class Writes {
 
   @Inject Node node;
 
@@ -46,18 +45,5 @@ public class CommandService {
       }
       return CompletableFuture.completedFuture(committed);
     });
-  }
-
-  public <T> T query(Function<Broker, T> read) {
-    return node.state().read(read);
-  }
-
-  /** Bodies and headers of messages, which {@link #query} does not see. */
-  public MessageContents contents() {
-    return node.contents();
-  }
-
-  public long appliedSeq() {
-    return node.state().appliedSeq();
   }
 }

@@ -1,4 +1,4 @@
-package org.quipu.node;
+package org.quipu.service;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.quipu.core.command.ReceiveMessages;
 import org.quipu.core.state.Message;
 import org.quipu.core.state.Outcome;
+import org.quipu.node.Node;
 
 /**
  * Receive with long polling, holding no thread while it waits. A receive is only committed as a
@@ -32,7 +33,8 @@ public class Receiver {
   private static final long RECHECK_MILLIS = 500;
 
   @Inject Node node;
-  @Inject CommandService commands;
+  @Inject Writes writes;
+  @Inject Reads reads;
 
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
@@ -61,7 +63,7 @@ public class Receiver {
   public CompletionStage<List<Message>> receive(
       String queue, String actor, int max, long visibilityMillis, long waitMillis) {
     // Authorisation and existence are checked now, so a bad request fails before waiting.
-    commands.query(b -> {
+    reads.query(b -> {
       b.checkQueueUse(queue, actor);
       return null;
     });
@@ -76,13 +78,13 @@ public class Receiver {
       return;
     }
     long now = System.currentTimeMillis();
-    boolean visible = commands.query(b -> b.hasVisibleMessage(w.queue, now));
+    boolean visible = reads.query(b -> b.hasVisibleMessage(w.queue, now));
     if (!visible) {
       park(w, now);
       return;
     }
     var command = new ReceiveMessages(w.queue, w.actor, w.max, w.visibilityMillis, nonce());
-    commands.execute(command).whenComplete((committed, failed) -> {
+    writes.execute(command).whenComplete((committed, failed) -> {
       if (failed != null) {
         w.result.completeExceptionally(failed);
         return;
