@@ -35,7 +35,10 @@ public final class MessageContents {
 
   private final DataSource dataSource;
   private final Executor readers;
-  private final Cache<String, MessageContent> recent;
+  private final Cache<String, Cached> recent;
+
+  /** A cached content and the queue its message was sent to, so a deleted queue's are dropped. */
+  private record Cached(String queue, MessageContent content) {}
 
   /**
    * @param cacheBytes roughly the most heap the cache of recent contents takes
@@ -46,7 +49,7 @@ public final class MessageContents {
     this.readers = readers;
     this.recent = Caffeine.newBuilder()
         .maximumWeight(cacheBytes)
-        .weigher((String id, MessageContent c) -> c.weight())
+        .weigher((String id, Cached c) -> c.content().weight())
         .build();
   }
 
@@ -54,9 +57,14 @@ public final class MessageContents {
   void stored(List<Change> changes) {
     for (Change change : changes) {
       if (change instanceof Change.MessageInserted inserted) {
-        recent.put(inserted.message().id(), inserted.content());
+        recent.put(inserted.message().id(),
+            new Cached(inserted.message().queue(), inserted.content()));
       } else if (change instanceof Change.MessageDeleted deleted) {
         recent.invalidate(deleted.id());
+      } else if (change instanceof Change.QueueDeleted deleted) {
+        // One pass over the bounded cache; a message moved to another queue since may be dropped
+        // too, and is then read from the table if asked for.
+        recent.asMap().values().removeIf(c -> c.queue().equals(deleted.name()));
       }
     }
   }
@@ -67,7 +75,7 @@ public final class MessageContents {
    * holds them all, otherwise read on the readers' threads.
    */
   public CompletionStage<Map<String, MessageContent>> of(Collection<String> ids) {
-    Map<String, MessageContent> cached = recent.getAllPresent(ids);
+    Map<String, MessageContent> cached = present(ids);
     if (cached.size() == ids.size()) {
       return CompletableFuture.completedFuture(cached);
     }
@@ -81,10 +89,16 @@ public final class MessageContents {
 
   /** As {@link #of}, on the calling thread (for pages that are rendered there). */
   public Map<String, MessageContent> now(Collection<String> ids) {
-    Map<String, MessageContent> found = new HashMap<>(recent.getAllPresent(ids));
+    Map<String, MessageContent> found = present(ids);
     if (found.size() < ids.size()) {
       found.putAll(read(ids.stream().filter(id -> !found.containsKey(id)).toList()));
     }
+    return found;
+  }
+
+  private Map<String, MessageContent> present(Collection<String> ids) {
+    Map<String, MessageContent> found = new HashMap<>();
+    recent.getAllPresent(ids).forEach((id, c) -> found.put(id, c.content()));
     return found;
   }
 

@@ -14,9 +14,13 @@ public record MessageContent(String body, Map<String, String> headers) {
     headers = Map.copyOf(headers);
   }
 
-  /** Roughly the heap this content takes: bodies and headers of Latin-1 text, one byte a char. */
+  /**
+   * Roughly the heap this content takes in a cache keyed by message id: the entry, the key and
+   * the record (about 240 bytes, measured with a class histogram: a cache of 464,000 one-character
+   * bodies held ~100 MB), and bodies and headers of Latin-1 text at one byte a char.
+   */
   public int weight() {
-    int weight = 64 + body.length();
+    int weight = 240 + body.length();
     for (Map.Entry<String, String> h : headers.entrySet()) {
       weight += 48 + h.getKey().length() + h.getValue().length();
     }
