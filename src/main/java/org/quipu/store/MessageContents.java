@@ -79,17 +79,17 @@ public final class MessageContents {
     if (cached.size() == ids.size()) {
       return CompletableFuture.completedFuture(cached);
     }
-    return CompletableFuture.supplyAsync(() -> {
-      Map<String, MessageContent> found = new HashMap<>(cached);
-      List<String> missing = ids.stream().filter(id -> !cached.containsKey(id)).toList();
-      found.putAll(read(missing));
-      return found;
-    }, readers);
+    return CompletableFuture.supplyAsync(() -> withMissingRead(ids, cached), readers);
   }
 
   /** As {@link #of}, on the calling thread (for pages that are rendered there). */
   public Map<String, MessageContent> now(Collection<String> ids) {
-    Map<String, MessageContent> found = present(ids);
+    return withMissingRead(ids, present(ids));
+  }
+
+  /** {@code found} (from the cache) with what it lacks of {@code ids} read from the table. */
+  private Map<String, MessageContent> withMissingRead(
+      Collection<String> ids, Map<String, MessageContent> found) {
     if (found.size() < ids.size()) {
       found.putAll(read(ids.stream().filter(id -> !found.containsKey(id)).toList()));
     }
