@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.PersistenceUnit;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,7 +23,7 @@ import org.quipu.replication.ReplicaState;
 import org.quipu.replication.WritePath;
 import org.quipu.security.PasswordHasher;
 import org.quipu.store.JdbcCommandLog;
-import org.quipu.store.JdbcStateStore;
+import org.quipu.store.JpaStateStore;
 import org.quipu.store.MessageContents;
 
 /**
@@ -42,6 +44,10 @@ public class Node {
   @Resource(lookup = QuipuDataSource.JNDI_NAME)
   DataSource dataSource;
 
+  /** The state tables' entities (META-INF/persistence.xml), on the same data source. */
+  @PersistenceUnit(unitName = "quipu")
+  EntityManagerFactory entities;
+
   @Inject NodeConfig config;
   @Inject PasswordHasher passwordHasher;
 
@@ -59,9 +65,10 @@ public class Node {
     answers = Executors.newFixedThreadPool(
         Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("quipu-answer"));
     contentReaders = Executors.newFixedThreadPool(CONTENT_READERS, daemon("quipu-content"));
-    contents = new MessageContents(dataSource, config.contentCacheBytes(), contentReaders);
+    contents = new MessageContents(entities, config.contentCacheBytes(), contentReaders);
     writes = new WritePath(config.nodeId(), new JdbcCommandLog(dataSource),
-        new JdbcStateStore(dataSource, contents), state, Leadership.fixed(SINGLE_NODE_EPOCH),
+        new JpaStateStore(entities, dataSource, contents, config.stateWriter()), state,
+        Leadership.fixed(SINGLE_NODE_EPOCH),
         System::currentTimeMillis, config.maxCommitBatch(), answers);
     duties = new LeaderDuties(writes, state, passwordHasher, config.adminPassword());
     writes.onLeadership(duties);

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.quipu.store.StateWriter;
 
 /**
  * Every setting of a node, from MicroProfile Config: environment variables such as {@code
@@ -49,6 +50,10 @@ public class NodeConfig {
   @ConfigProperty(name = "quipu.cache.contents.bytes")
   long contentCacheBytes;
 
+  @Inject
+  @ConfigProperty(name = "quipu.state.writer")
+  String stateWriter;
+
   public String nodeId() {
     return nodeId;
   }
@@ -79,6 +84,11 @@ public class NodeConfig {
   }
 
   /** Roughly the most heap the cache of recent message bodies and headers takes. */
+  /** How the applier writes the state tables: JDBC batches from the mapping, or JPA. */
+  public StateWriter stateWriter() {
+    return StateWriter.parse(stateWriter);
+  }
+
   public long contentCacheBytes() {
     return contentCacheBytes;
   }

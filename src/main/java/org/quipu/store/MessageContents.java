@@ -2,12 +2,10 @@ package org.quipu.store;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.PersistenceException;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -17,13 +15,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
-import javax.sql.DataSource;
 import org.quipu.core.state.Change;
 import org.quipu.core.state.MessageContent;
+import org.quipu.store.entity.MessageRow;
 
 /**
  * Message bodies and headers, which the broker's memory does not hold: they are written with each
- * message's row (by the applier, {@link ChangeWriter}) and read back here by id for the messages
+ * message's row (by the applier, {@link JpaStateStore}) and read back here by id for the messages
  * a receive, a browse or the console shows. A cache bounded by bytes keeps the content of recent
  * sends, so consumers that keep up are answered from memory and a backlog costs the heap only its
  * metadata; content older than the cache is one indexed read of the messages table per answer.
@@ -32,8 +30,10 @@ public final class MessageContents {
 
   /** Ids per {@code IN (...)} read. */
   private static final int READ_CHUNK = 500;
+  /** Rows per page of a search through a queue's contents. */
+  private static final int SEARCH_PAGE = 1_000;
 
-  private final DataSource dataSource;
+  private final EntityManagerFactory entities;
   private final Executor readers;
   private final Cache<String, Cached> recent;
 
@@ -44,8 +44,8 @@ public final class MessageContents {
    * @param cacheBytes roughly the most heap the cache of recent contents takes
    * @param readers runs reads that miss the cache, off the threads that answer commits
    */
-  public MessageContents(DataSource dataSource, long cacheBytes, Executor readers) {
-    this.dataSource = dataSource;
+  public MessageContents(EntityManagerFactory entities, long cacheBytes, Executor readers) {
+    this.entities = entities;
     this.readers = readers;
     this.recent = Caffeine.newBuilder()
         .maximumWeight(cacheBytes)
@@ -104,56 +104,59 @@ public final class MessageContents {
 
   /**
    * The ids of the messages of {@code queue} whose content passes {@code test}: one pass over the
-   * queue's rows, streamed, for the console's search (memory holds no content to search).
+   * queue's rows, a page at a time, for the console's search (memory holds no content to search).
    */
   public Set<String> matching(String queue, Predicate<MessageContent> test) {
     Set<String> ids = new HashSet<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(
-            "SELECT id, body, headers FROM messages WHERE queue_name = ?")) {
-      s.setString(1, queue);
-      s.setFetchSize(Integer.MIN_VALUE); // stream: a queue's bodies need not fit in the heap
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          if (test.test(new MessageContent(r.getString(2), HeadersJson.parse(r.getString(3))))) {
-            ids.add(r.getString(1));
+    EntityManager em = entities.createEntityManager();
+    try {
+      long after = Long.MIN_VALUE;
+      List<Object[]> page;
+      do {
+        page = em.createQuery(MessageRow.CONTENTS_AFTER, Object[].class)
+            .setParameter("queue", queue)
+            .setParameter("after", after)
+            .setMaxResults(SEARCH_PAGE)
+            .getResultList();
+        for (Object[] row : page) {
+          if (test.test(MessageRow.content(row, 2))) {
+            ids.add((String) row[1]);
           }
+          after = (Long) row[0];
         }
-      }
-    } catch (SQLException e) {
+        em.clear(); // a queue's bodies need not fit in the heap
+      } while (page.size() == SEARCH_PAGE);
+    } catch (PersistenceException e) {
       throw new ContentUnavailableException(e);
+    } finally {
+      em.close();
     }
     return ids;
   }
 
   private Map<String, MessageContent> read(List<String> ids) {
     Map<String, MessageContent> found = new HashMap<>();
-    try (Connection c = dataSource.getConnection()) {
+    EntityManager em = entities.createEntityManager();
+    try {
       for (int from = 0; from < ids.size(); from += READ_CHUNK) {
         List<String> chunk = ids.subList(from, Math.min(ids.size(), from + READ_CHUNK));
-        String marks = String.join(",", Collections.nCopies(chunk.size(), "?"));
-        try (PreparedStatement s = c.prepareStatement(
-            "SELECT id, body, headers FROM messages WHERE id IN (" + marks + ")")) {
-          for (int i = 0; i < chunk.size(); i++) {
-            s.setString(i + 1, chunk.get(i));
-          }
-          try (ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-              found.put(r.getString(1),
-                  new MessageContent(r.getString(2), HeadersJson.parse(r.getString(3))));
-            }
-          }
+        for (Object[] row : em.createQuery(MessageRow.CONTENTS_OF, Object[].class)
+            .setParameter("ids", chunk)
+            .getResultList()) {
+          found.put((String) row[0], MessageRow.content(row, 1));
         }
       }
-    } catch (SQLException e) {
+    } catch (PersistenceException e) {
       throw new ContentUnavailableException(e);
+    } finally {
+      em.close();
     }
     return found;
   }
 
   /** The store could not be read; the API answers 503 with {@code Retry-After}. */
   public static final class ContentUnavailableException extends RuntimeException {
-    ContentUnavailableException(SQLException cause) {
+    ContentUnavailableException(PersistenceException cause) {
       super("message contents cannot be read from the store right now", cause);
     }
   }

@@ -1,6 +1,7 @@
 /**
- * Persistence: the JDBC command log ({@link org.quipu.store.JdbcCommandLog}), the state tables
- * ({@link org.quipu.store.JdbcStateStore}) and the Flyway migrations that create them. Only this
- * package touches the database.
+ * Persistence: the JDBC command log ({@link org.quipu.store.JdbcCommandLog}), the state tables as
+ * JPA entities ({@link org.quipu.store.entity}, written and restored by {@link
+ * org.quipu.store.JpaStateStore}), message contents ({@link org.quipu.store.MessageContents}) and
+ * the Flyway migrations that create the tables. Only this package touches the database.
  */
 package org.quipu.store;

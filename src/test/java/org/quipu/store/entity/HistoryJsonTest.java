@@ -1,4 +1,4 @@
-package org.quipu.store;
+package org.quipu.store.entity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

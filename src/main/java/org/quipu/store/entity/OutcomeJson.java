@@ -1,4 +1,4 @@
-package org.quipu.store;
+package org.quipu.store.entity;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;

@@ -1,0 +1,189 @@
+package org.quipu.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.mysql.cj.jdbc.MysqlDataSource;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.Persistence;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.stream.StreamSupport;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.quipu.core.state.Change;
+import org.quipu.core.state.IdempotencyRecord;
+import org.quipu.core.state.Message;
+import org.quipu.core.state.MessageContent;
+import org.quipu.core.state.MessageEvent;
+import org.quipu.core.state.Outcome;
+import org.quipu.core.state.QueueAttributes;
+import org.quipu.core.state.QueueDefinition;
+import org.quipu.core.state.Role;
+import org.quipu.core.state.Session;
+import org.quipu.core.state.Snapshot;
+import org.quipu.core.state.Subscription;
+import org.quipu.core.state.TopicDefinition;
+import org.quipu.core.state.User;
+
+/**
+ * The state tables through the JPA mapping, on MariaDB, outside Payara: each writer stores the same
+ * batches, and reading the tables back gives exactly what was written. Runs on a database of its
+ * own ({@code QUIPU_STORE_IT_DB_URL}, made by {@code ./quipu test}), migrated afresh per case.
+ */
+class StateStoreIT {
+
+  private static MysqlDataSource dataSource;
+  private static EntityManagerFactory entities;
+
+  private static final QueueAttributes PLAIN =
+      new QueueAttributes(30_000, null, null, 345_600_000, null, false);
+  private static final QueueAttributes WITH_DLQ =
+      new QueueAttributes(5_000, 3, "orders-dlq", 60_000, 1_000, true);
+
+  @BeforeAll
+  static void connect() {
+    dataSource = new MysqlDataSource();
+    dataSource.setURL(required("QUIPU_STORE_IT_DB_URL"));
+    dataSource.setUser(required("QUIPU_DB_USER"));
+    dataSource.setPassword(required("QUIPU_DB_PASSWORD"));
+    entities = Persistence.createEntityManagerFactory("quipu",
+        Map.of("jakarta.persistence.nonJtaDataSource", dataSource));
+  }
+
+  @AfterAll
+  static void close() {
+    if (entities != null) {
+      entities.close();
+    }
+  }
+
+  private static String required(String name) {
+    String value = System.getenv(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException(name + " is not set: run this through ./quipu test");
+    }
+    return value;
+  }
+
+  private static JpaStateStore freshStore(StateWriter writer, long cacheBytes) {
+    Flyway flyway = Flyway.configure().dataSource(dataSource).cleanDisabled(false)
+        .locations("classpath:db/migration").load();
+    flyway.clean();
+    flyway.migrate();
+    MessageContents contents =
+        new MessageContents(entities, cacheBytes, Executors.newSingleThreadExecutor());
+    return new JpaStateStore(entities, dataSource, contents, writer);
+  }
+
+  private static Message message(String id, String queue, long order) {
+    return new Message(id, queue, order, "alice", 1_000 + order, 2_000, 0, null, null, null,
+        List.of());
+  }
+
+  @ParameterizedTest
+  @EnumSource(StateWriter.class)
+  void whatEachWriterStores_isReadBackExactly(StateWriter writer) throws Exception {
+    JpaStateStore store = freshStore(writer, 0);
+    User alice = new User("alice", "pbkdf2$hash-a", Role.USER, false, 10);
+    User bob = new User("Bob", "pbkdf2$hash-b", Role.ADMIN, false, 11);
+    Session session = new Session("s-1", "a".repeat(64), "alice", 12, 99_000);
+    QueueDefinition orders = new QueueDefinition("orders", "alice", WITH_DLQ, 13);
+    QueueDefinition dlq = new QueueDefinition("orders-dlq", "alice", PLAIN, 14);
+    QueueDefinition doomed = new QueueDefinition("doomed", "bob", PLAIN, 15);
+    Message m1 = message("m-1", "orders", 1_000_000);
+    Message m2 = message("m-2", "orders", 1_000_001);
+    Message m3 = message("m-3", "orders", 1_000_002);
+    Message gone = message("m-4", "doomed", 1_000_003);
+    MessageContent c1 = new MessageContent("héllo ✓ " + "x".repeat(2_000),
+        Map.of("trace", "t-1", "lang", "fr"));
+    MessageContent plain = new MessageContent("{}", Map.of());
+    TopicDefinition topic = new TopicDefinition("news", "bob", 16);
+    Subscription own = new Subscription("news", "all", "bob", "#", null, 17);
+    Subscription into = new Subscription("news", "eu", "alice", "eu.*", "orders", 18);
+    IdempotencyRecord keyed = new IdempotencyRecord("alice", "k-1", "f".repeat(64), 3, 50_000,
+        new Outcome.MessagesSent(List.of("m-1", "m-2")));
+
+    store.apply(List.of(
+        new Change.UserSaved(alice), new Change.UserSaved(bob), new Change.SessionSaved(session),
+        new Change.QueueSaved(dlq), new Change.QueueSaved(orders), new Change.QueueSaved(doomed),
+        new Change.MessageInserted(m1, c1), new Change.MessageInserted(m2, plain),
+        new Change.MessageInserted(m3, plain), new Change.MessageInserted(gone, plain),
+        new Change.TopicSaved(topic), new Change.SubscriptionSaved(own),
+        new Change.SubscriptionSaved(into), new Change.IdempotencySaved(keyed)), 1, 7);
+
+    // A delivery, a move to the dead-letter queue, an ack, a deleted queue, a user deleted and
+    // registered again in one batch, a revoked session, an updated definition.
+    Message delivered = new Message("m-1", "orders", 1_000_000, "alice", 1_000_000 + 1_000,
+        35_000, 1, "r-1", 5_000L, null,
+        List.of(new MessageEvent(5_000, MessageEvent.Kind.RECEIVED, "bob")));
+    Message deadLettered = new Message("m-2", "orders-dlq", 2_000_000, "alice", 1_000_001 + 1_000,
+        2_000, 3, null, 4_000L, "orders",
+        List.of(new MessageEvent(6_000, MessageEvent.Kind.DEAD_LETTERED, "orders")));
+    User bobAgain = new User("Bob", "pbkdf2$hash-c", Role.USER, true, 20);
+    QueueDefinition ordersChanged = new QueueDefinition("orders", "alice", PLAIN, 13);
+    store.apply(List.of(
+        new Change.MessageUpdated(delivered), new Change.MessageUpdated(deadLettered),
+        new Change.MessageDeleted("m-3"), new Change.QueueDeleted("doomed"),
+        new Change.UserDeleted("Bob"), new Change.UserSaved(bobAgain),
+        new Change.SessionDeleted("s-1"), new Change.QueueSaved(ordersChanged),
+        new Change.SubscriptionDeleted("news", "all"), new Change.IdempotencyDeleted("x", "none")),
+        2, 8);
+
+    JpaStateStore.Stored stored = store.read();
+    assertEquals(2, stored.appliedSeq());
+    assertEquals(2, store.appliedSeq());
+    Snapshot s = stored.snapshot();
+    assertEquals(sorted(List.of(alice, bobAgain)), sorted(s.users()));
+    assertEquals(List.of(), s.sessions());
+    assertEquals(sorted(List.of(dlq, ordersChanged)), sorted(s.queues()));
+    assertEquals(sorted(List.of(delivered, deadLettered)),
+        sorted(StreamSupport.stream(s.messages().spliterator(), false).toList()));
+    assertEquals(List.of(topic), s.topics());
+    assertEquals(List.of(into), s.subscriptions());
+    assertEquals(List.of(keyed), s.idempotency());
+
+    // An update never touches the content: the body and headers are those of the insert.
+    MessageContents contents =
+        new MessageContents(entities, 0, Executors.newSingleThreadExecutor());
+    assertEquals(Map.of("m-1", c1, "m-2", plain),
+        contents.now(List.of("m-1", "m-2", "m-3", "m-4")));
+    assertEquals(java.util.Set.of("m-1"),
+        contents.matching("orders", c -> c.headers().containsKey("trace")));
+  }
+
+  @ParameterizedTest
+  @EnumSource(StateWriter.class)
+  void aQueueOfManyMessages_isRestoredInFifoOrder_acrossPages(StateWriter writer)
+      throws Exception {
+    JpaStateStore store = freshStore(writer, 0);
+    List<Change> changes = new ArrayList<>();
+    changes.add(new Change.QueueSaved(new QueueDefinition("big", "alice", PLAIN, 1)));
+    int count = 25_000; // more than two restore pages
+    for (int i = count - 1; i >= 0; i--) { // written in reverse: the order comes from the table
+      changes.add(new Change.MessageInserted(message("b-" + i, "big", 1_000_000L + i),
+          new MessageContent("body " + i, Map.of())));
+    }
+    store.apply(changes, 1, 1);
+
+    List<Message> restored =
+        StreamSupport.stream(store.read().snapshot().messages().spliterator(), false).toList();
+    assertEquals(count, restored.size());
+    for (int i = 0; i < count; i++) {
+      assertEquals("b-" + i, restored.get(i).id());
+    }
+    assertTrue(restored.stream().allMatch(m -> m.queue() == restored.get(0).queue()),
+        "one queue name string shared by all its messages");
+  }
+
+  private static <T> List<T> sorted(List<T> values) {
+    List<T> copy = new ArrayList<>(values);
+    copy.sort((a, b) -> a.toString().compareTo(b.toString()));
+    return copy;
+  }
+}
