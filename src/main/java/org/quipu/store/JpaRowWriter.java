@@ -1,12 +1,15 @@
 package org.quipu.store;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
 import jakarta.persistence.PersistenceUnitUtil;
 import java.util.List;
+import org.quipu.store.entity.UpdatableRow;
 
 /**
  * Writes {@link RowWrite}s through the entity manager, inside its transaction: {@code persist} for
- * inserts, {@code merge} for saves and updates (each a read of the row first), {@code find} and
+ * inserts, {@code merge} for saves and {@code find} then {@link UpdatableRow#updateFrom} for
+ * updates (each a read of the row first, unless this batch inserted it), {@code find} and
  * {@code remove} for deletes, one JPQL bulk delete for a queue's messages. The slower of the two
  * writers (figures in the README); kept, and tested against the same tables as {@link
  * JdbcRowWriter}, so that the choice stays measurable.
@@ -26,7 +29,7 @@ final class JpaRowWriter {
       } else if (write instanceof RowWrite.Save w) {
         em.merge(w.row());
       } else if (write instanceof RowWrite.Update w) {
-        em.merge(w.row());
+        update(em, w.row());
       } else if (write instanceof RowWrite.Delete w) {
         Object found = em.find(w.key().getClass(), units.getIdentifier(w.key()));
         if (found != null) {
@@ -41,5 +44,16 @@ final class JpaRowWriter {
             .executeUpdate();
       }
     }
+  }
+
+  /** Finds the row (a read, unless this batch inserted it) and changes its updatable columns. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void update(EntityManager em, UpdatableRow row) {
+    UpdatableRow found = em.find(row.getClass(), units.getIdentifier(row));
+    if (found == null) {
+      throw new PersistenceException("no row to update: " + row.getClass().getSimpleName() + " "
+          + units.getIdentifier(row));
+    }
+    found.updateFrom(row);
   }
 }

@@ -8,6 +8,7 @@ import org.quipu.store.entity.QueueRow;
 import org.quipu.store.entity.SessionRow;
 import org.quipu.store.entity.SubscriptionRow;
 import org.quipu.store.entity.TopicRow;
+import org.quipu.store.entity.UpdatableRow;
 import org.quipu.store.entity.UserRow;
 
 /**
@@ -23,7 +24,7 @@ sealed interface RowWrite {
   record Insert(Object row) implements RowWrite {}
 
   /** Update the row's updatable columns, found by its key. */
-  record Update(Object row) implements RowWrite {}
+  record Update(UpdatableRow<?> row) implements RowWrite {}
 
   /** Delete the row with the key {@code key} carries (its other fields are unset). */
   record Delete(Object key) implements RowWrite {}

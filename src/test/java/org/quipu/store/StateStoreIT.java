@@ -126,9 +126,15 @@ class StateStoreIT {
         2_000, 3, null, 4_000L, "orders",
         List.of(new MessageEvent(6_000, MessageEvent.Kind.DEAD_LETTERED, "orders")));
     User bobAgain = new User("Bob", "pbkdf2$hash-c", Role.USER, true, 20);
+    // Sent and received in one batch: the update must keep the content the insert carries.
+    Message quick = message("m-5", "orders", 1_000_004);
+    Message quickDelivered = new Message("m-5", "orders", 1_000_004, "alice", 1_000_004 + 1_000,
+        40_000, 1, "r-5", 7_000L, null,
+        List.of(new MessageEvent(7_000, MessageEvent.Kind.RECEIVED, "carol")));
     QueueDefinition ordersChanged = new QueueDefinition("orders", "alice", PLAIN, 13);
     store.apply(List.of(
         new Change.MessageUpdated(delivered), new Change.MessageUpdated(deadLettered),
+        new Change.MessageInserted(quick, c1), new Change.MessageUpdated(quickDelivered),
         new Change.MessageDeleted("m-3"), new Change.QueueDeleted("doomed"),
         new Change.UserDeleted("Bob"), new Change.UserSaved(bobAgain),
         new Change.SessionDeleted("s-1"), new Change.QueueSaved(ordersChanged),
@@ -142,7 +148,7 @@ class StateStoreIT {
     assertEquals(sorted(List.of(alice, bobAgain)), sorted(s.users()));
     assertEquals(List.of(), s.sessions());
     assertEquals(sorted(List.of(dlq, ordersChanged)), sorted(s.queues()));
-    assertEquals(sorted(List.of(delivered, deadLettered)),
+    assertEquals(sorted(List.of(delivered, deadLettered, quickDelivered)),
         sorted(StreamSupport.stream(s.messages().spliterator(), false).toList()));
     assertEquals(List.of(topic), s.topics());
     assertEquals(List.of(into), s.subscriptions());
@@ -151,9 +157,9 @@ class StateStoreIT {
     // An update never touches the content: the body and headers are those of the insert.
     MessageContents contents =
         new MessageContents(entities, 0, Executors.newSingleThreadExecutor());
-    assertEquals(Map.of("m-1", c1, "m-2", plain),
-        contents.now(List.of("m-1", "m-2", "m-3", "m-4")));
-    assertEquals(java.util.Set.of("m-1"),
+    assertEquals(Map.of("m-1", c1, "m-2", plain, "m-5", c1),
+        contents.now(List.of("m-1", "m-2", "m-3", "m-4", "m-5")));
+    assertEquals(java.util.Set.of("m-1", "m-5"),
         contents.matching("orders", c -> c.headers().containsKey("trace")));
   }
 

@@ -22,7 +22,7 @@ import org.quipu.core.state.MessageEvent;
  */
 @Entity
 @Table(name = "messages")
-public class MessageRow {
+public class MessageRow implements UpdatableRow<MessageRow> {
 
   @Id
   @Column(name = "id")
@@ -134,6 +134,18 @@ public class MessageRow {
     row.deadLetteredFrom = m.deadLetteredFrom();
     row.history = m.history();
     return row;
+  }
+
+  @Override
+  public void updateFrom(MessageRow update) {
+    queueName = update.queueName;
+    orderKey = update.orderKey;
+    visibleAtMillis = update.visibleAtMillis;
+    receiveCount = update.receiveCount;
+    receipt = update.receipt;
+    firstReceivedAtMillis = update.firstReceivedAtMillis;
+    deadLetteredFrom = update.deadLetteredFrom;
+    history = update.history;
   }
 
   /** A row that carries only the key, for a delete. */

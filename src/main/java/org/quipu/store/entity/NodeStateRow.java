@@ -11,7 +11,7 @@ import jakarta.persistence.Table;
  */
 @Entity
 @Table(name = "node_state")
-public class NodeStateRow {
+public class NodeStateRow implements UpdatableRow<NodeStateRow> {
 
   /** The row's key: there is only ever one. */
   public static final int ID = 1;
@@ -34,6 +34,12 @@ public class NodeStateRow {
     row.appliedSeq = appliedSeq;
     row.epoch = epoch;
     return row;
+  }
+
+  @Override
+  public void updateFrom(NodeStateRow update) {
+    appliedSeq = update.appliedSeq;
+    epoch = update.epoch;
   }
 
   public long appliedSeq() {
