@@ -7,7 +7,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.PersistenceUnit;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,6 +24,7 @@ import org.quipu.security.PasswordHasher;
 import org.quipu.store.JdbcCommandLog;
 import org.quipu.store.JpaStateStore;
 import org.quipu.store.MessageContents;
+import org.quipu.store.StateEntities;
 
 /**
  * One node's life cycle: when the application starts, migrate the schema and start the write path
@@ -44,14 +44,12 @@ public class Node {
   @Resource(lookup = QuipuDataSource.JNDI_NAME)
   DataSource dataSource;
 
-  /** The state tables' entities (META-INF/persistence.xml), on the same data source. */
-  @PersistenceUnit(unitName = "quipu")
-  EntityManagerFactory entities;
-
   @Inject NodeConfig config;
   @Inject PasswordHasher passwordHasher;
 
   private final ReplicaState state = new ReplicaState();
+  /** The state tables' entities, on the same data source. */
+  private EntityManagerFactory entities;
   private WritePath writes;
   private LeaderDuties duties;
   private ExecutorService answers;
@@ -65,6 +63,7 @@ public class Node {
     answers = Executors.newFixedThreadPool(
         Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("quipu-answer"));
     contentReaders = Executors.newFixedThreadPool(CONTENT_READERS, daemon("quipu-content"));
+    entities = StateEntities.open(dataSource);
     contents = new MessageContents(entities, config.contentCacheBytes(), contentReaders);
     writes = new WritePath(config.nodeId(), new JdbcCommandLog(dataSource),
         new JpaStateStore(entities, dataSource, contents, config.stateWriter()), state,
@@ -97,6 +96,9 @@ public class Node {
     }
     if (writes != null) {
       writes.close();
+    }
+    if (entities != null) {
+      entities.close();
     }
     if (answers != null) {
       answers.shutdown();

@@ -271,8 +271,11 @@ class NodeCrashClusterIT {
       assertTrue(node.alive());
       assertEquals(200, node.readyStatus(), "a raised memory alarm leaves the node ready");
       assertTrue(memoryAlarmRaised(), node.fetch("/health/ready", METRICS_TOKEN));
-      assertTrue(node.fetch("/metrics", METRICS_TOKEN)
-          .matches("(?s).*\\nquipu_memory_alarm(\\{[^}]*})? 1(\\.0)?\\n.*"), "quipu_memory_alarm 1");
+      String metrics = node.fetch("/metrics", METRICS_TOKEN);
+      assertTrue(metrics.matches("(?s).*\\nquipu_memory_alarm(\\{[^}]*})? 1(\\.0)?\\n.*"),
+          () -> "quipu_memory_alarm 1 in /metrics, which said: " + metrics.lines()
+              .filter(l -> l.contains("quipu_memory") || l.contains("quipu_heap")).toList()
+              + " (" + metrics.length() + " characters)");
       api.post("queues/" + other + "/messages", Json.createObjectBuilder().add("body", "small").build())
           .problem(503);
       JsonObject receive = Json.createObjectBuilder().add("max", 10).build();

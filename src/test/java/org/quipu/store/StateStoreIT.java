@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mysql.cj.jdbc.MysqlDataSource;
 import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.Persistence;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +51,7 @@ class StateStoreIT {
     dataSource.setURL(required("QUIPU_STORE_IT_DB_URL"));
     dataSource.setUser(required("QUIPU_DB_USER"));
     dataSource.setPassword(required("QUIPU_DB_PASSWORD"));
-    entities = Persistence.createEntityManagerFactory("quipu",
-        Map.of("jakarta.persistence.nonJtaDataSource", dataSource));
+    entities = StateEntities.open(dataSource);
   }
 
   @AfterAll
