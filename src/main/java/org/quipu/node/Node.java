@@ -50,6 +50,7 @@ public class Node {
   private final ReplicaState state = new ReplicaState();
   /** The state tables' entities, on the same data source. */
   private EntityManagerFactory entities;
+  private JdbcCommandLog log;
   private WritePath writes;
   private LeaderDuties duties;
   private ExecutorService answers;
@@ -65,7 +66,8 @@ public class Node {
     contentReaders = Executors.newFixedThreadPool(CONTENT_READERS, daemon("quipu-content"));
     entities = StateEntities.open(dataSource);
     contents = new MessageContents(entities, config.contentCacheBytes(), contentReaders);
-    writes = new WritePath(config.nodeId(), new JdbcCommandLog(dataSource),
+    log = new JdbcCommandLog(dataSource);
+    writes = new WritePath(config.nodeId(), log,
         new JpaStateStore(entities, dataSource, contents, config.stateWriter()), state,
         Leadership.fixed(SINGLE_NODE_EPOCH),
         System::currentTimeMillis, config.maxCommitBatch(), answers);
@@ -96,6 +98,9 @@ public class Node {
     }
     if (writes != null) {
       writes.close();
+    }
+    if (log != null) {
+      log.close();
     }
     if (entities != null) {
       entities.close();

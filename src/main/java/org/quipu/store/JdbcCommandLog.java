@@ -1,5 +1,6 @@
 package org.quipu.store;
 
+import com.mysql.cj.jdbc.JdbcConnection;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,40 +16,79 @@ import org.quipu.replication.StoreUnavailableException;
 /**
  * The command log on MySQL: one row per entry holding its protobuf bytes, written with one JDBC
  * batch and one commit (one fsync) per appended batch.
+ *
+ * <p>Appends go through a connection the log writer keeps and a server-side prepared insert,
+ * prepared once: the entry travels as binary in MySQL's binary protocol. With a client-side
+ * prepared statement the driver escaped every byte of every entry into the SQL text, which a
+ * profile put at about 10 % of a single send's CPU and most of the committing thread's time in
+ * batches. After any failure the connection is given back (the pool validates it before lending it
+ * again) and the next append takes a fresh one.
  */
 public final class JdbcCommandLog implements CommandLog {
 
+  private static final String INSERT =
+      "INSERT INTO command_log (seq, epoch, timestamp_millis, entry) VALUES (?, ?, ?, ?)";
+
   private final DataSource dataSource;
+  /** The appending connection and its prepared insert; null until the first append or a failure. */
+  private Connection appending;
+  private PreparedStatement insert;
 
   public JdbcCommandLog(DataSource dataSource) {
     this.dataSource = dataSource;
   }
 
   @Override
-  public void append(List<LogEntry> entries) throws StoreUnavailableException {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement s = c.prepareStatement(
-          "INSERT INTO command_log (seq, epoch, timestamp_millis, entry) VALUES (?, ?, ?, ?)")) {
-        for (LogEntry e : entries) {
-          s.setLong(1, e.seq());
-          s.setLong(2, e.epoch());
-          s.setLong(3, e.timestampMillis());
-          s.setBytes(4, CommandCodec.encode(e));
-          s.addBatch();
-        }
-        s.executeBatch();
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        try {
-          c.rollback();
-        } catch (SQLException rollbackFailed) {
-          e.addSuppressed(rollbackFailed);
-        }
-        throw e;
+  public synchronized void append(List<LogEntry> entries) throws StoreUnavailableException {
+    try {
+      if (insert == null) {
+        appending = dataSource.getConnection();
+        appending.setAutoCommit(false);
+        insert = appending.unwrap(JdbcConnection.class).serverPrepareStatement(INSERT);
       }
-    } catch (SQLException e) {
-      throw new StoreUnavailableException("the batch was not appended", e);
+      for (LogEntry e : entries) {
+        insert.setLong(1, e.seq());
+        insert.setLong(2, e.epoch());
+        insert.setLong(3, e.timestampMillis());
+        insert.setBytes(4, CommandCodec.encode(e));
+        insert.addBatch();
+      }
+      insert.executeBatch();
+      appending.commit();
+    } catch (SQLException | RuntimeException e) {
+      giveBackAppendingConnection(e);
+      if (e instanceof SQLException sql) {
+        throw new StoreUnavailableException("the batch was not appended", sql);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  /** Rolls back and closes the appending connection after {@code cause}; the next append reopens. */
+  private void giveBackAppendingConnection(Exception cause) {
+    try {
+      if (appending != null) {
+        try {
+          appending.rollback();
+        } finally {
+          if (insert != null) {
+            insert.close();
+          }
+          appending.close();
+        }
+      }
+    } catch (SQLException closeFailed) {
+      cause.addSuppressed(closeFailed);
+    } finally {
+      insert = null;
+      appending = null;
+    }
+  }
+
+  /** Gives the appending connection back to the pool (the node is stopping). */
+  public synchronized void close() {
+    if (appending != null) {
+      giveBackAppendingConnection(new SQLException("log closed"));
     }
   }
 
