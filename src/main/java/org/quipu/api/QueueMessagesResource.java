@@ -1,8 +1,7 @@
 package org.quipu.api;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -28,9 +27,14 @@ import org.quipu.service.Reads;
 import org.quipu.service.Redrives;
 import org.quipu.node.NodeConfig;
 
-/** {@code /queues/{q}/messages...}: send, receive, ack, release, extend, purge, redrive, browse. */
+/**
+ * {@code /queues/{q}/messages...}: send, receive, ack, release, extend, purge, redrive, browse.
+ *
+ * <p>One instance serves every request (the send path's hottest resource): the queue and the
+ * caller arrive as parameters rather than as fields injected into a new instance per request.
+ */
 @Path("queues")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class QueueMessagesResource {
@@ -41,17 +45,13 @@ public class QueueMessagesResource {
   @Inject NodeConfig config;
   @Inject IdempotencyKey idempotencyKey;
 
-  @PathParam("q")
-  @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE)
-  String queue;
-
-  @Context SecurityContext security;
-
   @POST
   @Path("{q}/messages")
-  public CompletionStage<Response> send(QueueRequests.Send message) {
-    var command = new SendMessages(queue, user(), List.of(newMessage(message)));
-    return writes.execute(idempotencyKey.protect(user(), command)).thenApply(committed -> {
+  public CompletionStage<Response> send(@PathParam("q") @ValidName String queue,
+      @Context SecurityContext security, QueueRequests.Send message) {
+    String user = user(security);
+    var command = new SendMessages(queue, user, List.of(newMessage(message)));
+    return writes.execute(idempotencyKey.protect(user, command)).thenApply(committed -> {
       var sent = (Outcome.MessagesSent) committed.outcome();
       return Response.status(201).entity(new QueueViews.Sent(sent.ids().get(0), committed.seq()))
           .build();
@@ -60,14 +60,16 @@ public class QueueMessagesResource {
 
   @POST
   @Path("{q}/messages:batch")
-  public CompletionStage<Response> sendBatch(QueueRequests.Batch batch) {
+  public CompletionStage<Response> sendBatch(@PathParam("q") @ValidName String queue,
+      @Context SecurityContext security, QueueRequests.Batch batch) {
     if (batch.messages().size() > config.maxBatchMessages()) {
       throw ApiException.badRequest(
           "a batch holds at most " + config.maxBatchMessages() + " messages");
     }
+    String user = user(security);
     var messages = batch.messages().stream().map(this::newMessage).toList();
-    var command = new SendMessages(queue, user(), messages);
-    return writes.execute(idempotencyKey.protect(user(), command)).thenApply(committed -> {
+    var command = new SendMessages(queue, user, messages);
+    return writes.execute(idempotencyKey.protect(user, command)).thenApply(committed -> {
       var sent = (Outcome.MessagesSent) committed.outcome();
       return Response.status(201).entity(new QueueViews.SentBatch(sent.ids(), committed.seq()))
           .build();
@@ -76,62 +78,73 @@ public class QueueMessagesResource {
 
   @POST
   @Path("{q}/messages:receive")
-  public CompletionStage<List<QueueViews.Delivery>> receive(QueueRequests.Receive body) {
-    return actions.receive(queue, user(), body);
+  public CompletionStage<List<QueueViews.Delivery>> receive(@PathParam("q") @ValidName String queue,
+      @Context SecurityContext security, QueueRequests.Receive body) {
+    return actions.receive(queue, user(security), body);
   }
 
   @DELETE
   @Path("{q}/messages/{receipt}")
   @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
-  public CompletionStage<Response> ack(@PathParam("receipt") String receipt) {
-    return actions.ack(queue, user(), receipt, idempotencyKey);
+  public CompletionStage<Response> ack(@PathParam("q") @ValidName String queue,
+      @Context SecurityContext security, @PathParam("receipt") String receipt) {
+    return actions.ack(queue, user(security), receipt, idempotencyKey);
   }
 
   @POST
   @Path("{q}/messages:ack")
-  public CompletionStage<QueueViews.Acked> ackMany(QueueRequests.Ack body) {
-    return actions.ackMany(queue, user(), body.receipts(), idempotencyKey);
+  public CompletionStage<QueueViews.Acked> ackMany(@PathParam("q") @ValidName String queue,
+      @Context SecurityContext security, QueueRequests.Ack body) {
+    return actions.ackMany(queue, user(security), body.receipts(), idempotencyKey);
   }
 
   @POST
   @Path("{q}/messages/{receipt}:release")
   @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
-  public CompletionStage<Response> release(
-      @PathParam("receipt") String receipt, QueueRequests.Release body) {
-    return actions.release(queue, user(), receipt, body, idempotencyKey);
+  public CompletionStage<Response> release(@PathParam("q") @ValidName String queue,
+      @Context SecurityContext security, @PathParam("receipt") String receipt,
+      QueueRequests.Release body) {
+    return actions.release(queue, user(security), receipt, body, idempotencyKey);
   }
 
   @POST
   @Path("{q}/messages/{receipt}:extend")
   @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
-  public CompletionStage<Response> extend(
-      @PathParam("receipt") String receipt, QueueRequests.Extend body) {
-    return actions.extend(queue, user(), receipt, body, idempotencyKey);
+  public CompletionStage<Response> extend(@PathParam("q") @ValidName String queue,
+      @Context SecurityContext security, @PathParam("receipt") String receipt,
+      QueueRequests.Extend body) {
+    return actions.extend(queue, user(security), receipt, body, idempotencyKey);
   }
 
   @POST
   @Path("{q}/messages:purge")
-  public CompletionStage<Map<String, Integer>> purge() {
-    return writes.execute(idempotencyKey.protect(user(), new PurgeQueue(queue, user())))
+  public CompletionStage<Map<String, Integer>> purge(@PathParam("q") @ValidName String queue,
+      @Context SecurityContext security) {
+    String user = user(security);
+    return writes.execute(idempotencyKey.protect(user, new PurgeQueue(queue, user)))
         .thenApply(c -> Map.of("purged", ((Outcome.Purged) c.outcome()).purged()));
   }
 
   @POST
   @Path("{q}/messages:redrive")
-  public CompletionStage<Map<String, Integer>> redrive(QueueRequests.Redrive body) {
-    var command = Redrives.command(queue, user(), body.toQueue(), body.max());
-    return writes.execute(idempotencyKey.protect(user(), command))
+  public CompletionStage<Map<String, Integer>> redrive(@PathParam("q") @ValidName String queue,
+      @Context SecurityContext security, QueueRequests.Redrive body) {
+    String user = user(security);
+    var command = Redrives.command(queue, user, body.toQueue(), body.max());
+    return writes.execute(idempotencyKey.protect(user, command))
         .thenApply(c -> Map.of("moved", ((Outcome.Redriven) c.outcome()).moved()));
   }
 
   @GET
   @Path("{q}/messages")
-  public Page<QueueViews.Delivery> browse(
+  public Page<QueueViews.Delivery> browse(@PathParam("q") @ValidName String queue,
+      @Context SecurityContext security,
       @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
     int limit = Paging.limit(limitParam);
     String after = Cursor.after("browse:" + queue, cursor, key -> key.matches("[0-9]{1,18}"));
     long afterOrder = after == null ? -1 : Long.parseLong(after);
-    List<Message> messages = reads.query(b -> b.browse(queue, user(), afterOrder, limit + 1));
+    String user = user(security);
+    List<Message> messages = reads.query(b -> b.browse(queue, user, afterOrder, limit + 1));
     String next = null;
     if (messages.size() > limit) {
       messages = messages.subList(0, limit);
@@ -141,7 +154,7 @@ public class QueueMessagesResource {
     return new Page<>(QueueViews.Delivery.all(messages, found, QueueViews.Delivery::browsed), next);
   }
 
-  private String user() {
+  private static String user(SecurityContext security) {
     return QueuesResource.caller(security).username();
   }
 
