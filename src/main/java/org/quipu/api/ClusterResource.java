@@ -1,6 +1,6 @@
 package org.quipu.api;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -11,7 +11,7 @@ import org.quipu.node.Node;
 
 /** {@code /cluster}: the membership view and the state digest. */
 @Path("cluster")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class ClusterResource {
 

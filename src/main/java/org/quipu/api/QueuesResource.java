@@ -1,6 +1,6 @@
 package org.quipu.api;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
@@ -32,7 +32,7 @@ import org.quipu.security.Caller;
 
 /** {@code /queues}: create, list, read and delete queues. Messages are in {@link QueueMessagesResource}. */
 @Path("queues")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class QueuesResource {
 

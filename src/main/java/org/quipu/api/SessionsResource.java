@@ -1,6 +1,6 @@
 package org.quipu.api;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -26,7 +26,7 @@ import org.quipu.security.Public;
 
 /** {@code /sessions}: log in, log out, and the admin's list and revocation of live sessions. */
 @Path("sessions")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class SessionsResource {
 

@@ -1,6 +1,6 @@
 package org.quipu.api;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -20,10 +20,11 @@ import org.quipu.service.Reads;
 
 /**
  * {@code /topics/{t}/subscriptions/{s}/messages...}: consume a subscription exactly like a queue.
- * A subscription that delivers into a named queue is consumed from that queue instead.
+ * A subscription that delivers into a named queue is consumed from that queue instead. One
+ * instance serves every request; the names and the caller arrive as parameters.
  */
 @Path("topics")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class SubscriptionMessagesResource {
@@ -32,51 +33,54 @@ public class SubscriptionMessagesResource {
   @Inject MessageActions actions;
   @Inject IdempotencyKey idempotencyKey;
 
-  @PathParam("t")
-  String topic;
-
-  @PathParam("s")
-  String subscription;
-
-  @Context SecurityContext security;
-
   @POST
   @Path("{t}/subscriptions/{s}/messages:receive")
-  public CompletionStage<List<QueueViews.Delivery>> receive(QueueRequests.Receive body) {
-    return actions.receive(ownQueue(), user(), body);
+  public CompletionStage<List<QueueViews.Delivery>> receive(@PathParam("t") String topic,
+      @PathParam("s") String subscription, @Context SecurityContext security,
+      QueueRequests.Receive body) {
+    return actions.receive(ownQueue(topic, subscription), user(security), body);
   }
 
   @DELETE
   @Path("{t}/subscriptions/{s}/messages/{receipt}")
   @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
-  public CompletionStage<Response> ack(@PathParam("receipt") String receipt) {
-    return actions.ack(ownQueue(), user(), receipt, idempotencyKey);
+  public CompletionStage<Response> ack(@PathParam("t") String topic,
+      @PathParam("s") String subscription, @Context SecurityContext security,
+      @PathParam("receipt") String receipt) {
+    return actions.ack(ownQueue(topic, subscription), user(security), receipt, idempotencyKey);
   }
 
   @POST
   @Path("{t}/subscriptions/{s}/messages:ack")
-  public CompletionStage<QueueViews.Acked> ackMany(QueueRequests.Ack body) {
-    return actions.ackMany(ownQueue(), user(), body.receipts(), idempotencyKey);
+  public CompletionStage<QueueViews.Acked> ackMany(@PathParam("t") String topic,
+      @PathParam("s") String subscription, @Context SecurityContext security,
+      QueueRequests.Ack body) {
+    return actions.ackMany(
+        ownQueue(topic, subscription), user(security), body.receipts(), idempotencyKey);
   }
 
   @POST
   @Path("{t}/subscriptions/{s}/messages/{receipt}:release")
   @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
-  public CompletionStage<Response> release(
+  public CompletionStage<Response> release(@PathParam("t") String topic,
+      @PathParam("s") String subscription, @Context SecurityContext security,
       @PathParam("receipt") String receipt, QueueRequests.Release body) {
-    return actions.release(ownQueue(), user(), receipt, body, idempotencyKey);
+    return actions.release(
+        ownQueue(topic, subscription), user(security), receipt, body, idempotencyKey);
   }
 
   @POST
   @Path("{t}/subscriptions/{s}/messages/{receipt}:extend")
   @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
-  public CompletionStage<Response> extend(
+  public CompletionStage<Response> extend(@PathParam("t") String topic,
+      @PathParam("s") String subscription, @Context SecurityContext security,
       @PathParam("receipt") String receipt, QueueRequests.Extend body) {
-    return actions.extend(ownQueue(), user(), receipt, body, idempotencyKey);
+    return actions.extend(
+        ownQueue(topic, subscription), user(security), receipt, body, idempotencyKey);
   }
 
   /** The subscription's own queue; 404 if it does not exist, 409 if it delivers elsewhere. */
-  private String ownQueue() {
+  private String ownQueue(String topic, String subscription) {
     Subscription sub = reads.query(b -> b.subscription(topic, subscription))
         .orElseThrow(() -> BrokerException.notFound(
             "subscription '" + subscription + "' on topic '" + topic + "' does not exist"));
@@ -87,7 +91,7 @@ public class SubscriptionMessagesResource {
     return sub.targetQueue();
   }
 
-  private String user() {
+  private static String user(SecurityContext security) {
     return QueuesResource.caller(security).username();
   }
 }

@@ -1,8 +1,7 @@
 package org.quipu.api;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -32,9 +31,12 @@ import org.quipu.service.Writes;
 import org.quipu.service.Reads;
 import org.quipu.node.NodeConfig;
 
-/** {@code /topics}: topics, durable subscriptions and publishing. */
+/**
+ * {@code /topics}: topics, durable subscriptions and publishing. One instance serves every
+ * request; the caller arrives as a parameter.
+ */
 @Path("topics")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class TopicsResource {
 
@@ -42,14 +44,14 @@ public class TopicsResource {
   @Inject Reads reads;
   @Inject NodeConfig config;
   @Inject IdempotencyKey idempotencyKey;
-  @Context SecurityContext security;
 
   @PUT
   @Path("{t}")
   @Consumes(MediaType.APPLICATION_JSON)
-  public CompletionStage<Response> create(
-      @PathParam("t") @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String name) {
-    return writes.execute(idempotencyKey.protect(user(), new CreateTopic(name, user())))
+  public CompletionStage<Response> create(@PathParam("t") @ValidName String name,
+      @Context SecurityContext security) {
+    String user = user(security);
+    return writes.execute(idempotencyKey.protect(user, new CreateTopic(name, user)))
         .thenApply(c -> {
           var created = (Outcome.TopicCreated) c.outcome();
           return Response.status(created.created() ? 201 : 200).entity(view(name)).build();
@@ -72,10 +74,11 @@ public class TopicsResource {
   @DELETE
   @Path("{t}")
   @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
-  public CompletionStage<Response> delete(
-      @PathParam("t") String name, @QueryParam("force") String forceParam) {
+  public CompletionStage<Response> delete(@PathParam("t") String name,
+      @QueryParam("force") String forceParam, @Context SecurityContext security) {
     boolean force = QueryLimits.flag("force", forceParam);
-    return writes.execute(idempotencyKey.protect(user(), new DeleteTopic(name, user(), force)))
+    String user = user(security);
+    return writes.execute(idempotencyKey.protect(user, new DeleteTopic(name, user, force)))
         .thenApply(c -> Response.noContent().build());
   }
 
@@ -84,11 +87,11 @@ public class TopicsResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public CompletionStage<Response> subscribe(
       @PathParam("t") String topic,
-      @PathParam("s") @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String name,
-      TopicRequests.Subscribe r) {
+      @PathParam("s") @ValidName String name,
+      @Context SecurityContext security, TopicRequests.Subscribe r) {
     String bindingKey = r.bindingKey() == null ? "#" : r.bindingKey();
-    var command = new Subscribe(topic, name, user(), bindingKey, r.queue());
-    return writes.execute(idempotencyKey.protect(user(), command)).thenApply(c -> {
+    var command = new Subscribe(topic, name, user(security), bindingKey, r.queue());
+    return writes.execute(idempotencyKey.protect(user(security), command)).thenApply(c -> {
       var subscribed = (Outcome.Subscribed) c.outcome();
       var body = view(topic).subscriptions().stream()
           .filter(s -> s.name().equals(name))
@@ -101,22 +104,23 @@ public class TopicsResource {
   @DELETE
   @Path("{t}/subscriptions/{s}")
   @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
-  public CompletionStage<Response> unsubscribe(
-      @PathParam("t") String topic, @PathParam("s") String name) {
-    return writes.execute(idempotencyKey.protect(user(), new Unsubscribe(topic, name, user())))
+  public CompletionStage<Response> unsubscribe(@PathParam("t") String topic,
+      @PathParam("s") String name, @Context SecurityContext security) {
+    String user = user(security);
+    return writes.execute(idempotencyKey.protect(user, new Unsubscribe(topic, name, user)))
         .thenApply(c -> Response.noContent().build());
   }
 
   @POST
   @Path("{t}/messages")
   @Consumes(MediaType.APPLICATION_JSON)
-  public CompletionStage<Response> publish(
-      @PathParam("t") String topic, TopicRequests.Publish r) {
+  public CompletionStage<Response> publish(@PathParam("t") String topic,
+      @Context SecurityContext security, TopicRequests.Publish r) {
     BodyLimit.check(r.body(), config.maxBodyBytes());
     Map<String, String> headers = r.headers() == null ? Map.of() : r.headers();
-    var command = new Publish(topic, user(), UUID.randomUUID().toString(), r.body(),
+    var command = new Publish(topic, user(security), UUID.randomUUID().toString(), r.body(),
         r.routingKey() == null ? "" : r.routingKey(), headers);
-    return writes.execute(idempotencyKey.protect(user(), command)).thenApply(c -> {
+    return writes.execute(idempotencyKey.protect(user(security), command)).thenApply(c -> {
       var published = (Outcome.Published) c.outcome();
       return Response.status(201)
           .entity(new TopicViews.Published(published.id(), published.deliveredTo(), c.seq()))
@@ -131,7 +135,7 @@ public class TopicsResource {
     return TopicViews.TopicBody.of(view);
   }
 
-  private String user() {
+  private static String user(SecurityContext security) {
     return QueuesResource.caller(security).username();
   }
 }
