@@ -7,6 +7,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.quipu.replication.CommandCodec;
 import org.quipu.replication.CommandLog;
@@ -25,6 +27,8 @@ import org.quipu.replication.StoreUnavailableException;
  * again) and the next append takes a fresh one.
  */
 public final class JdbcCommandLog implements CommandLog {
+
+  private static final Logger LOG = Logger.getLogger(JdbcCommandLog.class.getName());
 
   private static final String INSERT =
       "INSERT INTO command_log (seq, epoch, timestamp_millis, entry) VALUES (?, ?, ?, ?)";
@@ -66,29 +70,55 @@ public final class JdbcCommandLog implements CommandLog {
 
   /** Rolls back and closes the appending connection after {@code cause}; the next append reopens. */
   private void giveBackAppendingConnection(Exception cause) {
-    try {
-      if (appending != null) {
-        try {
-          appending.rollback();
-        } finally {
-          if (insert != null) {
-            insert.close();
-          }
-          appending.close();
-        }
-      }
-    } catch (SQLException closeFailed) {
-      cause.addSuppressed(closeFailed);
-    } finally {
-      insert = null;
-      appending = null;
+    SQLException failed = releaseAppendingConnection();
+    if (failed != null) {
+      cause.addSuppressed(failed);
     }
+  }
+
+  /**
+   * Rolls back, closes the insert and gives the connection back, each step tried whatever the one
+   * before did; returns what failed (the first failure, later ones suppressed in it), or null.
+   */
+  private SQLException releaseAppendingConnection() {
+    SQLException failed = null;
+    if (appending != null) {
+      try {
+        appending.rollback();
+      } catch (SQLException e) {
+        failed = e;
+      }
+      try {
+        if (insert != null) {
+          insert.close();
+        }
+      } catch (SQLException e) {
+        failed = firstOf(failed, e);
+      }
+      try {
+        appending.close();
+      } catch (SQLException e) {
+        failed = firstOf(failed, e);
+      }
+    }
+    insert = null;
+    appending = null;
+    return failed;
+  }
+
+  private static SQLException firstOf(SQLException first, SQLException next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
   }
 
   /** Gives the appending connection back to the pool (the node is stopping). */
   public synchronized void close() {
-    if (appending != null) {
-      giveBackAppendingConnection(new SQLException("log closed"));
+    SQLException failed = releaseAppendingConnection();
+    if (failed != null) {
+      LOG.log(Level.WARNING, "the log's appending connection did not close cleanly", failed);
     }
   }
 
