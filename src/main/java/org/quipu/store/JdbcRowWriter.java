@@ -69,29 +69,29 @@ final class JdbcRowWriter {
     }
 
     private void add(RowWrite write) throws SQLException {
-      if (write instanceof RowWrite.DeleteMessagesOf d) {
+      if (write instanceof RowWrite.Insert w) {
+        TableSql table = table(w.row());
+        bind(table.insert, table.inserted, w.row());
+      } else if (write instanceof RowWrite.Save w) {
+        TableSql table = table(w.row());
+        bind(table.replace, table.inserted, w.row());
+      } else if (write instanceof RowWrite.Update w) {
+        TableSql table = table(w.row());
+        bind(table.update, table.updatedThenKeys, w.row());
+      } else if (write instanceof RowWrite.Delete w) {
+        TableSql table = table(w.key());
+        bind(table.delete, table.keys, w.key());
+      } else if (write instanceof RowWrite.DeleteMessagesOf d) {
         PreparedStatement s = statement(deleteMessagesOf);
         s.setString(1, d.queue());
         s.addBatch();
-        return;
       }
-      Object row = rowOf(write);
-      TableSql table = tables.computeIfAbsent(row.getClass(), TableSql::new);
-      List<AbstractDirectMapping> columns;
-      PreparedStatement s;
-      if (write instanceof RowWrite.Insert) {
-        s = statement(table.insert);
-        columns = table.inserted;
-      } else if (write instanceof RowWrite.Save) {
-        s = statement(table.replace);
-        columns = table.inserted;
-      } else if (write instanceof RowWrite.Update) {
-        s = statement(table.update);
-        columns = table.updatedThenKeys;
-      } else {
-        s = statement(table.delete);
-        columns = table.keys;
-      }
+    }
+
+    /** Adds {@code row}'s values of {@code columns} to the batch of {@code sql}. */
+    private void bind(String sql, List<AbstractDirectMapping> columns, Object row)
+        throws SQLException {
+      PreparedStatement s = statement(sql);
       for (int i = 0; i < columns.size(); i++) {
         AbstractDirectMapping column = columns.get(i);
         s.setObject(i + 1, column.getFieldValue(column.getAttributeValueFromObject(row), session));
@@ -120,17 +120,8 @@ final class JdbcRowWriter {
     }
   }
 
-  private static Object rowOf(RowWrite write) {
-    if (write instanceof RowWrite.Insert w) {
-      return w.row();
-    } else if (write instanceof RowWrite.Save w) {
-      return w.row();
-    } else if (write instanceof RowWrite.Update w) {
-      return w.row();
-    } else if (write instanceof RowWrite.Delete w) {
-      return w.key();
-    }
-    throw new IllegalArgumentException("no row in " + write);
+  private TableSql table(Object row) {
+    return tables.computeIfAbsent(row.getClass(), TableSql::new);
   }
 
   /** The statements of one entity's table, built once from its descriptor. */
