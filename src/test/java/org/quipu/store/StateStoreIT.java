@@ -1,6 +1,7 @@
 package org.quipu.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mysql.cj.jdbc.MysqlDataSource;
@@ -13,8 +14,10 @@ import java.util.stream.StreamSupport;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.quipu.core.command.SendMessages;
 import org.quipu.core.state.Change;
 import org.quipu.core.state.IdempotencyRecord;
 import org.quipu.core.state.Message;
@@ -29,11 +32,14 @@ import org.quipu.core.state.Snapshot;
 import org.quipu.core.state.Subscription;
 import org.quipu.core.state.TopicDefinition;
 import org.quipu.core.state.User;
+import org.quipu.replication.LogEntry;
+import org.quipu.replication.StoreUnavailableException;
 
 /**
  * The state tables through the JPA mapping, on MariaDB, outside Payara: each writer stores the same
  * batches, and reading the tables back gives exactly what was written. Runs on a database of its
  * own ({@code QUIPU_STORE_IT_DB_URL}, made by {@code ./quipu test}), migrated afresh per case.
+ * The command log's JDBC table is tested here too, on the same database.
  */
 class StateStoreIT {
 
@@ -183,6 +189,49 @@ class StateStoreIT {
     }
     assertTrue(restored.stream().allMatch(m -> m.queue() == restored.get(0).queue()),
         "one queue name string shared by all its messages");
+  }
+
+  @Test
+  void theCommandLog_appendsBatchesOfAnySize_inOrder_andAFailedBatchLeavesNothing()
+      throws Exception {
+    freshStore(StateWriter.JDBC, 0); // a migrated, empty database
+    JdbcCommandLog log = new JdbcCommandLog(dataSource);
+    try {
+      // 1, then 64 (one full insert), then 150 (64 + 64 + 22): every row count a batch splits into.
+      log.append(entries(1, 1));
+      log.append(entries(2, JdbcCommandLog.ROWS_PER_INSERT));
+      log.append(entries(2 + JdbcCommandLog.ROWS_PER_INSERT, 150));
+      long last = 1 + JdbcCommandLog.ROWS_PER_INSERT + 150;
+      assertEquals(last, log.lastSeq());
+
+      // A batch whose last row repeats a stored seq fails whole: its first 70 rows are not kept.
+      List<LogEntry> clashing = new ArrayList<>(entries(last + 1, 70));
+      clashing.add(entries(last, 1).get(0));
+      assertThrows(StoreUnavailableException.class, () -> log.append(clashing));
+      assertEquals(last, log.lastSeq());
+      log.append(entries(last + 1, 3)); // and the log goes on after the failure
+      last += 3;
+
+      List<LogEntry> read = new ArrayList<>();
+      for (List<LogEntry> page = log.entriesAfter(0, 100); !page.isEmpty();
+          page = log.entriesAfter(read.get(read.size() - 1).seq(), 100)) {
+        read.addAll(page);
+      }
+      assertEquals(entries(1, (int) last), read);
+    } finally {
+      log.close();
+    }
+  }
+
+  /** {@code count} entries from {@code firstSeq} on, each a send of one message named by its seq. */
+  private static List<LogEntry> entries(long firstSeq, int count) {
+    List<LogEntry> entries = new ArrayList<>();
+    for (long seq = firstSeq; seq < firstSeq + count; seq++) {
+      entries.add(new LogEntry(seq, 3, 1_700_000_000_000L + seq, new SendMessages("q", "alice",
+          List.of(new SendMessages.NewMessage("m-" + seq, "body " + seq, Map.of("n", "" + seq),
+              0)))));
+    }
+    return entries;
   }
 
   private static <T> List<T> sorted(List<T> values) {
