@@ -47,8 +47,9 @@ public class QueueMessagesResource {
 
   @POST
   @Path("{q}/messages")
-  public CompletionStage<Response> send(@PathParam("q") @ValidName String queue,
+  public CompletionStage<Response> send(@PathParam("q") String queue,
       @Context SecurityContext security, QueueRequests.Send message) {
+    Names.require("queue", queue);
     String user = user(security);
     var command = new SendMessages(queue, user, List.of(newMessage(message)));
     return writes.execute(idempotencyKey.protect(user, command)).thenApply(committed -> {
@@ -60,8 +61,9 @@ public class QueueMessagesResource {
 
   @POST
   @Path("{q}/messages:batch")
-  public CompletionStage<Response> sendBatch(@PathParam("q") @ValidName String queue,
+  public CompletionStage<Response> sendBatch(@PathParam("q") String queue,
       @Context SecurityContext security, QueueRequests.Batch batch) {
+    Names.require("queue", queue);
     if (batch.messages().size() > config.maxBatchMessages()) {
       throw ApiException.badRequest(
           "a batch holds at most " + config.maxBatchMessages() + " messages");
@@ -78,48 +80,54 @@ public class QueueMessagesResource {
 
   @POST
   @Path("{q}/messages:receive")
-  public CompletionStage<List<QueueViews.Delivery>> receive(@PathParam("q") @ValidName String queue,
+  public CompletionStage<List<QueueViews.Delivery>> receive(@PathParam("q") String queue,
       @Context SecurityContext security, QueueRequests.Receive body) {
+    Names.require("queue", queue);
     return actions.receive(queue, user(security), body);
   }
 
   @DELETE
   @Path("{q}/messages/{receipt}")
   @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
-  public CompletionStage<Response> ack(@PathParam("q") @ValidName String queue,
+  public CompletionStage<Response> ack(@PathParam("q") String queue,
       @Context SecurityContext security, @PathParam("receipt") String receipt) {
+    Names.require("queue", queue);
     return actions.ack(queue, user(security), receipt, idempotencyKey);
   }
 
   @POST
   @Path("{q}/messages:ack")
-  public CompletionStage<QueueViews.Acked> ackMany(@PathParam("q") @ValidName String queue,
+  public CompletionStage<QueueViews.Acked> ackMany(@PathParam("q") String queue,
       @Context SecurityContext security, QueueRequests.Ack body) {
+    Names.require("queue", queue);
     return actions.ackMany(queue, user(security), body.receipts(), idempotencyKey);
   }
 
   @POST
   @Path("{q}/messages/{receipt}:release")
   @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
-  public CompletionStage<Response> release(@PathParam("q") @ValidName String queue,
+  public CompletionStage<Response> release(@PathParam("q") String queue,
       @Context SecurityContext security, @PathParam("receipt") String receipt,
       QueueRequests.Release body) {
+    Names.require("queue", queue);
     return actions.release(queue, user(security), receipt, body, idempotencyKey);
   }
 
   @POST
   @Path("{q}/messages/{receipt}:extend")
   @Produces({MediaType.APPLICATION_JSON, Problem.PROBLEM_JSON_TYPE})
-  public CompletionStage<Response> extend(@PathParam("q") @ValidName String queue,
+  public CompletionStage<Response> extend(@PathParam("q") String queue,
       @Context SecurityContext security, @PathParam("receipt") String receipt,
       QueueRequests.Extend body) {
+    Names.require("queue", queue);
     return actions.extend(queue, user(security), receipt, body, idempotencyKey);
   }
 
   @POST
   @Path("{q}/messages:purge")
-  public CompletionStage<Map<String, Integer>> purge(@PathParam("q") @ValidName String queue,
+  public CompletionStage<Map<String, Integer>> purge(@PathParam("q") String queue,
       @Context SecurityContext security) {
+    Names.require("queue", queue);
     String user = user(security);
     return writes.execute(idempotencyKey.protect(user, new PurgeQueue(queue, user)))
         .thenApply(c -> Map.of("purged", ((Outcome.Purged) c.outcome()).purged()));
@@ -127,8 +135,9 @@ public class QueueMessagesResource {
 
   @POST
   @Path("{q}/messages:redrive")
-  public CompletionStage<Map<String, Integer>> redrive(@PathParam("q") @ValidName String queue,
+  public CompletionStage<Map<String, Integer>> redrive(@PathParam("q") String queue,
       @Context SecurityContext security, QueueRequests.Redrive body) {
+    Names.require("queue", queue);
     String user = user(security);
     var command = Redrives.command(queue, user, body.toQueue(), body.max());
     return writes.execute(idempotencyKey.protect(user, command))
@@ -137,9 +146,10 @@ public class QueueMessagesResource {
 
   @GET
   @Path("{q}/messages")
-  public Page<QueueViews.Delivery> browse(@PathParam("q") @ValidName String queue,
+  public Page<QueueViews.Delivery> browse(@PathParam("q") String queue,
       @Context SecurityContext security,
       @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
+    Names.require("queue", queue);
     int limit = Paging.limit(limitParam);
     String after = Cursor.after("browse:" + queue, cursor, key -> key.matches("[0-9]{1,18}"));
     long afterOrder = after == null ? -1 : Long.parseLong(after);

@@ -2,7 +2,6 @@ package org.quipu.api;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -44,9 +43,10 @@ public class QueuesResource {
   @Path("{q}")
   @Consumes(MediaType.APPLICATION_JSON)
   public CompletionStage<Response> create(
-      @PathParam("q") @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String name,
+      @PathParam("q") String name,
       QueueRequests.Create r,
       @Context SecurityContext security) {
+    Names.require("queue", name);
     var attributes = r.toAttributes();
     String user = caller(security).username();
     var command = idempotencyKey.protect(user, new CreateQueue(name, user, attributes));

@@ -48,8 +48,9 @@ public class TopicsResource {
   @PUT
   @Path("{t}")
   @Consumes(MediaType.APPLICATION_JSON)
-  public CompletionStage<Response> create(@PathParam("t") @ValidName String name,
+  public CompletionStage<Response> create(@PathParam("t") String name,
       @Context SecurityContext security) {
+    Names.require("topic", name);
     String user = user(security);
     return writes.execute(idempotencyKey.protect(user, new CreateTopic(name, user)))
         .thenApply(c -> {
@@ -87,8 +88,9 @@ public class TopicsResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public CompletionStage<Response> subscribe(
       @PathParam("t") String topic,
-      @PathParam("s") @ValidName String name,
+      @PathParam("s") String name,
       @Context SecurityContext security, TopicRequests.Subscribe r) {
+    Names.require("subscription", name);
     String bindingKey = r.bindingKey() == null ? "#" : r.bindingKey();
     var command = new Subscribe(topic, name, user(security), bindingKey, r.queue());
     return writes.execute(idempotencyKey.protect(user(security), command)).thenApply(c -> {

@@ -30,6 +30,7 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.quipu.api.Names;
 
 /**
  * Issue 7, "Strict input": every malformed request is a 400 (or 415, 405, 414, 431) problem and
@@ -74,6 +75,28 @@ class StrictInputIT {
   /** Sends a raw JSON text to a path; asserts a 400 problem; returns its detail. */
   private static String refused(Api api, String method, String path, String json) {
     return api.send(method, path, json, "application/json").problem(400).getString("detail");
+  }
+
+  // ---- names in the path --------------------------------------------------------------------
+
+  @Test
+  void messageOperations_onANameOutsideThePattern_400NamingThePattern() {
+    Api api = user();
+    String bad = "bad%20name";
+    String detail = "queue must match " + Names.PATTERN;
+    List<Runnable> checks = new ArrayList<>();
+    checks.add(() -> assertEquals(detail,
+        refused(api, "POST", "queues/" + bad + "/messages", "{\"body\":\"x\"}")));
+    checks.add(() -> assertEquals(detail, refused(api, "POST", "queues/" + bad + "/messages:batch",
+        "{\"messages\":[{\"body\":\"x\"}]}")));
+    checks.add(() -> assertEquals(detail,
+        refused(api, "POST", "queues/" + bad + "/messages:receive", "{}")));
+    checks.add(() -> assertEquals(detail,
+        refused(api, "POST", "queues/" + bad + "/messages:ack", "{\"receipts\":[\"r\"]}")));
+    checks.add(() -> assertEquals(detail,
+        api.delete("queues/" + bad + "/messages/r").problem(400)
+            .getString("detail")));
+    assertAll(checks.stream().map(c -> (org.junit.jupiter.api.function.Executable) c::run));
   }
 
   // ---- the body: one JSON object, strictly --------------------------------------------------
