@@ -6,7 +6,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.persistence.EntityManagerFactory;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,7 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.flywaydb.core.Flyway;
+import org.quipu.cluster.ClusterPaths;
+import org.quipu.cluster.CuratorLeadership;
 import org.quipu.core.state.Subscription;
 import org.quipu.replication.Leadership;
 import org.quipu.replication.ReplicaState;
@@ -36,7 +44,7 @@ import org.quipu.store.StateEntities;
 public class Node {
 
   private static final Logger LOG = Logger.getLogger(Node.class.getName());
-  /** The single node leads epoch 1 until the cluster issue brings elections. */
+  /** A node without ZooKeeper leads epoch 1 alone. */
   private static final long SINGLE_NODE_EPOCH = 1;
   /** Threads reading message contents the cache no longer holds (one connection each). */
   private static final int CONTENT_READERS = 4;
@@ -57,6 +65,8 @@ public class Node {
   private MemoryAlarm memoryAlarm;
   private ExecutorService contentReaders;
   private MessageContents contents;
+  private CuratorLeadership curator; // null without ZooKeeper
+  private volatile long epoch; // the epoch this node leads, 0 while it does not
 
   void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
     memoryAlarm = new MemoryAlarm(config.memoryHighWatermark()).watchThisJvm();
@@ -69,10 +79,21 @@ public class Node {
     log = new JdbcCommandLog(dataSource);
     writes = new WritePath(config.nodeId(), log,
         new JpaStateStore(entities, dataSource, contents, config.stateWriter()), state,
-        Leadership.fixed(SINGLE_NODE_EPOCH),
+        leadership(),
         System::currentTimeMillis, config.maxCommitBatch(), answers);
     duties = new LeaderDuties(writes, state, passwordHasher, config.adminPassword());
     writes.onLeadership(duties);
+    writes.onLeadership(new Leadership.Listener() {
+      @Override
+      public void onGranted(long granted) {
+        epoch = granted;
+      }
+
+      @Override
+      public void onRevoked() {
+        epoch = 0;
+      }
+    });
     // A node that answers but can no longer commit is worse than one that is gone: exit, so
     // that whatever supervises it restarts it (status 70, EX_SOFTWARE).
     writes.onStageDeath(died -> {
@@ -80,6 +101,24 @@ public class Node {
       Runtime.getRuntime().halt(70);
     });
     writes.start();
+  }
+
+  /** ZooKeeper's latch and epochs when QUIPU_ZK_CONNECT is set, otherwise a fixed grant. */
+  private Leadership leadership() {
+    if (config.zkConnect().isEmpty()) {
+      return Leadership.fixed(SINGLE_NODE_EPOCH);
+    }
+    CuratorFramework client = CuratorFrameworkFactory.builder()
+        .connectString(config.zkConnect().get())
+        .sessionTimeoutMs(config.zkSessionTimeoutMs())
+        .connectionTimeoutMs(Math.max(1_000, config.zkSessionTimeoutMs() / 2))
+        .retryPolicy(new ExponentialBackoffRetry(100, 10, 2_000))
+        .build();
+    JsonObjectBuilder member = Json.createObjectBuilder().add("id", id());
+    config.address().ifPresent(http -> member.add("http", http));
+    curator = new CuratorLeadership(client, ClusterPaths.GROUP_0, id(),
+        member.build().toString().getBytes(StandardCharsets.UTF_8), log::lastEpoch);
+    return curator;
   }
 
   private static ThreadFactory daemon(String name) {
@@ -95,6 +134,9 @@ public class Node {
   void stop() {
     if (duties != null) {
       duties.stop();
+    }
+    if (curator != null) {
+      curator.close(); // first: stop leading before the write path stops
     }
     if (writes != null) {
       writes.close();
@@ -142,8 +184,9 @@ public class Node {
     return config.address().orElse(null);
   }
 
+  /** The epoch this node leads, or 0 while it leads none. */
   public long epoch() {
-    return SINGLE_NODE_EPOCH;
+    return epoch;
   }
 
   /** The queue a subscription delivers into (its own queue once it is gone, for late counts). */
@@ -153,12 +196,14 @@ public class Node {
         .orElse(Subscription.ownQueueName(topic, subscription));
   }
 
-  /** Until the cluster issue lands the cluster is this one node, which leads epoch 1. */
+  /** Until replication lands the cluster is this one node, leading or waiting for leadership. */
   public ClusterView cluster() {
     long applied = state.appliedSeq();
+    long leading = epoch();
     String status = writes != null && writes.serving() ? "ready" : "recovering";
-    var self = new ClusterView.Member(id(), address(), "leader", status, epoch(), applied, 0);
-    return new ClusterView(List.of(self), id(), epoch(), applied);
+    String role = leading != 0 ? "leader" : "follower";
+    var self = new ClusterView.Member(id(), address(), role, status, leading, applied, 0);
+    return new ClusterView(List.of(self), leading != 0 ? id() : null, leading, applied);
   }
 
   private void migrate() {

@@ -54,6 +54,24 @@ public class NodeConfig {
   @ConfigProperty(name = "quipu.state.writer")
   String stateWriter;
 
+  /** ZooKeeper's connect string; unset, the node leads alone (a fixed grant of epoch 1). */
+  @Inject
+  @ConfigProperty(name = "quipu.zk.connect")
+  Optional<String> zkConnect;
+
+  /** The ZooKeeper session timeout: how soon a dead leader's latch is given to another node. */
+  @Inject
+  @ConfigProperty(name = "quipu.zk.session.timeout.ms", defaultValue = "4000")
+  int zkSessionTimeoutMs;
+
+  public Optional<String> zkConnect() {
+    return zkConnect.filter(s -> !s.isBlank());
+  }
+
+  public int zkSessionTimeoutMs() {
+    return zkSessionTimeoutMs;
+  }
+
   public String nodeId() {
     return nodeId;
   }

@@ -165,6 +165,22 @@ public final class JdbcCommandLog implements CommandLog {
     }
   }
 
+  /**
+   * The epoch of the last entry, or 0 for an empty log: a new leader's epoch must be above it.
+   * Throws {@link IllegalStateException} when the log cannot be read, since no epoch may be taken
+   * without it.
+   */
+  public long lastEpoch() {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT epoch FROM command_log ORDER BY seq DESC LIMIT 1");
+        ResultSet r = s.executeQuery()) {
+      return r.next() ? r.getLong(1) : 0;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the log's last epoch", e);
+    }
+  }
+
   @Override
   public long lastSeq() throws StoreUnavailableException {
     try (Connection c = dataSource.getConnection();

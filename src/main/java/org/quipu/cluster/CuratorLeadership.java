@@ -1,0 +1,216 @@
+package org.quipu.cluster;
+
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
+import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.zookeeper.CreateMode;
+import org.quipu.replication.Leadership;
+
+/**
+ * Leadership from ZooKeeper through Curator, for one replication group ({@link ClusterPaths}).
+ *
+ * <ul>
+ *   <li><b>Membership</b>: an ephemeral znode per node carrying its addresses, kept by Curator's
+ *       {@link PersistentNode} (re-created after a new session).
+ *   <li><b>Who leads</b>: a {@link LeaderLatch}. When it grants leadership, the node takes a new
+ *       epoch by a <em>versioned</em> update of the group's epoch znode — two nodes can never take
+ *       the same epoch — higher than any epoch its own log holds, and only then tells the write
+ *       path {@link Listener#onGranted}.
+ *   <li><b>Doubt is loss</b>: on {@code SUSPENDED} or {@code LOST} the listener is told {@link
+ *       Listener#onRevoked} at once, and the latch is closed; a new latch is made when the
+ *       connection is back (Curator's latch has reported two leaders after a suspended session:
+ *       CURATOR-460, -504, -644). The latch only says who may try: epochs, and later the
+ *       majority's promises, are what keep two leaders from both committing.
+ * </ul>
+ *
+ * <p>Every decision runs on one thread, in the order Curator reported the events, so a grant and
+ * a revocation never interleave. This package is the only importer of Curator; the write
+ * path sees only {@link Leadership}.
+ */
+public final class CuratorLeadership implements Leadership, AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(CuratorLeadership.class.getName());
+
+  private final CuratorFramework client;
+  private final ClusterPaths paths;
+  private final String nodeId;
+  private final byte[] memberData;
+  private final LongSupplier highestEpochInLog;
+  private final ExecutorService events;
+
+  // Confined to the events thread.
+  private Listener listener;
+  private LeaderLatch latch;
+  private long granted; // the epoch this node leads, 0 while it does not
+  private PersistentNode member;
+  private boolean closed;
+
+  /**
+   * @param client a Curator client, not yet started; this object starts and closes it
+   * @param memberData what the member znode carries (the node's addresses)
+   * @param highestEpochInLog the highest epoch in this node's log: a new epoch is above it even if
+   *     ZooKeeper's counter was lost
+   */
+  public CuratorLeadership(CuratorFramework client, ClusterPaths paths, String nodeId,
+      byte[] memberData, LongSupplier highestEpochInLog) {
+    this.client = client;
+    this.paths = paths;
+    this.nodeId = nodeId;
+    this.memberData = memberData.clone();
+    this.highestEpochInLog = highestEpochInLog;
+    this.events = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "quipu-leadership");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Override
+  public void start(Listener listener) {
+    events.execute(() -> {
+      this.listener = listener;
+      client.getConnectionStateListenable()
+          .addListener((c, state) -> events.execute(() -> onConnectionState(state)));
+      client.start();
+      member = new PersistentNode(client, CreateMode.EPHEMERAL, false, paths.member(nodeId),
+          memberData);
+      member.start();
+      newLatch();
+    });
+  }
+
+  /** The epoch this node leads now, or 0. */
+  public long grantedEpoch() {
+    return submit(() -> granted);
+  }
+
+  private void onConnectionState(ConnectionState state) {
+    if (closed) {
+      return;
+    }
+    LOG.info("ZooKeeper connection of " + nodeId + ": " + state);
+    switch (state) {
+      case SUSPENDED, LOST -> {
+        revoke("the ZooKeeper connection is " + state);
+        closeLatch();
+      }
+      case RECONNECTED -> {
+        if (latch == null) {
+          newLatch();
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private void newLatch() {
+    LeaderLatch fresh = new LeaderLatch(client, paths.leaderLatch(), nodeId);
+    fresh.addListener(new LeaderLatchListener() {
+      @Override
+      public void isLeader() {
+        events.execute(() -> onLatchGranted(fresh));
+      }
+
+      @Override
+      public void notLeader() {
+        events.execute(() -> {
+          if (fresh == latch) {
+            revoke("the latch was lost");
+          }
+        });
+      }
+    });
+    latch = fresh;
+    try {
+      fresh.start();
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "cannot start the leader latch of " + nodeId, e);
+      closeLatch();
+    }
+  }
+
+  private void onLatchGranted(LeaderLatch which) {
+    if (closed || which != latch || !which.hasLeadership() || granted != 0) {
+      return; // an old latch's news, or already leading
+    }
+    try {
+      long epoch = EpochCounter.next(client, paths.epoch(), highestEpochInLog.getAsLong(),
+          which::hasLeadership);
+      if (which != latch || !which.hasLeadership()) {
+        return; // lost while taking it; the epoch stays unused
+      }
+      granted = epoch;
+      LOG.info(nodeId + " leads epoch " + epoch);
+      listener.onGranted(epoch);
+    } catch (Exception e) {
+      // Any doubt gives leadership up: another node may take it and a newer epoch.
+      LOG.log(Level.WARNING, nodeId + " could not take an epoch; giving the latch up", e);
+      closeLatch();
+      newLatch();
+    }
+  }
+
+  private void revoke(String why) {
+    if (granted != 0) {
+      LOG.warning(nodeId + " stops leading epoch " + granted + ": " + why);
+      granted = 0;
+      listener.onRevoked();
+    }
+  }
+
+  private void closeLatch() {
+    if (latch != null) {
+      LeaderLatch old = latch;
+      latch = null;
+      try {
+        old.close(LeaderLatch.CloseMode.SILENT);
+      } catch (IOException | IllegalStateException e) {
+        // IllegalStateException: its start had failed, so there is nothing to give up.
+        LOG.log(Level.WARNING, "closing an old leader latch of " + nodeId, e);
+      }
+    }
+  }
+
+  /** Stops leading (telling the listener), leaves the membership and closes the client; idempotent. */
+  @Override
+  public synchronized void close() {
+    if (events.isShutdown()) {
+      return;
+    }
+    submit(() -> {
+      closed = true;
+      revoke("the node is stopping");
+      closeLatch();
+      if (member != null) {
+        try {
+          member.close();
+        } catch (Exception e) {
+          LOG.log(Level.WARNING, "cannot remove the member znode of " + nodeId, e);
+        }
+      }
+      client.close();
+      return null;
+    });
+    events.shutdown();
+  }
+
+  private <T> T submit(java.util.concurrent.Callable<T> task) {
+    try {
+      return events.submit(task).get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (Exception e) {
+      throw new IllegalStateException("the leadership thread did not answer", e);
+    }
+  }
+}

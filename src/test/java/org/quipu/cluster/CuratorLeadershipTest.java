@@ -1,0 +1,183 @@
+package org.quipu.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.quipu.replication.Leadership;
+
+/** Leadership and epochs on a real ZooKeeper server, run in this JVM by Curator's test server. */
+class CuratorLeadershipTest {
+
+  private static final ClusterPaths PATHS = ClusterPaths.GROUP_0;
+
+  private TestingServer zookeeper;
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @BeforeEach
+  void startZooKeeper() throws Exception {
+    zookeeper = new TestingServer(true);
+  }
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      toClose.get(i).close();
+    }
+    zookeeper.close();
+  }
+
+  /** What a node's write path would be told, in order: "granted N" or "revoked". */
+  private static final class Told implements Leadership.Listener {
+    final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onGranted(long epoch) {
+      events.add("granted " + epoch);
+    }
+
+    @Override
+    public void onRevoked() {
+      events.add("revoked");
+    }
+
+    String next() throws InterruptedException {
+      String event = events.poll(15, TimeUnit.SECONDS);
+      assertNotNull(event, "nothing was told within 15 s");
+      return event;
+    }
+
+    void nothingFor(long millis) throws InterruptedException {
+      assertNull(events.poll(millis, TimeUnit.MILLISECONDS));
+    }
+  }
+
+  private CuratorFramework client() {
+    return CuratorFrameworkFactory.builder()
+        .connectString(zookeeper.getConnectString())
+        .sessionTimeoutMs(4_000)
+        .connectionTimeoutMs(2_000)
+        .retryPolicy(new ExponentialBackoffRetry(100, 5))
+        .build();
+  }
+
+  private CuratorLeadership node(String id, long highestEpochInLog, Told told) {
+    CuratorLeadership node = new CuratorLeadership(client(), PATHS, id,
+        ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8), () -> highestEpochInLog);
+    toClose.add(node);
+    node.start(told);
+    return node;
+  }
+
+  @Test
+  void oneOfTwoNodesLeads_andWhenItStops_theOtherLeadsAHigherEpoch() throws Exception {
+    Told toldA = new Told();
+    Told toldB = new Told();
+    CuratorLeadership a = node("a", 0, toldA);
+    assertEquals("granted 1", toldA.next());
+    CuratorLeadership b = node("b", 0, toldB);
+    toldB.nothingFor(1_000); // b waits while a leads
+    assertEquals(1, a.grantedEpoch());
+    assertEquals(0, b.grantedEpoch());
+
+    a.close();
+    assertEquals("revoked", toldA.next());
+    assertEquals("granted 2", toldB.next());
+    assertEquals(2, b.grantedEpoch());
+  }
+
+  @Test
+  void membersAreEphemeralZnodesCarryingTheirAddresses() throws Exception {
+    Told told = new Told();
+    CuratorLeadership a = node("a", 0, told);
+    assertEquals("granted 1", told.next());
+    try (CuratorFramework look = client()) {
+      look.start();
+      assertArrayEquals("{\"id\":\"a\"}".getBytes(StandardCharsets.UTF_8),
+          look.getData().forPath(PATHS.member("a")));
+      assertTrue(look.checkExists().forPath(PATHS.member("a")).getEphemeralOwner() != 0);
+      a.close();
+      assertNull(look.checkExists().forPath(PATHS.member("a")), "gone with its node");
+    }
+  }
+
+  @Test
+  void losingZooKeeper_revokesAtOnce_andLeadershipComesBackInANewEpoch() throws Exception {
+    Told told = new Told();
+    node("a", 0, told);
+    assertEquals("granted 1", told.next());
+
+    long stopped = System.nanoTime();
+    zookeeper.stop();
+    assertEquals("revoked", told.next()); // SUSPENDED is enough: no waiting for the session to end
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
+    assertTrue(tookMillis < 4_000, "revoked after " + tookMillis + " ms, not within the session");
+
+    zookeeper.restart();
+    assertEquals("granted 2", told.next());
+  }
+
+  @Test
+  void aNewEpochIsAboveEveryEpochInTheNodesLog_evenIfZooKeeperLostItsCounter() throws Exception {
+    Told told = new Told();
+    CuratorLeadership a = node("a", 41, told); // its log already holds entries of epoch 41
+    assertEquals("granted 42", told.next());
+    try (CuratorFramework look = client()) {
+      look.start();
+      assertEquals(42, EpochCounter.current(look, PATHS.epoch()));
+    }
+    a.close();
+  }
+
+  @Test
+  void takersRacingOnTheCounter_neverGetTheSameEpoch() throws Exception {
+    int takers = 4;
+    int takesEach = 50;
+    ExecutorService pool = Executors.newFixedThreadPool(takers);
+    try {
+      List<Callable<List<Long>>> tasks = new ArrayList<>();
+      for (int t = 0; t < takers; t++) {
+        tasks.add(() -> {
+          try (CuratorFramework c = client()) {
+            c.start();
+            List<Long> taken = new ArrayList<>();
+            for (int i = 0; i < takesEach; i++) {
+              taken.add(EpochCounter.next(c, PATHS.epoch(), 0, () -> true));
+            }
+            return taken;
+          }
+        });
+      }
+      Set<Long> all = new HashSet<>();
+      for (Future<List<Long>> f : pool.invokeAll(tasks, 60, TimeUnit.SECONDS)) {
+        all.addAll(f.get());
+      }
+      assertEquals(takers * takesEach, all.size(), "every epoch taken once");
+      assertEquals(Set.copyOf(java.util.stream.LongStream.rangeClosed(1, takers * takesEach)
+          .boxed().toList()), all);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
