@@ -8,10 +8,12 @@ import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
 import org.quipu.replication.Leadership;
 
@@ -72,6 +74,21 @@ public final class CuratorLeadership implements Leadership, AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /**
+   * Leadership for {@code nodeId} through the ZooKeeper ensemble at {@code connectString}; the
+   * session timeout bounds how long a dead leader keeps the latch.
+   */
+  public static CuratorLeadership connect(String connectString, int sessionTimeoutMs,
+      ClusterPaths paths, String nodeId, byte[] memberData, LongSupplier highestEpochInLog) {
+    CuratorFramework client = CuratorFrameworkFactory.builder()
+        .connectString(connectString)
+        .sessionTimeoutMs(sessionTimeoutMs)
+        .connectionTimeoutMs(Math.max(1_000, sessionTimeoutMs / 2))
+        .retryPolicy(new ExponentialBackoffRetry(100, 10, 2_000))
+        .build();
+    return new CuratorLeadership(client, paths, nodeId, memberData, highestEpochInLog);
   }
 
   @Override

@@ -9,6 +9,8 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.persistence.EntityManagerFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -18,12 +20,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.flywaydb.core.Flyway;
 import org.quipu.cluster.ClusterPaths;
+import org.quipu.cluster.ClusterSecret;
 import org.quipu.cluster.CuratorLeadership;
+import org.quipu.cluster.NodeRpcServer;
+import org.quipu.cluster.NodeStatus;
 import org.quipu.core.state.Subscription;
 import org.quipu.replication.Leadership;
 import org.quipu.replication.ReplicaState;
@@ -66,6 +68,7 @@ public class Node {
   private ExecutorService contentReaders;
   private MessageContents contents;
   private CuratorLeadership curator; // null without ZooKeeper
+  private NodeRpcServer rpc; // null without a gRPC address
   private volatile long epoch; // the epoch this node leads, 0 while it does not
 
   void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
@@ -77,6 +80,7 @@ public class Node {
     entities = StateEntities.open(dataSource);
     contents = new MessageContents(entities, config.contentCacheBytes(), contentReaders);
     log = new JdbcCommandLog(dataSource);
+    startRpcServer(); // before leadership publishes its address
     writes = new WritePath(config.nodeId(), log,
         new JpaStateStore(entities, dataSource, contents, config.stateWriter()), state,
         leadership(),
@@ -103,21 +107,37 @@ public class Node {
     writes.start();
   }
 
+  /**
+   * Serves this node's peers over gRPC when QUIPU_GRPC_ADDRESS is set. Without a cluster secret
+   * (or with one too short) the node does not start: node-to-node calls are never unauthenticated.
+   */
+  private void startRpcServer() {
+    if (config.grpcAddress().isEmpty()) {
+      return;
+    }
+    String address = config.grpcAddress().get();
+    ClusterSecret secret = new ClusterSecret(config.clusterSecret().orElseThrow(
+        () -> new IllegalStateException("QUIPU_GRPC_ADDRESS needs QUIPU_CLUSTER_SECRET")));
+    try {
+      rpc = NodeRpcServer.start(address, secret, ClusterPaths.GROUP_0,
+          () -> new NodeStatus(id(), epoch, log.lastSeq(), state.appliedSeq(),
+              writes != null && writes.serving()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve gRPC on " + address, e);
+    }
+  }
+
   /** ZooKeeper's latch and epochs when QUIPU_ZK_CONNECT is set, otherwise a fixed grant. */
   private Leadership leadership() {
     if (config.zkConnect().isEmpty()) {
       return Leadership.fixed(SINGLE_NODE_EPOCH);
     }
-    CuratorFramework client = CuratorFrameworkFactory.builder()
-        .connectString(config.zkConnect().get())
-        .sessionTimeoutMs(config.zkSessionTimeoutMs())
-        .connectionTimeoutMs(Math.max(1_000, config.zkSessionTimeoutMs() / 2))
-        .retryPolicy(new ExponentialBackoffRetry(100, 10, 2_000))
-        .build();
     JsonObjectBuilder member = Json.createObjectBuilder().add("id", id());
     config.address().ifPresent(http -> member.add("http", http));
-    curator = new CuratorLeadership(client, ClusterPaths.GROUP_0, id(),
-        member.build().toString().getBytes(StandardCharsets.UTF_8), log::lastEpoch);
+    config.grpcAddress().ifPresent(grpc -> member.add("grpc", grpc));
+    curator = CuratorLeadership.connect(config.zkConnect().get(), config.zkSessionTimeoutMs(),
+        ClusterPaths.GROUP_0, id(), member.build().toString().getBytes(StandardCharsets.UTF_8),
+        log::lastEpoch);
     return curator;
   }
 
@@ -134,6 +154,9 @@ public class Node {
   void stop() {
     if (duties != null) {
       duties.stop();
+    }
+    if (rpc != null) {
+      rpc.close();
     }
     if (curator != null) {
       curator.close(); // first: stop leading before the write path stops

@@ -64,6 +64,24 @@ public class NodeConfig {
   @ConfigProperty(name = "quipu.zk.session.timeout.ms", defaultValue = "4000")
   int zkSessionTimeoutMs;
 
+  /** host:port of this node's gRPC server for its peers; unset, the node serves none. */
+  @Inject
+  @ConfigProperty(name = "quipu.grpc.address")
+  Optional<String> grpcAddress;
+
+  /** The secret every node-to-node call carries; required with a gRPC address. */
+  @Inject
+  @ConfigProperty(name = "quipu.cluster.secret")
+  Optional<String> clusterSecret;
+
+  public Optional<String> grpcAddress() {
+    return grpcAddress.filter(s -> !s.isBlank());
+  }
+
+  public Optional<String> clusterSecret() {
+    return clusterSecret.filter(s -> !s.isBlank());
+  }
+
   public Optional<String> zkConnect() {
     return zkConnect.filter(s -> !s.isBlank());
   }

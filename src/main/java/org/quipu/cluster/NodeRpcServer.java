@@ -1,0 +1,70 @@
+package org.quipu.cluster;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The node's gRPC server for its peers, on its own port (QUIPU_GRPC_ADDRESS), every service behind
+ * the cluster secret.
+ */
+public final class NodeRpcServer implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(NodeRpcServer.class.getName());
+
+  private final Server server;
+
+  private NodeRpcServer(Server server) {
+    this.server = server;
+  }
+
+  /**
+   * Starts serving on {@code hostPort} ("host:port"; port 0: any free port, see {@link #port}).
+   *
+   * @throws IllegalArgumentException when {@code hostPort} is not host:port
+   * @throws IOException when the port cannot be bound
+   */
+  public static NodeRpcServer start(String hostPort, ClusterSecret secret, ClusterPaths group,
+      NodeStatus.Source status) throws IOException {
+    int colon = hostPort.lastIndexOf(':');
+    int port;
+    try {
+      port = colon > 0 ? Integer.parseInt(hostPort.substring(colon + 1)) : -1;
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("a gRPC address is host:port, not " + hostPort);
+    }
+    InetSocketAddress address = new InetSocketAddress(hostPort.substring(0, colon), port);
+    Server server = NettyServerBuilder.forAddress(address)
+        .addService(ServerInterceptors.intercept(new ReplicationService(group, status),
+            secret.guard()))
+        .build()
+        .start();
+    LOG.info("node-to-node gRPC on " + address.getHostString() + ":" + server.getPort());
+    return new NodeRpcServer(server);
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  /** Stops taking calls, gives running ones five seconds, then cancels them. */
+  @Override
+  public void close() {
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}
