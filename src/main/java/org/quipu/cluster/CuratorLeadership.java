@@ -1,6 +1,9 @@
 package org.quipu.cluster;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +18,8 @@ import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.quipu.replication.Leadership;
 
 /**
@@ -82,7 +87,12 @@ public final class CuratorLeadership implements Leadership, AutoCloseable {
    */
   public static CuratorLeadership connect(String connectString, int sessionTimeoutMs,
       ClusterPaths paths, String nodeId, byte[] memberData, LongSupplier highestEpochInLog) {
+    // No SASL: Payara sets a JAAS login configuration, so the ZooKeeper client would try SASL,
+    // find no "Client" section and have Curator log "Authentication failed" on every connect.
+    ZKClientConfig zk = new ZKClientConfig();
+    zk.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
     CuratorFramework client = CuratorFrameworkFactory.builder()
+        .zkClientConfig(zk)
         .connectString(connectString)
         .sessionTimeoutMs(sessionTimeoutMs)
         .connectionTimeoutMs(Math.max(1_000, sessionTimeoutMs / 2))
@@ -103,6 +113,30 @@ public final class CuratorLeadership implements Leadership, AutoCloseable {
       member.start();
       newLatch();
     });
+  }
+
+  /**
+   * The group's members as registered now, ordered by id.
+   *
+   * @throws Exception when ZooKeeper cannot be read
+   */
+  public List<Member> members() throws Exception {
+    List<Member> members = new ArrayList<>();
+    List<String> children;
+    try {
+      children = client.getChildren().forPath(paths.members());
+    } catch (KeeperException.NoNodeException none) {
+      return members;
+    }
+    for (String child : children) {
+      try {
+        members.add(Member.fromZnode(child, client.getData().forPath(paths.member(child))));
+      } catch (KeeperException.NoNodeException left) {
+        // it left between the listing and the read: not a member any more
+      }
+    }
+    members.sort(Comparator.comparing(Member::id));
+    return members;
   }
 
   /** The epoch this node leads now, or 0. */

@@ -6,26 +6,28 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.persistence.EntityManagerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.quipu.cluster.ClusterPaths;
 import org.quipu.cluster.ClusterSecret;
 import org.quipu.cluster.CuratorLeadership;
+import org.quipu.cluster.Member;
 import org.quipu.cluster.NodeRpcServer;
 import org.quipu.cluster.NodeStatus;
+import org.quipu.cluster.Peers;
 import org.quipu.core.state.Subscription;
 import org.quipu.replication.Leadership;
 import org.quipu.replication.ReplicaState;
@@ -48,6 +50,8 @@ public class Node {
   private static final Logger LOG = Logger.getLogger(Node.class.getName());
   /** A node without ZooKeeper leads epoch 1 alone. */
   private static final long SINGLE_NODE_EPOCH = 1;
+  /** How long the cluster view waits for each peer's status. */
+  private static final long PEER_DEADLINE_MILLIS = 500;
   /** Threads reading message contents the cache no longer holds (one connection each). */
   private static final int CONTENT_READERS = 4;
 
@@ -69,6 +73,7 @@ public class Node {
   private MessageContents contents;
   private CuratorLeadership curator; // null without ZooKeeper
   private NodeRpcServer rpc; // null without a gRPC address
+  private Peers peers; // null without a gRPC address
   private volatile long epoch; // the epoch this node leads, 0 while it does not
 
   void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
@@ -118,6 +123,7 @@ public class Node {
     String address = config.grpcAddress().get();
     ClusterSecret secret = new ClusterSecret(config.clusterSecret().orElseThrow(
         () -> new IllegalStateException("QUIPU_GRPC_ADDRESS needs QUIPU_CLUSTER_SECRET")));
+    peers = new Peers(id(), ClusterPaths.GROUP_0, secret);
     try {
       rpc = NodeRpcServer.start(address, secret, ClusterPaths.GROUP_0,
           () -> new NodeStatus(id(), epoch, log.lastSeq(), state.appliedSeq(),
@@ -132,12 +138,9 @@ public class Node {
     if (config.zkConnect().isEmpty()) {
       return Leadership.fixed(SINGLE_NODE_EPOCH);
     }
-    JsonObjectBuilder member = Json.createObjectBuilder().add("id", id());
-    config.address().ifPresent(http -> member.add("http", http));
-    config.grpcAddress().ifPresent(grpc -> member.add("grpc", grpc));
+    Member self = new Member(id(), address(), config.grpcAddress().orElse(null));
     curator = CuratorLeadership.connect(config.zkConnect().get(), config.zkSessionTimeoutMs(),
-        ClusterPaths.GROUP_0, id(), member.build().toString().getBytes(StandardCharsets.UTF_8),
-        log::lastEpoch);
+        ClusterPaths.GROUP_0, id(), self.toZnode(), log::lastEpoch);
     return curator;
   }
 
@@ -157,6 +160,9 @@ public class Node {
     }
     if (rpc != null) {
       rpc.close();
+    }
+    if (peers != null) {
+      peers.close();
     }
     if (curator != null) {
       curator.close(); // first: stop leading before the write path stops
@@ -219,14 +225,49 @@ public class Node {
         .orElse(Subscription.ownQueueName(topic, subscription));
   }
 
-  /** Until replication lands the cluster is this one node, leading or waiting for leadership. */
+  /**
+   * The cluster as this node sees it: without ZooKeeper, itself; with it, every member registered
+   * in ZooKeeper, each as its own {@code Status} answer says (within {@value #PEER_DEADLINE_MILLIS}
+   * ms, else "unreachable"). The leader is the member that leads the highest epoch; a member's lag
+   * is how far its applied seq is behind the leader's.
+   */
   public ClusterView cluster() {
-    long applied = state.appliedSeq();
-    long leading = epoch();
-    String status = writes != null && writes.serving() ? "ready" : "recovering";
-    String role = leading != 0 ? "leader" : "follower";
-    var self = new ClusterView.Member(id(), address(), role, status, leading, applied, 0);
-    return new ClusterView(List.of(self), leading != 0 ? id() : null, leading, applied);
+    NodeStatus own = new NodeStatus(id(), epoch, state.appliedSeq(), state.appliedSeq(),
+        writes != null && writes.serving());
+    record Seen(Member member, Optional<NodeStatus> status) {}
+    List<Seen> seen = members().stream().map(m -> new Seen(m,
+        m.id().equals(id()) ? Optional.of(own)
+            : m.grpc() == null || peers == null ? Optional.<NodeStatus>empty()
+            : peers.status(m.grpc(), epoch, PEER_DEADLINE_MILLIS))).toList();
+    NodeStatus leader = seen.stream().flatMap(x -> x.status().stream())
+        .filter(st -> st.epoch() > 0)
+        .max(Comparator.comparingLong(NodeStatus::epoch)).orElse(null);
+    long commitSeq = leader != null ? leader.appliedSeq() : own.appliedSeq();
+    List<ClusterView.Member> nodes = seen.stream().map(x -> x.status()
+        .map(st -> new ClusterView.Member(st.nodeId(), x.member().http(),
+            st.epoch() > 0 ? "leader" : "follower", st.ready() ? "ready" : "recovering",
+            st.epoch(), st.appliedSeq(), Math.max(0, commitSeq - st.appliedSeq())))
+        .orElse(new ClusterView.Member(x.member().id(), x.member().http(), "follower",
+            "unreachable", 0, 0, 0)))
+        .toList();
+    return new ClusterView(nodes, leader != null ? leader.nodeId() : null,
+        leader != null ? leader.epoch() : 0, commitSeq);
+  }
+
+  /** The group's members from ZooKeeper; without it, or when it cannot be read, this node alone. */
+  private List<Member> members() {
+    Member self = new Member(id(), address(), config.grpcAddress().orElse(null));
+    if (curator == null) {
+      return List.of(self);
+    }
+    try {
+      List<Member> members = curator.members();
+      return members.stream().anyMatch(m -> m.id().equals(id())) ? members
+          : Stream.concat(members.stream(), Stream.of(self)).toList();
+    } catch (Exception e) {
+      LOG.log(Level.FINE, "cannot read the members from ZooKeeper", e);
+      return List.of(self);
+    }
   }
 
   private void migrate() {
