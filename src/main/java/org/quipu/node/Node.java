@@ -51,7 +51,7 @@ public class Node {
   /** A node without ZooKeeper leads epoch 1 alone. */
   private static final long SINGLE_NODE_EPOCH = 1;
   /** How long the cluster view waits for each peer's status. */
-  private static final long PEER_DEADLINE_MILLIS = 500;
+  private static final long PEER_DEADLINE_MILLIS = 1_000;
   /** Threads reading message contents the cache no longer holds (one connection each). */
   private static final int CONTENT_READERS = 4;
 
