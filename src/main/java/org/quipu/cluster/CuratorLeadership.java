@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -106,7 +107,7 @@ public final class CuratorLeadership implements Leadership, AutoCloseable {
     events.execute(() -> {
       this.listener = listener;
       client.getConnectionStateListenable()
-          .addListener((c, state) -> events.execute(() -> onConnectionState(state)));
+          .addListener((c, state) -> later(() -> onConnectionState(state)));
       client.start();
       member = new PersistentNode(client, CreateMode.EPHEMERAL, false, paths.member(nodeId),
           memberData);
@@ -139,6 +140,18 @@ public final class CuratorLeadership implements Leadership, AutoCloseable {
     return members;
   }
 
+  /**
+   * Runs {@code event} on the leadership thread, after those already reported. Curator may still
+   * report on its own threads while {@link #close} runs; once closed, nothing is left to decide.
+   */
+  private void later(Runnable event) {
+    try {
+      events.execute(event);
+    } catch (RejectedExecutionException closedAlready) {
+      LOG.fine("a ZooKeeper event for " + nodeId + " after close, ignored");
+    }
+  }
+
   /** The epoch this node leads now, or 0. */
   public long grantedEpoch() {
     return submit(() -> granted);
@@ -168,12 +181,12 @@ public final class CuratorLeadership implements Leadership, AutoCloseable {
     fresh.addListener(new LeaderLatchListener() {
       @Override
       public void isLeader() {
-        events.execute(() -> onLatchGranted(fresh));
+        later(() -> onLatchGranted(fresh));
       }
 
       @Override
       public void notLeader() {
-        events.execute(() -> {
+        later(() -> {
           if (fresh == latch) {
             revoke("the latch was lost");
           }

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.curator.test.TestingCluster;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -136,6 +137,39 @@ class CuratorLeadershipTest {
 
     zookeeper.restart();
     assertEquals("granted 2", told.next());
+  }
+
+  @Test
+  void anEnsembleOfThree_keepsALeaderWhenOneServerDies() throws Exception {
+    try (TestingCluster ensemble = new TestingCluster(3)) {
+      ensemble.start();
+      Told told = new Told();
+      CuratorLeadership a = new CuratorLeadership(CuratorFrameworkFactory.builder()
+          .connectString(ensemble.getConnectString()).sessionTimeoutMs(4_000)
+          .connectionTimeoutMs(2_000).retryPolicy(new ExponentialBackoffRetry(100, 5)).build(),
+          PATHS, "a", new byte[0], () -> 0);
+      toClose.add(a);
+      a.start(told);
+      assertEquals("granted 1", told.next());
+
+      // Whichever server dies — the one a is connected to or another — a leads again soon, in
+      // the same epoch or, if its connection was suspended, a higher one.
+      ensemble.killServer(ensemble.getInstances().iterator().next());
+      Thread.sleep(3_000); // long enough for a connection to the dead server to be suspended
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      long epoch = 1;
+      while (a.grantedEpoch() == 0 || told.events.peek() != null) {
+        String event = told.events.poll(100, TimeUnit.MILLISECONDS);
+        if (event != null && event.startsWith("granted ")) {
+          long granted = Long.parseLong(event.substring("granted ".length()));
+          assertTrue(granted > epoch, "epochs only grow: " + granted + " after " + epoch);
+          epoch = granted;
+        }
+        assertTrue(System.nanoTime() < deadline, "no leader within 20 s of losing one server");
+      }
+      assertEquals(epoch, a.grantedEpoch());
+      a.close();
+    }
   }
 
   @Test
