@@ -138,9 +138,8 @@ public class Node {
     if (config.zkConnect().isEmpty()) {
       return Leadership.fixed(SINGLE_NODE_EPOCH);
     }
-    Member self = new Member(id(), address(), config.grpcAddress().orElse(null));
     curator = CuratorLeadership.connect(config.zkConnect().get(), config.zkSessionTimeoutMs(),
-        ClusterPaths.GROUP_0, id(), self.toZnode(), log::lastEpoch);
+        ClusterPaths.GROUP_0, id(), self().toZnode(), log::lastEpoch);
     return curator;
   }
 
@@ -254,9 +253,14 @@ public class Node {
         leader != null ? leader.epoch() : 0, commitSeq);
   }
 
+  /** This node as a member of its group: its id and the addresses it publishes. */
+  private Member self() {
+    return new Member(id(), address(), config.grpcAddress().orElse(null));
+  }
+
   /** The group's members from ZooKeeper; without it, or when it cannot be read, this node alone. */
   private List<Member> members() {
-    Member self = new Member(id(), address(), config.grpcAddress().orElse(null));
+    Member self = self();
     if (curator == null) {
       return List.of(self);
     }
