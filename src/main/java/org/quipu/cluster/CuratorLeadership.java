@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -47,13 +47,15 @@ import org.quipu.replication.Leadership;
 public final class CuratorLeadership implements Leadership, AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(CuratorLeadership.class.getName());
+  /** How long a node that failed to take an epoch waits before it contends again. */
+  private static final long RETRY_AFTER_FAILED_EPOCH_MILLIS = 1_000;
 
   private final CuratorFramework client;
   private final ClusterPaths paths;
   private final String nodeId;
   private final byte[] memberData;
   private final LongSupplier highestEpochInLog;
-  private final ExecutorService events;
+  private final ScheduledExecutorService events;
 
   // Confined to the events thread.
   private Listener listener;
@@ -75,7 +77,7 @@ public final class CuratorLeadership implements Leadership, AutoCloseable {
     this.nodeId = nodeId;
     this.memberData = memberData.clone();
     this.highestEpochInLog = highestEpochInLog;
-    this.events = Executors.newSingleThreadExecutor(r -> {
+    this.events = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "quipu-leadership");
       t.setDaemon(true);
       return t;
@@ -219,7 +221,13 @@ public final class CuratorLeadership implements Leadership, AutoCloseable {
       // Any doubt gives leadership up: another node may take it and a newer epoch.
       LOG.log(Level.WARNING, nodeId + " could not take an epoch; giving the latch up", e);
       closeLatch();
-      newLatch();
+      // Not at once: a cause that lasts (its database down, say) would otherwise make a node that
+      // is alone in the group take the latch and fail again in a tight loop against ZooKeeper.
+      events.schedule(() -> {
+        if (!closed && latch == null) {
+          newLatch();
+        }
+      }, RETRY_AFTER_FAILED_EPOCH_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
 

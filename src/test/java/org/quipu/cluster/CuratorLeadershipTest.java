@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -170,6 +171,25 @@ class CuratorLeadershipTest {
       assertEquals(epoch, a.grantedEpoch());
       a.close();
     }
+  }
+
+  @Test
+  void aNodeThatCannotReadItsLog_contendsAgainAfterAPause_notInATightLoop() throws Exception {
+    AtomicInteger reads = new AtomicInteger();
+    Told told = new Told();
+    CuratorLeadership a = new CuratorLeadership(client(), PATHS, "a", new byte[0], () -> {
+      if (reads.incrementAndGet() <= 2) {
+        throw new IllegalStateException("the log cannot be read");
+      }
+      return 0;
+    });
+    toClose.add(a);
+    long started = System.nanoTime();
+    a.start(told);
+    assertEquals("granted 1", told.next()); // the failed reads took no epoch
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertEquals(3, reads.get());
+    assertTrue(tookMillis >= 1_800, "two failures, a pause after each: " + tookMillis + " ms");
   }
 
   @Test
