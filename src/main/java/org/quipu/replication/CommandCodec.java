@@ -20,6 +20,7 @@ import org.quipu.core.command.RedriveMessages;
 import org.quipu.core.command.RegisterUser;
 import org.quipu.core.command.ReleaseMessage;
 import org.quipu.core.command.SendMessages;
+import org.quipu.core.command.StartEpoch;
 import org.quipu.core.command.Subscribe;
 import org.quipu.core.command.Unsubscribe;
 import org.quipu.core.command.QueuePatch;
@@ -147,6 +148,8 @@ public final class CommandCodec {
           .setTtlMillis(c.ttlMillis()).setCommand(toProto(c.command())));
     } else if (command instanceof DropExpired) {
       b.setDropExpired(org.quipu.proto.command.v1.DropExpired.getDefaultInstance());
+    } else if (command instanceof StartEpoch) {
+      b.setStartEpoch(org.quipu.proto.command.v1.StartEpoch.getDefaultInstance());
     } else {
       throw new IllegalArgumentException("no encoding for " + command.getClass().getName());
     }
@@ -281,6 +284,8 @@ public final class CommandCodec {
       }
       case DROP_EXPIRED:
         return new DropExpired();
+      case START_EPOCH:
+        return new StartEpoch();
       default:
         throw new IllegalStateException("log entry with no known command: " + kind);
     }

@@ -17,4 +17,16 @@ public interface CommandLog {
 
   /** The sequence number of the last durable entry, 0 for an empty log. */
   long lastSeq() throws StoreUnavailableException;
+
+  /**
+   * The epoch of the entry at {@code seq}: 0 for seq 0 (the empty prefix every log shares), -1 when
+   * this log holds no entry there (beyond its last entry).
+   */
+  long epochAt(long seq) throws StoreUnavailableException;
+
+  /**
+   * Durably removes every entry after {@code seq} (a follower dropping an uncommitted tail that
+   * conflicts with its leader's log). The caller has checked that nothing removed was applied.
+   */
+  void truncateAfter(long seq) throws StoreUnavailableException;
 }

@@ -182,6 +182,36 @@ public final class JdbcCommandLog implements CommandLog {
   }
 
   @Override
+  public long epochAt(long seq) throws StoreUnavailableException {
+    if (seq == 0) {
+      return 0;
+    }
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT epoch FROM command_log WHERE seq = ?")) {
+      s.setLong(1, seq);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? r.getLong(1) : -1;
+      }
+    } catch (SQLException e) {
+      throw new StoreUnavailableException("cannot read the log", e);
+    }
+  }
+
+  /** Synchronized with {@link #append}: a truncation never interleaves with an append. */
+  @Override
+  public synchronized void truncateAfter(long seq) throws StoreUnavailableException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("DELETE FROM command_log WHERE seq > ?")) {
+      c.setAutoCommit(true);
+      s.setLong(1, seq);
+      int removed = s.executeUpdate();
+      LOG.info("log truncated after seq " + seq + ": " + removed + " entries removed");
+    } catch (SQLException e) {
+      throw new StoreUnavailableException("the log was not truncated", e);
+    }
+  }
+
+  @Override
   public long lastSeq() throws StoreUnavailableException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM command_log");

@@ -104,7 +104,8 @@ class DeterminismTest {
         case 10 -> random.nextInt(20) == 0 ? new PurgeQueue(q, actor) : new RedriveMessages("dlq", actor, null, 5);
         case 11 -> new Idempotent(actor, "k" + random.nextInt(20), "f" + random.nextInt(2), 5_000,
             new SendMessages(q, actor, List.of(new SendMessages.NewMessage("i" + ids++, "x", Map.of(), 0))));
-        case 13 -> new org.quipu.core.command.DropExpired();
+        case 13 -> random.nextInt(4) == 0 ? new org.quipu.core.command.StartEpoch()
+            : new org.quipu.core.command.DropExpired();
         case 14 -> new UpdateQueue(q, actor, new QueuePatch(
             random.nextBoolean() ? null : 500L + random.nextInt(3) * 500L, null, null, null,
             random.nextBoolean() ? null : 2 + random.nextInt(5), null, false, random.nextInt(4) == 0));

@@ -45,6 +45,22 @@ final class InMemoryCommandLog implements CommandLog {
     return entries.isEmpty() ? 0 : entries.get(entries.size() - 1).seq();
   }
 
+  @Override
+  public synchronized long epochAt(long seq) throws StoreUnavailableException {
+    failIfAsked();
+    if (seq == 0) {
+      return 0;
+    }
+    return entries.stream().filter(e -> e.seq() == seq).mapToLong(LogEntry::epoch).findFirst()
+        .orElse(-1);
+  }
+
+  @Override
+  public synchronized void truncateAfter(long seq) throws StoreUnavailableException {
+    failIfAsked();
+    entries.removeIf(e -> e.seq() > seq);
+  }
+
   private void failIfAsked() throws StoreUnavailableException {
     if (failNextReads > 0) {
       failNextReads--;

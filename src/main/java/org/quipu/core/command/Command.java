@@ -27,4 +27,5 @@ public sealed interface Command
         Unsubscribe,
         Publish,
         Idempotent,
-        DropExpired {}
+        DropExpired,
+        StartEpoch {}

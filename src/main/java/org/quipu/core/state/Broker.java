@@ -30,6 +30,7 @@ import org.quipu.core.command.RedriveMessages;
 import org.quipu.core.command.RegisterUser;
 import org.quipu.core.command.ReleaseMessage;
 import org.quipu.core.command.SendMessages;
+import org.quipu.core.command.StartEpoch;
 import org.quipu.core.command.Subscribe;
 import org.quipu.core.command.Unsubscribe;
 import org.quipu.core.command.UpdateQueue;
@@ -94,6 +95,7 @@ public final class Broker {
       if (command instanceof Unsubscribe c) return topics.unsubscribe(c, changes);
       if (command instanceof Publish c) return topics.publish(c, seq, now, changes);
       if (command instanceof DropExpired) return dropExpired(now, changes);
+      if (command instanceof StartEpoch) return new Outcome.Done();
       throw new IllegalArgumentException("unknown command " + command.getClass().getName());
     } catch (BrokerException refused) {
       return new Outcome.Rejected(refused.kind(), refused.getMessage());
