@@ -1,6 +1,7 @@
 package org.quipu.cluster;
 
 import io.grpc.CallCredentials;
+import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.quipu.proto.replication.v1.AppendRequest;
 import org.quipu.proto.replication.v1.FetchReply;
@@ -39,6 +41,14 @@ import org.quipu.replication.ReplicationTransport;
  * not know, and for a reply it cannot read. A refusal for a stale epoch is an answer, not a
  * failure. Futures complete on gRPC's threads: what is chained on them must not block.
  *
+ * <p>gRPC may handle concurrent unary calls in any order, so appends to one member go one at a
+ * time: each is sent when the one before it has been answered or has failed, which keeps the
+ * order {@link ReplicationTransport#append} promises. Its deadline runs from the call to {@code
+ * append}, time spent waiting for the one before included. An append that failed (past its
+ * deadline on the leader's side, say) may still be running on the member when the next arrives:
+ * the member must tolerate that, as a follower that drops only conflicting entries does. NewEpoch
+ * and Fetch are sent at once.
+ *
  * <p>Thread-safe. Calls made after {@link #close} fail with {@link PeerUnreachableException}.
  */
 public final class GrpcReplicationTransport implements ReplicationTransport, AutoCloseable {
@@ -46,7 +56,32 @@ public final class GrpcReplicationTransport implements ReplicationTransport, Aut
   private final String self;
   private final ClusterPaths group;
   private final CallCredentials credentials;
-  private final Map<String, ManagedChannel> channels;
+  private final Map<String, MemberChannel> members;
+
+  /** One member's channel, and the end of the queue its appends go through one at a time. */
+  private static final class MemberChannel {
+    final ManagedChannel channel;
+    /** Completes when the last append handed to {@link #nextAppend} has ended; never fails. */
+    private CompletableFuture<Void> appendsEnded = CompletableFuture.completedFuture(null);
+
+    MemberChannel(ManagedChannel channel) {
+      this.channel = channel;
+    }
+
+    /**
+     * Calls {@code send} once every append queued before has ended (at once when none is
+     * running), with what {@code send} must run when its own append ends.
+     */
+    void nextAppend(Consumer<Runnable> send) {
+      CompletableFuture<Void> ended = new CompletableFuture<>();
+      CompletableFuture<Void> previous;
+      synchronized (this) {
+        previous = appendsEnded;
+        appendsEnded = ended;
+      }
+      previous.thenRun(() -> send.accept(() -> ended.complete(null)));
+    }
+  }
 
   /**
    * @param self this node's id: every message sent must name it as its sender
@@ -58,10 +93,10 @@ public final class GrpcReplicationTransport implements ReplicationTransport, Aut
     this.self = self;
     this.group = group;
     this.credentials = secret.credentials();
-    Map<String, ManagedChannel> open = new HashMap<>();
-    members.forEach((id, address) ->
-        open.put(id, NettyChannelBuilder.forTarget(address).usePlaintext().build()));
-    this.channels = Map.copyOf(open);
+    Map<String, MemberChannel> open = new HashMap<>();
+    members.forEach((id, address) -> open.put(id,
+        new MemberChannel(NettyChannelBuilder.forTarget(address).usePlaintext().build())));
+    this.members = Map.copyOf(open);
   }
 
   /** @throws IllegalArgumentException when the message is not from this node and its group */
@@ -69,8 +104,15 @@ public final class GrpcReplicationTransport implements ReplicationTransport, Aut
   public CompletableFuture<Promise> newEpoch(String member, NewEpoch request, Duration deadline) {
     checkSender(request.group(), request.leaderId());
     NewEpochRequest sent = ReplicationMessages.toProto(request);
-    return this.<PromiseReply, Promise>call(member, "NewEpoch", deadline,
-        (stub, reply) -> stub.newEpoch(sent, reply), ReplicationMessages::fromProto);
+    CompletableFuture<Promise> answer = new CompletableFuture<>();
+    MemberChannel to = members.get(member);
+    if (to == null) {
+      return unknown(member, "NewEpoch", answer);
+    }
+    this.<PromiseReply, Promise>call(to, member, "NewEpoch", due(deadline),
+        (stub, reply) -> stub.newEpoch(sent, reply), ReplicationMessages::fromProto, answer,
+        () -> {});
+    return answer;
   }
 
   /** @throws IllegalArgumentException when the message is not from this node and its group */
@@ -78,9 +120,16 @@ public final class GrpcReplicationTransport implements ReplicationTransport, Aut
   public CompletableFuture<AppendReply> append(String member, Append request, Duration deadline) {
     checkSender(request.group(), request.leaderId());
     AppendRequest sent = ReplicationMessages.toProto(request);
-    return this.<org.quipu.proto.replication.v1.AppendReply, AppendReply>call(member,
-        "Append", deadline, (stub, reply) -> stub.append(sent, reply),
-        ReplicationMessages::fromProto);
+    Deadline due = due(deadline);
+    CompletableFuture<AppendReply> answer = new CompletableFuture<>();
+    MemberChannel to = members.get(member);
+    if (to == null) {
+      return unknown(member, "Append", answer);
+    }
+    to.nextAppend(ended -> this.<org.quipu.proto.replication.v1.AppendReply, AppendReply>call(
+        to, member, "Append", due, (stub, reply) -> stub.append(sent, reply),
+        ReplicationMessages::fromProto, answer, ended));
+    return answer;
   }
 
   /** @throws IllegalArgumentException when the message is not from this node and its group */
@@ -88,8 +137,15 @@ public final class GrpcReplicationTransport implements ReplicationTransport, Aut
   public CompletableFuture<Fetched> fetch(String member, Fetch request, Duration deadline) {
     checkSender(request.group(), request.leaderId());
     FetchRequest sent = ReplicationMessages.toProto(request);
-    return this.<FetchReply, Fetched>call(member, "Fetch", deadline,
-        (stub, reply) -> stub.fetch(sent, reply), ReplicationMessages::fromProto);
+    CompletableFuture<Fetched> answer = new CompletableFuture<>();
+    MemberChannel to = members.get(member);
+    if (to == null) {
+      return unknown(member, "Fetch", answer);
+    }
+    this.<FetchReply, Fetched>call(to, member, "Fetch", due(deadline),
+        (stub, reply) -> stub.fetch(sent, reply), ReplicationMessages::fromProto, answer,
+        () -> {});
+    return answer;
   }
 
   private void checkSender(int messageGroup, String sender) {
@@ -99,22 +155,21 @@ public final class GrpcReplicationTransport implements ReplicationTransport, Aut
     }
   }
 
+  private static <T> CompletableFuture<T> unknown(String member, String rpc,
+      CompletableFuture<T> answer) {
+    answer.completeExceptionally(new PeerUnreachableException(
+        "no member " + member + " in this transport: " + rpc + " not sent", null));
+    return answer;
+  }
+
   /**
-   * Starts {@code rpc} on {@code member}'s channel; the future gets its reply read by {@code read}.
+   * Starts {@code rpc} on {@code to}'s channel; completes {@code answer} with the reply as {@code
+   * read} reads it, or with PeerUnreachableException; then runs {@code ended}, whatever happened.
    */
-  private <R, T> CompletableFuture<T> call(String member, String rpc, Duration deadline,
-      BiConsumer<ReplicationGrpc.ReplicationStub, StreamObserver<R>> start, Function<R, T> read) {
-    CompletableFuture<T> answer = new CompletableFuture<>();
-    ManagedChannel channel = channels.get(member);
-    if (channel == null) {
-      answer.completeExceptionally(new PeerUnreachableException(
-          "no member " + member + " in this transport: " + rpc + " not sent", null));
-      return answer;
-    }
-    ReplicationGrpc.ReplicationStub stub = ReplicationGrpc.newStub(channel)
-        .withCallCredentials(credentials)
-        .withDeadlineAfter(nanos(deadline), TimeUnit.NANOSECONDS);
-    start.accept(stub, new StreamObserver<>() {
+  private <R, T> void call(MemberChannel to, String member, String rpc, Deadline due,
+      BiConsumer<ReplicationGrpc.ReplicationStub, StreamObserver<R>> start, Function<R, T> read,
+      CompletableFuture<T> answer, Runnable ended) {
+    StreamObserver<R> observer = new StreamObserver<>() {
       private R reply;
 
       @Override
@@ -129,6 +184,7 @@ public final class GrpcReplicationTransport implements ReplicationTransport, Aut
             + rpc + ": " + status.getCode()
             + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")"),
             failed));
+        ended.run();
       }
 
       @Override
@@ -139,27 +195,37 @@ public final class GrpcReplicationTransport implements ReplicationTransport, Aut
           answer.completeExceptionally(new PeerUnreachableException(
               member + " sent a " + rpc + " reply that cannot be read", unreadable));
         }
+        ended.run();
       }
-    });
-    return answer;
+    };
+    try {
+      start.accept(ReplicationGrpc.newStub(to.channel)
+          .withCallCredentials(credentials)
+          .withDeadline(due), observer);
+    } catch (RuntimeException notStarted) {
+      // gRPC reports failures through the observer; this is only so that a queue never stalls.
+      observer.onError(notStarted);
+    }
   }
 
-  /** The deadline in nanoseconds, a deadline too far to count in them being as good as none. */
-  private static long nanos(Duration deadline) {
+  /** The deadline {@code after} from now, one too far to count in nanoseconds being as none. */
+  private static Deadline due(Duration after) {
+    long nanos;
     try {
-      return deadline.toNanos();
+      nanos = after.toNanos();
     } catch (ArithmeticException tooFar) {
-      return Long.MAX_VALUE;
+      nanos = Long.MAX_VALUE;
     }
+    return Deadline.after(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** Closes every channel at once: calls still running fail with PeerUnreachableException. */
   @Override
   public void close() {
-    channels.values().forEach(ManagedChannel::shutdownNow);
+    members.values().forEach(m -> m.channel.shutdownNow());
     try {
-      for (ManagedChannel channel : channels.values()) {
-        channel.awaitTermination(5, TimeUnit.SECONDS);
+      for (MemberChannel m : members.values()) {
+        m.channel.awaitTermination(5, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -166,6 +168,55 @@ class GrpcReplicationTransportTest {
     endpoint.fetched = new Fetched("node-2", false, 12, List.of());
     assertEquals(endpoint.fetched, answer(transport.fetch("node-2", sent, DEADLINE)));
     assertEquals(List.of(sent, sent), endpoint.received);
+  }
+
+  @Test
+  void appendsToOneMember_areHandledOneAtATimeInTheOrderSent() throws Exception {
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger mostAtOnce = new AtomicInteger();
+    endpoint.before = () -> {
+      mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+      Thread.sleep(5);
+      running.decrementAndGet();
+    };
+    endpoint.appendReply = new AppendReply("node-2", AppendReply.Result.ACCEPTED, 9, 0, 0);
+    List<Append> sent = new ArrayList<>();
+    List<CompletableFuture<AppendReply>> replies = new ArrayList<>();
+    for (int i = 0; i < 20; i++) { // pipelined: none waits for the one before
+      Append heartbeat = new Append(3, "node-1", 9, 120 + i, 9, List.of(), 119);
+      sent.add(heartbeat);
+      replies.add(transport.append("node-2", heartbeat, DEADLINE));
+    }
+    for (CompletableFuture<AppendReply> reply : replies) {
+      answer(reply);
+    }
+    assertEquals(sent.stream().map(Append::prevSeq).toList(),
+        endpoint.received.stream().map(a -> ((Append) a).prevSeq()).toList());
+    assertEquals(1, mostAtOnce.get());
+  }
+
+  @Test
+  void anAppendQueuedBehindASlowOne_spendsItsDeadlineWaiting_andTheQueueMovesOnAfterFailures()
+      throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    endpoint.before = () -> {
+      if (calls.getAndIncrement() == 0) {
+        released.await(10, TimeUnit.SECONDS); // the first append hangs on the member
+      }
+    };
+    endpoint.appendReply = new AppendReply("node-2", AppendReply.Result.ACCEPTED, 9, 0, 0);
+    Append first = new Append(3, "node-1", 9, 120, 9, List.of(), 119);
+    Append second = new Append(3, "node-1", 9, 121, 9, List.of(), 119);
+    Append third = new Append(3, "node-1", 9, 122, 9, List.of(), 119);
+
+    var slow = transport.append("node-2", first, Duration.ofMillis(300));
+    var expiresWaiting = transport.append("node-2", second, Duration.ofMillis(100));
+    var afterBoth = transport.append("node-2", third, DEADLINE);
+
+    assertTrue(unreachable(slow).getMessage().contains("DEADLINE_EXCEEDED"));
+    assertTrue(unreachable(expiresWaiting).getMessage().contains("DEADLINE_EXCEEDED"));
+    assertEquals(endpoint.appendReply, answer(afterBoth));
+    assertEquals(List.of(first, third), endpoint.received);
   }
 
   @Test
