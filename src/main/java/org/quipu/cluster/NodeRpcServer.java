@@ -7,10 +7,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import org.quipu.replication.ReplicaEndpoint;
 
 /**
  * The node's gRPC server for its peers, on its own port (QUIPU_GRPC_ADDRESS), every service behind
- * the cluster secret.
+ * the cluster secret: {@code quipu.replication.v1.Replication} ({@link ReplicationService}), which
+ * answers Status from a {@link NodeStatus.Source} and NewEpoch, Append and Fetch through a {@link
+ * ReplicaEndpoint}.
  */
 public final class NodeRpcServer implements AutoCloseable {
 
@@ -24,12 +27,13 @@ public final class NodeRpcServer implements AutoCloseable {
 
   /**
    * Starts serving on {@code hostPort} ("host:port"; port 0: any free port, see {@link #port}).
+   * {@code endpoint} is called from gRPC's threads, several at once.
    *
    * @throws IllegalArgumentException when {@code hostPort} is not host:port
    * @throws IOException when the port cannot be bound
    */
   public static NodeRpcServer start(String hostPort, ClusterSecret secret, ClusterPaths group,
-      NodeStatus.Source status) throws IOException {
+      NodeStatus.Source status, ReplicaEndpoint endpoint) throws IOException {
     int colon = hostPort.lastIndexOf(':');
     int port;
     try {
@@ -42,7 +46,7 @@ public final class NodeRpcServer implements AutoCloseable {
     }
     InetSocketAddress address = new InetSocketAddress(hostPort.substring(0, colon), port);
     Server server = NettyServerBuilder.forAddress(address)
-        .addService(ServerInterceptors.intercept(new ReplicationService(group, status),
+        .addService(ServerInterceptors.intercept(new ReplicationService(group, status, endpoint),
             secret.guard()))
         .build()
         .start();

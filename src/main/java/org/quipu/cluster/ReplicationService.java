@@ -3,25 +3,43 @@ package org.quipu.cluster;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.quipu.proto.replication.v1.AppendReply;
+import org.quipu.proto.replication.v1.AppendRequest;
 import org.quipu.proto.replication.v1.Caller;
+import org.quipu.proto.replication.v1.FetchReply;
+import org.quipu.proto.replication.v1.FetchRequest;
+import org.quipu.proto.replication.v1.NewEpochRequest;
+import org.quipu.proto.replication.v1.PromiseReply;
 import org.quipu.proto.replication.v1.ReplicationGrpc;
 import org.quipu.proto.replication.v1.StatusReply;
 import org.quipu.proto.replication.v1.StatusRequest;
+import org.quipu.replication.ReplicaEndpoint;
 import org.quipu.replication.StoreUnavailableException;
 
 /**
- * The node's side of {@code quipu.replication.v1.Replication}. Every call must carry a deadline
- * and name this node's group; the cluster secret is checked before a call gets here ({@link
- * ClusterSecret#guard}).
+ * The node's side of {@code quipu.replication.v1.Replication}: an adapter that refuses a call
+ * without a deadline (INVALID_ARGUMENT) or for another group (NOT_FOUND), translates the request
+ * ({@link ReplicationMessages}; unreadable: INVALID_ARGUMENT), hands it to the {@link
+ * ReplicaEndpoint} and translates its answer. A store that cannot be reached is UNAVAILABLE, any
+ * other failure INTERNAL, both with a fixed description: exception text stays in this node's log.
+ * The cluster secret is checked before a call gets here ({@link ClusterSecret#guard}). Calls run
+ * on gRPC's executor, several at once and in no guaranteed order; the endpoint is thread-safe.
  */
 final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
+  private static final Logger LOG = Logger.getLogger(ReplicationService.class.getName());
+
   private final ClusterPaths group;
   private final NodeStatus.Source status;
+  private final ReplicaEndpoint endpoint;
 
-  ReplicationService(ClusterPaths group, NodeStatus.Source status) {
+  ReplicationService(ClusterPaths group, NodeStatus.Source status, ReplicaEndpoint endpoint) {
     this.group = group;
     this.status = status;
+    this.endpoint = endpoint;
   }
 
   @Override
@@ -47,6 +65,65 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
         .setAppliedSeq(now.appliedSeq())
         .setReady(now.ready())
         .build());
+    answer.onCompleted();
+  }
+
+  @Override
+  public void newEpoch(NewEpochRequest request, StreamObserver<PromiseReply> answer) {
+    serve("NewEpoch", request.getCaller(), () -> ReplicationMessages.fromProto(request),
+        m -> ReplicationMessages.toProto(endpoint.newEpoch(m)), answer);
+  }
+
+  @Override
+  public void append(AppendRequest request, StreamObserver<AppendReply> answer) {
+    serve("Append", request.getCaller(), () -> ReplicationMessages.fromProto(request),
+        m -> ReplicationMessages.toProto(endpoint.append(m)), answer);
+  }
+
+  @Override
+  public void fetch(FetchRequest request, StreamObserver<FetchReply> answer) {
+    serve("Fetch", request.getCaller(), () -> ReplicationMessages.fromProto(request),
+        m -> ReplicationMessages.toProto(endpoint.fetch(m)), answer);
+  }
+
+  /** The endpoint's side of one rpc: its answer to a translated request, already translated. */
+  @FunctionalInterface
+  private interface Handler<M, A> {
+    A answer(M message) throws StoreUnavailableException;
+  }
+
+  private <M, A> void serve(String rpc, Caller caller, Supplier<M> read, Handler<M, A> handler,
+      StreamObserver<A> answer) {
+    Status refused = refusal(caller);
+    if (refused != null) {
+      answer.onError(refused.asRuntimeException());
+      return;
+    }
+    M message;
+    try {
+      message = read.get();
+    } catch (RuntimeException unreadable) {
+      LOG.log(Level.WARNING, rpc + " from " + caller.getNodeId() + " cannot be read", unreadable);
+      answer.onError(Status.INVALID_ARGUMENT.withDescription("the request cannot be read")
+          .asRuntimeException());
+      return;
+    }
+    A reply;
+    try {
+      reply = handler.answer(message);
+    } catch (StoreUnavailableException down) {
+      // The store's own health is reported elsewhere; a leader retries every heartbeat.
+      LOG.log(Level.FINE, rpc + " from " + caller.getNodeId() + ": store unavailable", down);
+      answer.onError(Status.UNAVAILABLE.withDescription("the node's store cannot be reached")
+          .asRuntimeException());
+      return;
+    } catch (RuntimeException fault) {
+      LOG.log(Level.WARNING, rpc + " from " + caller.getNodeId() + " failed", fault);
+      answer.onError(Status.INTERNAL.withDescription("the node failed to handle " + rpc)
+          .asRuntimeException());
+      return;
+    }
+    answer.onNext(reply);
     answer.onCompleted();
   }
 

@@ -2,7 +2,10 @@
  * The cluster's adapters: ZooKeeper through Curator ({@link org.quipu.cluster.CuratorLeadership}:
  * membership, the leader latch and the epoch counter of {@link org.quipu.cluster.ClusterPaths
  * a replication group}) behind the replication package's {@link
- * org.quipu.replication.Leadership}. The only importers of Curator and ZooKeeper; gRPC transport
- * comes here too.
+ * org.quipu.replication.Leadership}; and gRPC ({@code quipu.replication.v1}): the node's server
+ * ({@link org.quipu.cluster.NodeRpcServer}, serving a {@link
+ * org.quipu.replication.ReplicaEndpoint}), the leader's {@link
+ * org.quipu.cluster.GrpcReplicationTransport} and the cluster view's {@link
+ * org.quipu.cluster.Peers}. The only importers of Curator, ZooKeeper and gRPC.
  */
 package org.quipu.cluster;

@@ -29,8 +29,16 @@ import org.quipu.cluster.NodeRpcServer;
 import org.quipu.cluster.NodeStatus;
 import org.quipu.cluster.Peers;
 import org.quipu.core.state.Subscription;
+import org.quipu.replication.Append;
+import org.quipu.replication.AppendReply;
+import org.quipu.replication.Fetch;
+import org.quipu.replication.Fetched;
 import org.quipu.replication.Leadership;
+import org.quipu.replication.NewEpoch;
+import org.quipu.replication.Promise;
+import org.quipu.replication.ReplicaEndpoint;
 import org.quipu.replication.ReplicaState;
+import org.quipu.replication.StoreUnavailableException;
 import org.quipu.replication.WritePath;
 import org.quipu.security.PasswordHasher;
 import org.quipu.store.JdbcCommandLog;
@@ -54,6 +62,30 @@ public class Node {
   private static final long PEER_DEADLINE_MILLIS = 1_000;
   /** Threads reading message contents the cache no longer holds (one connection each). */
   private static final int CONTENT_READERS = 4;
+  /**
+   * What this node answers a peer's NewEpoch, Append and Fetch until a member's side of the
+   * protocol exists: UNAVAILABLE, as for a store that cannot be reached.
+   */
+  private static final ReplicaEndpoint REPLICATION_NOT_WIRED = new ReplicaEndpoint() {
+    @Override
+    public Promise newEpoch(NewEpoch request) throws StoreUnavailableException {
+      throw notWired();
+    }
+
+    @Override
+    public AppendReply append(Append request) throws StoreUnavailableException {
+      throw notWired();
+    }
+
+    @Override
+    public Fetched fetch(Fetch request) throws StoreUnavailableException {
+      throw notWired();
+    }
+
+    private StoreUnavailableException notWired() {
+      return new StoreUnavailableException("replication is not wired yet", null);
+    }
+  };
 
   @Resource(lookup = QuipuDataSource.JNDI_NAME)
   DataSource dataSource;
@@ -127,7 +159,8 @@ public class Node {
     try {
       rpc = NodeRpcServer.start(address, secret, ClusterPaths.GROUP_0,
           () -> new NodeStatus(id(), epoch, log.lastSeq(), state.appliedSeq(),
-              writes != null && writes.serving()));
+              writes != null && writes.serving()),
+          REPLICATION_NOT_WIRED);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve gRPC on " + address, e);
     }

@@ -40,23 +40,32 @@ public final class CommandCodec {
   private CommandCodec() {}
 
   public static byte[] encode(LogEntry entry) {
+    return toProto(entry).toByteArray();
+  }
+
+  /** @throws IllegalStateException when the bytes are not a log entry with a known command */
+  public static LogEntry decode(byte[] bytes) {
+    try {
+      return fromProto(org.quipu.proto.command.v1.LogEntry.parseFrom(bytes));
+    } catch (InvalidProtocolBufferException corrupt) {
+      throw new IllegalStateException("corrupt log entry", corrupt);
+    }
+  }
+
+  /** The entry as it is stored and sent between nodes. */
+  public static org.quipu.proto.command.v1.LogEntry toProto(LogEntry entry) {
     return org.quipu.proto.command.v1.LogEntry.newBuilder()
         .setSeq(entry.seq())
         .setEpoch(entry.epoch())
         .setTimestampMillis(entry.timestampMillis())
         .setCommand(toProto(entry.command()))
-        .build()
-        .toByteArray();
+        .build();
   }
 
-  public static LogEntry decode(byte[] bytes) {
-    try {
-      var proto = org.quipu.proto.command.v1.LogEntry.parseFrom(bytes);
-      return new LogEntry(proto.getSeq(), proto.getEpoch(), proto.getTimestampMillis(),
-          fromProto(proto.getCommand()));
-    } catch (InvalidProtocolBufferException corrupt) {
-      throw new IllegalStateException("corrupt log entry", corrupt);
-    }
+  /** @throws IllegalStateException when the entry holds no command this version knows */
+  public static LogEntry fromProto(org.quipu.proto.command.v1.LogEntry proto) {
+    return new LogEntry(proto.getSeq(), proto.getEpoch(), proto.getTimestampMillis(),
+        fromProto(proto.getCommand()));
   }
 
   // ---- encode -------------------------------------------------------------------------------

@@ -12,7 +12,14 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.quipu.replication.Append;
+import org.quipu.replication.AppendReply;
+import org.quipu.replication.Fetch;
+import org.quipu.replication.Fetched;
 import org.quipu.replication.Leadership;
+import org.quipu.replication.NewEpoch;
+import org.quipu.replication.Promise;
+import org.quipu.replication.ReplicaEndpoint;
 
 /**
  * How a node finds its peers and what they say: members registered in ZooKeeper with their
@@ -27,6 +34,24 @@ class MembersAndPeersTest {
 
     @Override
     public void onRevoked() {}
+  };
+
+  /** These tests call Status only. */
+  private static final ReplicaEndpoint NO_REPLICATION = new ReplicaEndpoint() {
+    @Override
+    public Promise newEpoch(NewEpoch request) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public AppendReply append(Append request) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Fetched fetch(Fetch request) {
+      throw new UnsupportedOperationException();
+    }
   };
 
   private TestingServer zookeeper;
@@ -48,7 +73,7 @@ class MembersAndPeersTest {
   /** A node: its gRPC server answering {@code status}, and its membership in ZooKeeper. */
   private CuratorLeadership node(String id, NodeStatus status) throws Exception {
     NodeRpcServer rpc = NodeRpcServer.start("127.0.0.1:0", SECRET, ClusterPaths.GROUP_0,
-        () -> status);
+        () -> status, NO_REPLICATION);
     toClose.add(rpc);
     Member member = new Member(id, "http://127.0.0.1:80" + id.length(), "127.0.0.1:" + rpc.port());
     CuratorLeadership leadership = CuratorLeadership.connect(zookeeper.getConnectString(), 4_000,
@@ -81,7 +106,7 @@ class MembersAndPeersTest {
   @Test
   void aPeerThatIsDownOrRefusesUs_hasNoStatus() throws Exception {
     NodeRpcServer rpc = NodeRpcServer.start("127.0.0.1:0", SECRET, ClusterPaths.GROUP_0,
-        () -> new NodeStatus("c", 0, 0, 0, true));
+        () -> new NodeStatus("c", 0, 0, 0, true), NO_REPLICATION);
     toClose.add(rpc);
     String address = "127.0.0.1:" + rpc.port();
     try (Peers wrongSecret = new Peers("a", ClusterPaths.GROUP_0,

@@ -1,0 +1,234 @@
+package org.quipu.cluster;
+
+import io.grpc.CallCredentials;
+import io.grpc.Deadline;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.quipu.proto.replication.v1.AppendRequest;
+import org.quipu.proto.replication.v1.FetchReply;
+import org.quipu.proto.replication.v1.FetchRequest;
+import org.quipu.proto.replication.v1.NewEpochRequest;
+import org.quipu.proto.replication.v1.PromiseReply;
+import org.quipu.proto.replication.v1.ReplicationGrpc;
+import org.quipu.replication.Append;
+import org.quipu.replication.AppendReply;
+import org.quipu.replication.Fetch;
+import org.quipu.replication.Fetched;
+import org.quipu.replication.NewEpoch;
+import org.quipu.replication.PeerUnreachableException;
+import org.quipu.replication.Promise;
+import org.quipu.replication.ReplicationTransport;
+
+/**
+ * The leader's side of {@code quipu.replication.v1.Replication}: {@link ReplicationTransport} over
+ * gRPC, to a fixed set of members (a change of membership means a new transport).
+ *
+ * <p>One plaintext channel per member, opened lazily by gRPC and kept until {@link #close}: the
+ * cluster secret, sent with every call, is the authentication. Every call carries the deadline it
+ * is given and never blocks the caller's thread. A future completes with the member's answer, or
+ * fails with {@link PeerUnreachableException} and nothing else: for any gRPC failure (its message
+ * names the member, the rpc and the status code and description), for a member this transport does
+ * not know, and for a reply it cannot read. A refusal for a stale epoch is an answer, not a
+ * failure. Futures complete on gRPC's threads: what is chained on them must not block.
+ *
+ * <p>gRPC may handle concurrent unary calls in any order, so appends to one member go one at a
+ * time: each is sent when the one before it has been answered or has failed, which keeps the
+ * order {@link ReplicationTransport#append} promises. Its deadline runs from the call to {@code
+ * append}, time spent waiting for the one before included. An append that failed (past its
+ * deadline on the leader's side, say) may still be running on the member when the next arrives:
+ * the member must tolerate that, as a follower that drops only conflicting entries does. NewEpoch
+ * and Fetch are sent at once.
+ *
+ * <p>Thread-safe. Calls made after {@link #close} fail with {@link PeerUnreachableException}.
+ */
+public final class GrpcReplicationTransport implements ReplicationTransport, AutoCloseable {
+
+  private final String self;
+  private final ClusterPaths group;
+  private final CallCredentials credentials;
+  private final Map<String, MemberChannel> members;
+
+  /** One member's channel, and the end of the queue its appends go through one at a time. */
+  private static final class MemberChannel {
+    final ManagedChannel channel;
+    /** Completes when the last append handed to {@link #nextAppend} has ended; never fails. */
+    private CompletableFuture<Void> appendsEnded = CompletableFuture.completedFuture(null);
+
+    MemberChannel(ManagedChannel channel) {
+      this.channel = channel;
+    }
+
+    /**
+     * Calls {@code send} once every append queued before has ended (at once when none is
+     * running), with what {@code send} must run when its own append ends.
+     */
+    void nextAppend(Consumer<Runnable> send) {
+      CompletableFuture<Void> ended = new CompletableFuture<>();
+      CompletableFuture<Void> previous;
+      synchronized (this) {
+        previous = appendsEnded;
+        appendsEnded = ended;
+      }
+      previous.thenRun(() -> send.accept(() -> ended.complete(null)));
+    }
+  }
+
+  /**
+   * @param self this node's id: every message sent must name it as its sender
+   * @param group the replication group every message sent must belong to
+   * @param members member id to its gRPC address ("host:port")
+   */
+  public GrpcReplicationTransport(String self, ClusterPaths group, ClusterSecret secret,
+      Map<String, String> members) {
+    this.self = self;
+    this.group = group;
+    this.credentials = secret.credentials();
+    Map<String, MemberChannel> open = new HashMap<>();
+    members.forEach((id, address) -> open.put(id,
+        new MemberChannel(NettyChannelBuilder.forTarget(address).usePlaintext().build())));
+    this.members = Map.copyOf(open);
+  }
+
+  /** @throws IllegalArgumentException when the message is not from this node and its group */
+  @Override
+  public CompletableFuture<Promise> newEpoch(String member, NewEpoch request, Duration deadline) {
+    checkSender(request.group(), request.leaderId());
+    NewEpochRequest sent = ReplicationMessages.toProto(request);
+    CompletableFuture<Promise> answer = new CompletableFuture<>();
+    MemberChannel to = members.get(member);
+    if (to == null) {
+      return unknown(member, "NewEpoch", answer);
+    }
+    this.<PromiseReply, Promise>call(to, member, "NewEpoch", due(deadline),
+        (stub, reply) -> stub.newEpoch(sent, reply), ReplicationMessages::fromProto, answer,
+        () -> {});
+    return answer;
+  }
+
+  /** @throws IllegalArgumentException when the message is not from this node and its group */
+  @Override
+  public CompletableFuture<AppendReply> append(String member, Append request, Duration deadline) {
+    checkSender(request.group(), request.leaderId());
+    AppendRequest sent = ReplicationMessages.toProto(request);
+    Deadline due = due(deadline);
+    CompletableFuture<AppendReply> answer = new CompletableFuture<>();
+    MemberChannel to = members.get(member);
+    if (to == null) {
+      return unknown(member, "Append", answer);
+    }
+    to.nextAppend(ended -> this.<org.quipu.proto.replication.v1.AppendReply, AppendReply>call(
+        to, member, "Append", due, (stub, reply) -> stub.append(sent, reply),
+        ReplicationMessages::fromProto, answer, ended));
+    return answer;
+  }
+
+  /** @throws IllegalArgumentException when the message is not from this node and its group */
+  @Override
+  public CompletableFuture<Fetched> fetch(String member, Fetch request, Duration deadline) {
+    checkSender(request.group(), request.leaderId());
+    FetchRequest sent = ReplicationMessages.toProto(request);
+    CompletableFuture<Fetched> answer = new CompletableFuture<>();
+    MemberChannel to = members.get(member);
+    if (to == null) {
+      return unknown(member, "Fetch", answer);
+    }
+    this.<FetchReply, Fetched>call(to, member, "Fetch", due(deadline),
+        (stub, reply) -> stub.fetch(sent, reply), ReplicationMessages::fromProto, answer,
+        () -> {});
+    return answer;
+  }
+
+  private void checkSender(int messageGroup, String sender) {
+    if (messageGroup != group.group() || !self.equals(sender)) {
+      throw new IllegalArgumentException("this transport sends for " + self + " in group "
+          + group.group() + ", not for " + sender + " in group " + messageGroup);
+    }
+  }
+
+  private static <T> CompletableFuture<T> unknown(String member, String rpc,
+      CompletableFuture<T> answer) {
+    answer.completeExceptionally(new PeerUnreachableException(
+        "no member " + member + " in this transport: " + rpc + " not sent", null));
+    return answer;
+  }
+
+  /**
+   * Starts {@code rpc} on {@code to}'s channel; completes {@code answer} with the reply as {@code
+   * read} reads it, or with PeerUnreachableException; then runs {@code ended}, whatever happened.
+   */
+  private <R, T> void call(MemberChannel to, String member, String rpc, Deadline due,
+      BiConsumer<ReplicationGrpc.ReplicationStub, StreamObserver<R>> start, Function<R, T> read,
+      CompletableFuture<T> answer, Runnable ended) {
+    StreamObserver<R> observer = new StreamObserver<>() {
+      private R reply;
+
+      @Override
+      public void onNext(R value) {
+        reply = value;
+      }
+
+      @Override
+      public void onError(Throwable failed) {
+        Status status = Status.fromThrowable(failed);
+        answer.completeExceptionally(new PeerUnreachableException(member + " did not answer "
+            + rpc + ": " + status.getCode()
+            + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")"),
+            failed));
+        ended.run();
+      }
+
+      @Override
+      public void onCompleted() {
+        try {
+          answer.complete(read.apply(reply));
+        } catch (RuntimeException unreadable) {
+          answer.completeExceptionally(new PeerUnreachableException(
+              member + " sent a " + rpc + " reply that cannot be read", unreadable));
+        }
+        ended.run();
+      }
+    };
+    try {
+      start.accept(ReplicationGrpc.newStub(to.channel)
+          .withCallCredentials(credentials)
+          .withDeadline(due), observer);
+    } catch (RuntimeException notStarted) {
+      // gRPC reports failures through the observer; this is only so that a queue never stalls.
+      observer.onError(notStarted);
+    }
+  }
+
+  /** The deadline {@code after} from now, one too far to count in nanoseconds being as none. */
+  private static Deadline due(Duration after) {
+    long nanos;
+    try {
+      nanos = after.toNanos();
+    } catch (ArithmeticException tooFar) {
+      nanos = Long.MAX_VALUE;
+    }
+    return Deadline.after(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Closes every channel at once: calls still running fail with PeerUnreachableException. */
+  @Override
+  public void close() {
+    members.values().forEach(m -> m.channel.shutdownNow());
+    try {
+      for (MemberChannel m : members.values()) {
+        m.channel.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

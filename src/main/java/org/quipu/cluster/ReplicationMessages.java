@@ -1,0 +1,143 @@
+package org.quipu.cluster;
+
+import java.util.List;
+import org.quipu.proto.replication.v1.AppendRequest;
+import org.quipu.proto.replication.v1.Caller;
+import org.quipu.proto.replication.v1.FetchReply;
+import org.quipu.proto.replication.v1.FetchRequest;
+import org.quipu.proto.replication.v1.NewEpochRequest;
+import org.quipu.proto.replication.v1.PromiseReply;
+import org.quipu.replication.Append;
+import org.quipu.replication.AppendReply;
+import org.quipu.replication.CommandCodec;
+import org.quipu.replication.Fetch;
+import org.quipu.replication.Fetched;
+import org.quipu.replication.LogEntry;
+import org.quipu.replication.NewEpoch;
+import org.quipu.replication.Promise;
+
+/**
+ * The one translation between the replication package's messages and {@code
+ * quipu.replication.v1}, used by both ends ({@link GrpcReplicationTransport} and {@link
+ * ReplicationService}): {@code fromProto(toProto(m))} equals {@code m}. A request's group, sender
+ * and epoch travel in its {@link Caller}. Reading a message that this version cannot understand
+ * (an unknown command, an unspecified append result) throws {@link IllegalStateException}. The
+ * proto {@code AppendReply} shares its name with the record, so it is written out in full.
+ */
+final class ReplicationMessages {
+
+  private ReplicationMessages() {}
+
+  // ---- NewEpoch -----------------------------------------------------------------------------
+
+  static NewEpochRequest toProto(NewEpoch request) {
+    return NewEpochRequest.newBuilder()
+        .setCaller(caller(request.group(), request.leaderId(), request.epoch()))
+        .build();
+  }
+
+  static NewEpoch fromProto(NewEpochRequest request) {
+    Caller c = request.getCaller();
+    return new NewEpoch(c.getGroup(), c.getNodeId(), c.getEpoch());
+  }
+
+  static PromiseReply toProto(Promise reply) {
+    return PromiseReply.newBuilder()
+        .setNodeId(reply.nodeId())
+        .setGranted(reply.granted())
+        .setPromisedEpoch(reply.promisedEpoch())
+        .setLastEpoch(reply.lastEpoch())
+        .setLastSeq(reply.lastSeq())
+        .setAppliedSeq(reply.appliedSeq())
+        .build();
+  }
+
+  static Promise fromProto(PromiseReply reply) {
+    return new Promise(reply.getNodeId(), reply.getGranted(), reply.getPromisedEpoch(),
+        reply.getLastEpoch(), reply.getLastSeq(), reply.getAppliedSeq());
+  }
+
+  // ---- Append -------------------------------------------------------------------------------
+
+  static AppendRequest toProto(Append request) {
+    return AppendRequest.newBuilder()
+        .setCaller(caller(request.group(), request.leaderId(), request.epoch()))
+        .setPrevSeq(request.prevSeq())
+        .setPrevEpoch(request.prevEpoch())
+        .addAllEntries(request.entries().stream().map(CommandCodec::toProto).toList())
+        .setCommitSeq(request.commitSeq())
+        .build();
+  }
+
+  static Append fromProto(AppendRequest request) {
+    Caller c = request.getCaller();
+    return new Append(c.getGroup(), c.getNodeId(), c.getEpoch(), request.getPrevSeq(),
+        request.getPrevEpoch(), entries(request.getEntriesList()), request.getCommitSeq());
+  }
+
+  static org.quipu.proto.replication.v1.AppendReply toProto(AppendReply reply) {
+    return org.quipu.proto.replication.v1.AppendReply.newBuilder()
+        .setNodeId(reply.nodeId())
+        .setResult(switch (reply.result()) {
+          case ACCEPTED -> org.quipu.proto.replication.v1.AppendReply.Result.ACCEPTED;
+          case STALE_EPOCH -> org.quipu.proto.replication.v1.AppendReply.Result.STALE_EPOCH;
+          case MISMATCH -> org.quipu.proto.replication.v1.AppendReply.Result.MISMATCH;
+        })
+        .setPromisedEpoch(reply.promisedEpoch())
+        .setMatchSeq(reply.matchSeq())
+        .setLastSeq(reply.lastSeq())
+        .build();
+  }
+
+  static AppendReply fromProto(org.quipu.proto.replication.v1.AppendReply reply) {
+    AppendReply.Result result = switch (reply.getResult()) {
+      case ACCEPTED -> AppendReply.Result.ACCEPTED;
+      case STALE_EPOCH -> AppendReply.Result.STALE_EPOCH;
+      case MISMATCH -> AppendReply.Result.MISMATCH;
+      default -> throw new IllegalStateException("append reply without a known result: "
+          + reply.getResultValue());
+    };
+    return new AppendReply(reply.getNodeId(), result, reply.getPromisedEpoch(),
+        reply.getMatchSeq(), reply.getLastSeq());
+  }
+
+  // ---- Fetch --------------------------------------------------------------------------------
+
+  static FetchRequest toProto(Fetch request) {
+    return FetchRequest.newBuilder()
+        .setCaller(caller(request.group(), request.leaderId(), request.epoch()))
+        .setAfterSeq(request.afterSeq())
+        .setLimit(request.limit())
+        .build();
+  }
+
+  static Fetch fromProto(FetchRequest request) {
+    Caller c = request.getCaller();
+    return new Fetch(c.getGroup(), c.getNodeId(), c.getEpoch(), request.getAfterSeq(),
+        request.getLimit());
+  }
+
+  static FetchReply toProto(Fetched reply) {
+    return FetchReply.newBuilder()
+        .setNodeId(reply.nodeId())
+        .setGranted(reply.granted())
+        .setPromisedEpoch(reply.promisedEpoch())
+        .addAllEntries(reply.entries().stream().map(CommandCodec::toProto).toList())
+        .build();
+  }
+
+  static Fetched fromProto(FetchReply reply) {
+    return new Fetched(reply.getNodeId(), reply.getGranted(), reply.getPromisedEpoch(),
+        entries(reply.getEntriesList()));
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private static Caller caller(int group, String nodeId, long epoch) {
+    return Caller.newBuilder().setNodeId(nodeId).setEpoch(epoch).setGroup(group).build();
+  }
+
+  private static List<LogEntry> entries(List<org.quipu.proto.command.v1.LogEntry> protos) {
+    return protos.stream().map(CommandCodec::fromProto).toList();
+  }
+}

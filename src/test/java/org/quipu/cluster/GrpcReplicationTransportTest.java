@@ -1,0 +1,292 @@
+package org.quipu.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.quipu.core.command.CreateQueue;
+import org.quipu.core.command.SendMessages;
+import org.quipu.core.state.QueueAttributes;
+import org.quipu.replication.Append;
+import org.quipu.replication.AppendReply;
+import org.quipu.replication.Fetch;
+import org.quipu.replication.Fetched;
+import org.quipu.replication.LogEntry;
+import org.quipu.replication.NewEpoch;
+import org.quipu.replication.PeerUnreachableException;
+import org.quipu.replication.Promise;
+import org.quipu.replication.ReplicaEndpoint;
+import org.quipu.replication.StoreUnavailableException;
+
+/**
+ * The leader's transport against a real node server over gRPC on loopback: every message crosses
+ * intact both ways, and every way a call can fail reaches the leader as PeerUnreachableException.
+ */
+class GrpcReplicationTransportTest {
+
+  private static final ClusterSecret SECRET = new ClusterSecret("s".repeat(32));
+  /** Not group 0, so that a group lost on the way would show. */
+  private static final ClusterPaths GROUP = new ClusterPaths(3);
+  private static final Duration DEADLINE = Duration.ofSeconds(5);
+
+  private static final List<LogEntry> ENTRIES = List.of(
+      new LogEntry(121, 9, 1_700_000_000_001L, new CreateQueue("orders", "alice",
+          new QueueAttributes(30_000, 5, "orders-dlq", 600_000, 1_000, true))),
+      new LogEntry(122, 9, 1_700_000_000_002L, new SendMessages("orders", "alice", List.of(
+          new SendMessages.NewMessage("m-1", "first", Map.of("kind", "test"), 250),
+          new SendMessages.NewMessage("m-2", "second", Map.of(), 0)))));
+
+  /** Records what reaches it; answers what it is told to, after running {@link #before}. */
+  private static final class RecordingEndpoint implements ReplicaEndpoint {
+
+    interface Before {
+      void run() throws StoreUnavailableException, InterruptedException;
+    }
+
+    final List<Object> received = new CopyOnWriteArrayList<>();
+    volatile Before before = () -> {};
+    volatile Promise promise;
+    volatile AppendReply appendReply;
+    volatile Fetched fetched;
+
+    @Override
+    public Promise newEpoch(NewEpoch request) throws StoreUnavailableException {
+      received.add(request);
+      runBefore();
+      return promise;
+    }
+
+    @Override
+    public AppendReply append(Append request) throws StoreUnavailableException {
+      received.add(request);
+      runBefore();
+      return appendReply;
+    }
+
+    @Override
+    public Fetched fetch(Fetch request) throws StoreUnavailableException {
+      received.add(request);
+      runBefore();
+      return fetched;
+    }
+
+    private void runBefore() throws StoreUnavailableException {
+      try {
+        before.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private final RecordingEndpoint endpoint = new RecordingEndpoint();
+  /** Holds an endpoint that blocks until the test ends. */
+  private final CountDownLatch released = new CountDownLatch(1);
+  private NodeRpcServer server;
+  private GrpcReplicationTransport transport;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = NodeRpcServer.start("127.0.0.1:0", SECRET, GROUP,
+        () -> new NodeStatus("node-2", 0, 0, 0, true), endpoint);
+    transport = new GrpcReplicationTransport("node-1", GROUP, SECRET,
+        Map.of("node-2", "127.0.0.1:" + server.port()));
+  }
+
+  @AfterEach
+  void stop() {
+    released.countDown();
+    transport.close();
+    server.close();
+  }
+
+  private static <T> T answer(CompletableFuture<T> call) throws Exception {
+    return call.get(10, TimeUnit.SECONDS);
+  }
+
+  /** The failure of {@code call}, which must be a PeerUnreachableException. */
+  private static PeerUnreachableException unreachable(CompletableFuture<?> call) {
+    ExecutionException failed =
+        assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
+    return assertInstanceOf(PeerUnreachableException.class, failed.getCause());
+  }
+
+  private static Append append(List<LogEntry> entries) {
+    return new Append(3, "node-1", 9, 120, 8, entries, 119);
+  }
+
+  @Test
+  void newEpoch_carriesTheCallerAndEveryFieldOfThePromise() throws Exception {
+    NewEpoch sent = new NewEpoch(3, "node-1", 9);
+    endpoint.promise = new Promise("node-2", true, 9, 8, 120, 118);
+
+    assertEquals(endpoint.promise, answer(transport.newEpoch("node-2", sent, DEADLINE)));
+    assertEquals(List.of(sent), endpoint.received);
+  }
+
+  @Test
+  void append_carriesEveryFieldAndEntry_andEachResultBack() throws Exception {
+    Append sent = append(ENTRIES);
+    for (AppendReply.Result result : AppendReply.Result.values()) {
+      endpoint.appendReply = new AppendReply("node-2", result, 10, 122, 130);
+      assertEquals(endpoint.appendReply, answer(transport.append("node-2", sent, DEADLINE)));
+    }
+    assertEquals(List.of(sent, sent, sent), endpoint.received);
+  }
+
+  @Test
+  void append_withNoEntries_crossesAsAHeartbeat() throws Exception {
+    Append heartbeat = append(List.of());
+    endpoint.appendReply = new AppendReply("node-2", AppendReply.Result.ACCEPTED, 9, 120, 120);
+
+    assertEquals(endpoint.appendReply, answer(transport.append("node-2", heartbeat, DEADLINE)));
+    assertEquals(List.of(heartbeat), endpoint.received);
+  }
+
+  @Test
+  void fetch_carriesItsFields_andTheEntriesOrARefusalBack() throws Exception {
+    Fetch sent = new Fetch(3, "node-1", 9, 120, 50);
+    endpoint.fetched = new Fetched("node-2", true, 9, ENTRIES);
+    assertEquals(endpoint.fetched, answer(transport.fetch("node-2", sent, DEADLINE)));
+
+    endpoint.fetched = new Fetched("node-2", false, 12, List.of());
+    assertEquals(endpoint.fetched, answer(transport.fetch("node-2", sent, DEADLINE)));
+    assertEquals(List.of(sent, sent), endpoint.received);
+  }
+
+  @Test
+  void appendsToOneMember_areHandledOneAtATimeInTheOrderSent() throws Exception {
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger mostAtOnce = new AtomicInteger();
+    endpoint.before = () -> {
+      mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+      Thread.sleep(5);
+      running.decrementAndGet();
+    };
+    endpoint.appendReply = new AppendReply("node-2", AppendReply.Result.ACCEPTED, 9, 0, 0);
+    List<Append> sent = new ArrayList<>();
+    List<CompletableFuture<AppendReply>> replies = new ArrayList<>();
+    for (int i = 0; i < 20; i++) { // pipelined: none waits for the one before
+      Append heartbeat = new Append(3, "node-1", 9, 120 + i, 9, List.of(), 119);
+      sent.add(heartbeat);
+      replies.add(transport.append("node-2", heartbeat, DEADLINE));
+    }
+    for (CompletableFuture<AppendReply> reply : replies) {
+      answer(reply);
+    }
+    assertEquals(sent.stream().map(Append::prevSeq).toList(),
+        endpoint.received.stream().map(a -> ((Append) a).prevSeq()).toList());
+    assertEquals(1, mostAtOnce.get());
+  }
+
+  @Test
+  void anAppendQueuedBehindASlowOne_spendsItsDeadlineWaiting_andTheQueueMovesOnAfterFailures()
+      throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    endpoint.before = () -> {
+      if (calls.getAndIncrement() == 0) {
+        released.await(10, TimeUnit.SECONDS); // the first append hangs on the member
+      }
+    };
+    endpoint.appendReply = new AppendReply("node-2", AppendReply.Result.ACCEPTED, 9, 0, 0);
+    Append first = new Append(3, "node-1", 9, 120, 9, List.of(), 119);
+    Append second = new Append(3, "node-1", 9, 121, 9, List.of(), 119);
+    Append third = new Append(3, "node-1", 9, 122, 9, List.of(), 119);
+
+    var slow = transport.append("node-2", first, Duration.ofMillis(300));
+    var expiresWaiting = transport.append("node-2", second, Duration.ofMillis(100));
+    var afterBoth = transport.append("node-2", third, DEADLINE);
+
+    assertTrue(unreachable(slow).getMessage().contains("DEADLINE_EXCEEDED"));
+    assertTrue(unreachable(expiresWaiting).getMessage().contains("DEADLINE_EXCEEDED"));
+    assertEquals(endpoint.appendReply, answer(afterBoth));
+    assertEquals(List.of(first, third), endpoint.received);
+  }
+
+  @Test
+  void aMemberWhoseStoreIsUnavailable_isUnreachableWithUnavailable() {
+    endpoint.before = () -> {
+      throw new StoreUnavailableException("database gone", null);
+    };
+    PeerUnreachableException failed =
+        unreachable(transport.append("node-2", append(ENTRIES), DEADLINE));
+    assertTrue(failed.getMessage().contains("UNAVAILABLE"), failed.getMessage());
+    assertTrue(failed.getMessage().contains("node-2"), failed.getMessage());
+    assertTrue(failed.getMessage().contains("Append"), failed.getMessage());
+    assertFalse(failed.getMessage().contains("database gone"), failed.getMessage());
+  }
+
+  @Test
+  void aMemberThatFails_isUnreachableWithInternal_andItsExceptionTextStaysThere() {
+    endpoint.before = () -> {
+      throw new IllegalStateException("row 42 of replica_promise is corrupt");
+    };
+    PeerUnreachableException failed =
+        unreachable(transport.newEpoch("node-2", new NewEpoch(3, "node-1", 9), DEADLINE));
+    assertTrue(failed.getMessage().contains("INTERNAL"), failed.getMessage());
+    assertFalse(failed.getMessage().contains("corrupt"), failed.getMessage());
+  }
+
+  @Test
+  void aTransportWithAnotherSecret_isUnauthenticated() {
+    try (GrpcReplicationTransport wrong = new GrpcReplicationTransport("node-1", GROUP,
+        new ClusterSecret("t".repeat(32)), Map.of("node-2", "127.0.0.1:" + server.port()))) {
+      PeerUnreachableException failed =
+          unreachable(wrong.fetch("node-2", new Fetch(3, "node-1", 9, 0, 10), DEADLINE));
+      assertTrue(failed.getMessage().contains("UNAUTHENTICATED"), failed.getMessage());
+    }
+    assertEquals(List.of(), endpoint.received);
+  }
+
+  @Test
+  void aMemberSlowerThanTheDeadline_isUnreachableWithDeadlineExceeded_atTheDeadline() {
+    endpoint.before = () -> released.await(10, TimeUnit.SECONDS);
+    endpoint.appendReply = new AppendReply("node-2", AppendReply.Result.ACCEPTED, 9, 122, 122);
+    long start = System.nanoTime();
+    PeerUnreachableException failed =
+        unreachable(transport.append("node-2", append(ENTRIES), Duration.ofMillis(300)));
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertTrue(failed.getMessage().contains("DEADLINE_EXCEEDED"), failed.getMessage());
+    assertTrue(tookMillis >= 250 && tookMillis < 2_000, tookMillis + " ms");
+  }
+
+  @Test
+  void aMemberThisTransportDoesNotKnow_isUnreachable() {
+    PeerUnreachableException failed =
+        unreachable(transport.newEpoch("node-7", new NewEpoch(3, "node-1", 9), DEADLINE));
+    assertTrue(failed.getMessage().contains("node-7"), failed.getMessage());
+  }
+
+  @Test
+  void aMemberThatIsDown_isUnreachableWithUnavailable() {
+    server.close();
+    PeerUnreachableException failed =
+        unreachable(transport.newEpoch("node-2", new NewEpoch(3, "node-1", 9), DEADLINE));
+    assertTrue(failed.getMessage().contains("UNAVAILABLE"), failed.getMessage());
+  }
+
+  @Test
+  void aMessageFromAnotherSenderOrGroup_isRefusedBeforeItIsSent() {
+    assertThrows(IllegalArgumentException.class,
+        () -> transport.newEpoch("node-2", new NewEpoch(3, "node-9", 9), DEADLINE));
+    assertThrows(IllegalArgumentException.class,
+        () -> transport.newEpoch("node-2", new NewEpoch(0, "node-1", 9), DEADLINE));
+    assertEquals(List.of(), endpoint.received);
+  }
+}
