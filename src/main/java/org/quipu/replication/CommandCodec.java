@@ -165,13 +165,15 @@ public final class CommandCodec {
     return b.build();
   }
 
-  private static org.quipu.proto.command.v1.Role toProto(Role role) {
+  /** Shared with {@link OutcomeCodec}, whose users carry the same role. */
+  static org.quipu.proto.command.v1.Role toProto(Role role) {
     return role == Role.ADMIN
         ? org.quipu.proto.command.v1.Role.ROLE_ADMIN
         : org.quipu.proto.command.v1.Role.ROLE_USER;
   }
 
-  private static org.quipu.proto.command.v1.QueueAttributes toProto(QueueAttributes a) {
+  /** Shared with {@link OutcomeCodec}, whose queue definitions carry the same attributes. */
+  static org.quipu.proto.command.v1.QueueAttributes toProto(QueueAttributes a) {
     var b = org.quipu.proto.command.v1.QueueAttributes.newBuilder()
         .setVisibilityTimeoutMillis(a.visibilityTimeoutMillis())
         .setRetentionMillis(a.retentionMillis())
@@ -300,11 +302,11 @@ public final class CommandCodec {
     }
   }
 
-  private static Role fromProto(org.quipu.proto.command.v1.Role role) {
+  static Role fromProto(org.quipu.proto.command.v1.Role role) {
     return switch (role) {
       case ROLE_ADMIN -> Role.ADMIN;
       case ROLE_USER -> Role.USER;
-      default -> throw new IllegalStateException("log entry without a role");
+      default -> throw new IllegalStateException("no role (" + role + ")");
     };
   }
 
@@ -320,7 +322,7 @@ public final class CommandCodec {
         p.getClearMaxLength());
   }
 
-  private static QueueAttributes fromProto(org.quipu.proto.command.v1.QueueAttributes a) {
+  static QueueAttributes fromProto(org.quipu.proto.command.v1.QueueAttributes a) {
     return new QueueAttributes(
         a.getVisibilityTimeoutMillis(),
         a.hasMaxReceiveCount() ? a.getMaxReceiveCount() : null,
