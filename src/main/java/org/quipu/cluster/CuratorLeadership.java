@@ -119,6 +119,22 @@ public final class CuratorLeadership implements Leadership, AutoCloseable {
   }
 
   /**
+   * Gives the latch up (the replication protocol found this node cannot lead its epoch) and
+   * contends again after a pause, so that another member can take over meanwhile.
+   */
+  @Override
+  public void relinquish(String why) {
+    later(() -> {
+      if (closed) {
+        return;
+      }
+      revoke(why);
+      closeLatch();
+      contendAgainLater();
+    });
+  }
+
+  /**
    * The group's members as registered now, ordered by id.
    *
    * @throws Exception when ZooKeeper cannot be read
@@ -221,14 +237,20 @@ public final class CuratorLeadership implements Leadership, AutoCloseable {
       // Any doubt gives leadership up: another node may take it and a newer epoch.
       LOG.log(Level.WARNING, nodeId + " could not take an epoch; giving the latch up", e);
       closeLatch();
-      // Not at once: a cause that lasts (its database down, say) would otherwise make a node that
-      // is alone in the group take the latch and fail again in a tight loop against ZooKeeper.
-      events.schedule(() -> {
-        if (!closed && latch == null) {
-          newLatch();
-        }
-      }, RETRY_AFTER_FAILED_EPOCH_MILLIS, TimeUnit.MILLISECONDS);
+      contendAgainLater();
     }
+  }
+
+  /**
+   * Not at once: a cause that lasts (its database down, say) would otherwise make a node that is
+   * alone in the group take the latch and fail again in a tight loop against ZooKeeper.
+   */
+  private void contendAgainLater() {
+    events.schedule(() -> {
+      if (!closed && latch == null) {
+        newLatch();
+      }
+    }, RETRY_AFTER_FAILED_EPOCH_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   private void revoke(String why) {

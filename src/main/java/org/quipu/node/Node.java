@@ -10,7 +10,9 @@ import jakarta.persistence.EntityManagerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +26,7 @@ import org.flywaydb.core.Flyway;
 import org.quipu.cluster.ClusterPaths;
 import org.quipu.cluster.ClusterSecret;
 import org.quipu.cluster.CuratorLeadership;
+import org.quipu.cluster.GrpcReplicationTransport;
 import org.quipu.cluster.Member;
 import org.quipu.cluster.NodeRpcServer;
 import org.quipu.cluster.NodeStatus;
@@ -38,10 +41,13 @@ import org.quipu.replication.NewEpoch;
 import org.quipu.replication.Promise;
 import org.quipu.replication.ReplicaEndpoint;
 import org.quipu.replication.ReplicaState;
+import org.quipu.replication.ReplicationSettings;
+import org.quipu.replication.ReplicationTransport;
 import org.quipu.replication.StoreUnavailableException;
 import org.quipu.replication.WritePath;
 import org.quipu.security.PasswordHasher;
 import org.quipu.store.JdbcCommandLog;
+import org.quipu.store.JdbcPromiseStore;
 import org.quipu.store.JpaStateStore;
 import org.quipu.store.MessageContents;
 import org.quipu.store.StateEntities;
@@ -62,31 +68,6 @@ public class Node {
   private static final long PEER_DEADLINE_MILLIS = 1_000;
   /** Threads reading message contents the cache no longer holds (one connection each). */
   private static final int CONTENT_READERS = 4;
-  /**
-   * What this node answers a peer's NewEpoch, Append and Fetch until a member's side of the
-   * protocol exists: UNAVAILABLE, as for a store that cannot be reached.
-   */
-  private static final ReplicaEndpoint REPLICATION_NOT_WIRED = new ReplicaEndpoint() {
-    @Override
-    public Promise newEpoch(NewEpoch request) throws StoreUnavailableException {
-      throw notWired();
-    }
-
-    @Override
-    public AppendReply append(Append request) throws StoreUnavailableException {
-      throw notWired();
-    }
-
-    @Override
-    public Fetched fetch(Fetch request) throws StoreUnavailableException {
-      throw notWired();
-    }
-
-    private StoreUnavailableException notWired() {
-      return new StoreUnavailableException("replication is not wired yet", null);
-    }
-  };
-
   @Resource(lookup = QuipuDataSource.JNDI_NAME)
   DataSource dataSource;
 
@@ -97,6 +78,7 @@ public class Node {
   /** The state tables' entities, on the same data source. */
   private EntityManagerFactory entities;
   private JdbcCommandLog log;
+  private JdbcPromiseStore promises;
   private WritePath writes;
   private LeaderDuties duties;
   private ExecutorService answers;
@@ -106,6 +88,7 @@ public class Node {
   private CuratorLeadership curator; // null without ZooKeeper
   private NodeRpcServer rpc; // null without a gRPC address
   private Peers peers; // null without a gRPC address
+  private GrpcReplicationTransport replication; // null in a group of one
   private volatile long epoch; // the epoch this node leads, 0 while it does not
 
   void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
@@ -117,10 +100,13 @@ public class Node {
     entities = StateEntities.open(dataSource);
     contents = new MessageContents(entities, config.contentCacheBytes(), contentReaders);
     log = new JdbcCommandLog(dataSource);
+    promises = new JdbcPromiseStore(dataSource, ClusterPaths.GROUP_0.group());
+    Map<String, String> members = config.groupMembers();
     startRpcServer(); // before leadership publishes its address
-    writes = new WritePath(config.nodeId(), log,
+    writes = new WritePath(config.nodeId(), ClusterPaths.GROUP_0.group(), members.keySet(), log,
+        promises,
         new JpaStateStore(entities, dataSource, contents, config.stateWriter()), state,
-        leadership(),
+        leadership(), transport(members), ReplicationSettings.defaults(),
         System::currentTimeMillis, config.maxCommitBatch(), answers);
     duties = new LeaderDuties(writes, state, passwordHasher, config.adminPassword());
     writes.onLeadership(duties);
@@ -160,10 +146,47 @@ public class Node {
       rpc = NodeRpcServer.start(address, secret, ClusterPaths.GROUP_0,
           () -> new NodeStatus(id(), epoch, log.lastSeq(), state.appliedSeq(),
               writes != null && writes.serving()),
-          REPLICATION_NOT_WIRED);
+          new ReplicaEndpoint() { // the write path is built after the server starts
+            @Override
+            public Promise newEpoch(NewEpoch request) throws StoreUnavailableException {
+              return endpoint().newEpoch(request);
+            }
+
+            @Override
+            public AppendReply append(Append request) throws StoreUnavailableException {
+              return endpoint().append(request);
+            }
+
+            @Override
+            public Fetched fetch(Fetch request) throws StoreUnavailableException {
+              return endpoint().fetch(request);
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve gRPC on " + address, e);
     }
+  }
+
+  private ReplicaEndpoint endpoint() throws StoreUnavailableException {
+    WritePath built = writes;
+    if (built == null) {
+      throw new StoreUnavailableException(id() + " is still starting", null);
+    }
+    return built.endpoint();
+  }
+
+  /** gRPC to the other members of the group; a group of one has none to call. */
+  private ReplicationTransport transport(Map<String, String> members) {
+    Map<String, String> others = new LinkedHashMap<>(members);
+    others.remove(id());
+    if (others.isEmpty()) {
+      return ReplicationTransport.noPeers();
+    }
+    String secret = config.clusterSecret().orElseThrow(() -> new IllegalStateException(
+        "a group of several members needs QUIPU_CLUSTER_SECRET"));
+    replication = new GrpcReplicationTransport(id(), ClusterPaths.GROUP_0,
+        new ClusterSecret(secret), others);
+    return replication;
   }
 
   /** ZooKeeper's latch and epochs when QUIPU_ZK_CONNECT is set, otherwise a fixed grant. */
@@ -172,8 +195,20 @@ public class Node {
       return Leadership.fixed(SINGLE_NODE_EPOCH);
     }
     curator = CuratorLeadership.connect(config.zkConnect().get(), config.zkSessionTimeoutMs(),
-        ClusterPaths.GROUP_0, id(), self().toZnode(), log::lastEpoch);
+        ClusterPaths.GROUP_0, id(), self().toZnode(), this::highestEpochSeen);
     return curator;
+  }
+
+  /**
+   * A new epoch is above every epoch this node has logged or promised, even if ZooKeeper lost its
+   * counter.
+   */
+  private long highestEpochSeen() {
+    try {
+      return Math.max(log.lastEpoch(), promises.promisedEpoch());
+    } catch (StoreUnavailableException e) {
+      throw new IllegalStateException("cannot read the promised epoch", e);
+    }
   }
 
   private static ThreadFactory daemon(String name) {
@@ -195,6 +230,9 @@ public class Node {
     }
     if (peers != null) {
       peers.close();
+    }
+    if (replication != null) {
+      replication.close();
     }
     if (curator != null) {
       curator.close(); // first: stop leading before the write path stops

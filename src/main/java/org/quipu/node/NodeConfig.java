@@ -2,6 +2,8 @@ package org.quipu.node;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.quipu.store.StateWriter;
@@ -73,6 +75,42 @@ public class NodeConfig {
   @Inject
   @ConfigProperty(name = "quipu.cluster.secret")
   Optional<String> clusterSecret;
+
+  /**
+   * The replication group, QUIPU_GROUP_MEMBERS: {@code id@host:port} (each member's gRPC address)
+   * separated by commas, this node among them. Unset, the node is a group of one. A majority of
+   * this list — never of the members alive — commits.
+   */
+  @Inject
+  @ConfigProperty(name = "quipu.group.members")
+  Optional<String> groupMembers;
+
+  /**
+   * The group's members, id to gRPC address, in the configured order; just this node when unset.
+   *
+   * @throws IllegalStateException when the list is malformed or does not name this node
+   */
+  public Map<String, String> groupMembers() {
+    Map<String, String> members = new LinkedHashMap<>();
+    String list = groupMembers.filter(s -> !s.isBlank()).orElse(null);
+    if (list == null) {
+      members.put(nodeId, grpcAddress().orElse(""));
+      return members;
+    }
+    for (String item : list.split(",")) {
+      String member = item.strip();
+      int at = member.indexOf('@');
+      if (at <= 0 || at == member.length() - 1 || members.put(member.substring(0, at),
+          member.substring(at + 1)) != null) {
+        throw new IllegalStateException("QUIPU_GROUP_MEMBERS is a list of distinct "
+            + "id@host:port, not: " + list);
+      }
+    }
+    if (!members.containsKey(nodeId)) {
+      throw new IllegalStateException("QUIPU_GROUP_MEMBERS does not name this node, " + nodeId);
+    }
+    return members;
+  }
 
   public Optional<String> grpcAddress() {
     return grpcAddress.filter(s -> !s.isBlank());

@@ -32,7 +32,6 @@ public final class Applier implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(Applier.class.getName());
   private static final long RETRY_MILLIS = 500;
-  private static final int REPLAY_CHUNK = 1_000;
   /** At most this many committed batches go into one state-store transaction. */
   private static final int MAX_BATCHES_PER_WRITE = 64;
 
@@ -95,22 +94,17 @@ public final class Applier implements AutoCloseable {
   }
 
   /**
-   * Loads the state tables and applies the log after their applied seq, before anything else
-   * runs; returns the last applied entry, or null when the log held nothing past the tables.
+   * Loads the state tables into memory, before anything else runs, and returns their applied seq.
+   * The log after it is not applied here: its entries are not known to be committed until a
+   * leader says so (a new leader commits them through its epoch-start entry; a follower learns the
+   * commit point from its leader).
    */
-  LogEntry recover(CommandLog log) throws StoreUnavailableException, InterruptedException {
+  long restore() throws StoreUnavailableException {
     Broker restored = new Broker();
     long applied = store.restore(restored);
     state.replace(restored, applied);
-    LogEntry last = null;
-    for (List<LogEntry> chunk = log.entriesAfter(applied, REPLAY_CHUNK); !chunk.isEmpty();
-        chunk = log.entriesAfter(applied, REPLAY_CHUNK)) {
-      applyNow(Batch.recovered(chunk));
-      last = chunk.get(chunk.size() - 1);
-      applied = last.seq();
-    }
     LOG.info("state restored at seq " + applied);
-    return last;
+    return applied;
   }
 
   void start() {

@@ -18,10 +18,17 @@ public interface Leadership {
   void start(Listener listener);
 
   /**
-   * One node alone: it leads one fixed epoch from the start and never loses it. The cluster issue
-   * replaces it with an election.
+   * Gives the leadership back: this node cannot lead the epoch it was granted (deposed by a later
+   * one, cut off from the majority, or unable to recover). The listener is told {@code onRevoked}
+   * if it was not already, and the node contends again after a pause.
+   */
+  void relinquish(String why);
+
+  /**
+   * One node alone, without a coordination service: it leads one fixed epoch from the start and,
+   * after giving it back, takes it again a second later.
    */
   static Leadership fixed(long epoch) {
-    return listener -> listener.onGranted(epoch);
+    return new FixedLeadership(epoch);
   }
 }

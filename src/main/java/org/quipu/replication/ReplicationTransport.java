@@ -21,4 +21,31 @@ public interface ReplicationTransport {
   CompletableFuture<AppendReply> append(String member, Append request, Duration deadline);
 
   CompletableFuture<Fetched> fetch(String member, Fetch request, Duration deadline);
+
+  /** The transport of a group of one: it has no one to call, and every call fails so. */
+  static ReplicationTransport noPeers() {
+    return new ReplicationTransport() {
+      @Override
+      public CompletableFuture<Promise> newEpoch(String member, NewEpoch request,
+          Duration deadline) {
+        return none(member);
+      }
+
+      @Override
+      public CompletableFuture<AppendReply> append(String member, Append request,
+          Duration deadline) {
+        return none(member);
+      }
+
+      @Override
+      public CompletableFuture<Fetched> fetch(String member, Fetch request, Duration deadline) {
+        return none(member);
+      }
+
+      private <T> CompletableFuture<T> none(String member) {
+        return CompletableFuture.failedFuture(
+            new PeerUnreachableException("no transport to " + member + " in a group of one", null));
+      }
+    };
+  }
 }

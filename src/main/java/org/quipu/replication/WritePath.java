@@ -1,6 +1,7 @@
 package org.quipu.replication;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -11,22 +12,28 @@ import java.util.logging.Logger;
 import org.quipu.core.command.Command;
 
 /**
- * A node's write path, stage by stage: recovery (state tables, then the log after them), the
- * {@link Proposer} (leader: batch, stamp, append), the {@link QuorumTracker} inside it (commit
- * point) and the {@link Applier} (every node: apply committed entries in order, store, answer).
- * {@link Leadership} decides when the proposer may propose. This class only wires the stages and
- * says whether the node can take writes.
+ * A node's write path, stage by stage: recovery (the state tables), the {@link ReplicaLog} (this
+ * node's log under the replication protocol's rules, serving the other members), the {@link
+ * Proposer} (leader: batch, stamp, append) with its {@link LeaderTerm} (becoming leader, the
+ * {@link Replicator}s, the {@link QuorumTracker}'s commit point) and the {@link Applier} (every
+ * node: apply committed entries in order, store, answer). {@link Leadership} decides when the
+ * proposer may propose. A node alone is a group of one, through the same code. This class only
+ * wires the stages and says whether the node can take writes.
  */
 public final class WritePath implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(WritePath.class.getName());
   private static final long RECOVERY_RETRY_MILLIS = 500;
 
+  private final String nodeId;
+  private final int group;
   private final CommandLog log;
+  private final PromiseStore promises;
   private final Leadership leadership;
   private final Applier applier;
   private final Proposer proposer;
   private final Thread recovery;
+  private volatile ReplicaLog replica; // once recovered
   private final List<Leadership.Listener> leadershipListeners = new CopyOnWriteArrayList<>();
   private volatile boolean recovered;
   private volatile Throwable died;
@@ -34,18 +41,36 @@ public final class WritePath implements AutoCloseable {
   private volatile boolean closed;
 
   /**
+   * @param members every member of the replication group ({@code nodeId} among them)
+   * @param transport how this node reaches the other members when it leads
    * @param answers runs the callers' continuations (building and writing HTTP responses), so that
    *     the applier goes straight back to applying instead of serving them one by one
    */
-  public WritePath(String nodeId, CommandLog log, StateStore store, ReplicaState state,
-      Leadership leadership, LongSupplier clock, int maxBatch, Executor answers) {
+  public WritePath(String nodeId, int group, Set<String> members, CommandLog log,
+      PromiseStore promises, StateStore store, ReplicaState state, Leadership leadership,
+      ReplicationTransport transport, ReplicationSettings settings, LongSupplier clock,
+      int maxBatch, Executor answers) {
+    this.nodeId = nodeId;
+    this.group = group;
     this.log = log;
+    this.promises = promises;
     this.leadership = leadership;
     this.applier = new Applier(store, state, answers);
-    this.proposer = new Proposer(nodeId, log, applier, clock, maxBatch);
+    this.proposer = new Proposer(nodeId, group, members, transport, settings, clock, maxBatch);
     this.recovery = new Thread(this::recover, "quipu-recovery");
     applier.onDeath(this::stageDied);
     proposer.onDeath(this::stageDied);
+    proposer.onServing(new Leadership.Listener() {
+      @Override
+      public void onGranted(long epoch) {
+        leadershipListeners.forEach(l -> l.onGranted(epoch));
+      }
+
+      @Override
+      public void onRevoked() {
+        leadershipListeners.forEach(Leadership.Listener::onRevoked);
+      }
+    });
     this.recovery.setDaemon(true);
   }
 
@@ -55,8 +80,8 @@ public final class WritePath implements AutoCloseable {
   }
 
   /**
-   * Adds a listener told of leadership after the proposer (so a duty started on a grant can
-   * already propose); call before {@link #start}.
+   * Adds a listener told when this node starts serving an epoch as leader — recovered, so a duty
+   * started then can propose at once — and when it stops; call before {@link #start}.
    */
   public void onLeadership(Leadership.Listener listener) {
     leadershipListeners.add(listener);
@@ -83,7 +108,50 @@ public final class WritePath implements AutoCloseable {
 
   /** True once recovered, while this node may propose and its applier keeps up. */
   public boolean serving() {
-    return died == null && recovered && proposer.proposing() && applier.healthy();
+    ReplicaLog r = replica;
+    return died == null && recovered && proposer.proposing() && applier.healthy()
+        && r != null && r.healthy();
+  }
+
+  /** The epoch this node serves as leader, 0 while it does not. */
+  public long leadingEpoch() {
+    return proposer.servingEpoch();
+  }
+
+  /** This node's log, or null while it is still recovering. */
+  public ReplicaLog replica() {
+    return replica;
+  }
+
+  /**
+   * What this node serves to the other members: its {@link ReplicaLog} once recovered; before
+   * that, every call fails as if its store were unavailable (the caller retries).
+   */
+  public ReplicaEndpoint endpoint() {
+    return new ReplicaEndpoint() {
+      @Override
+      public Promise newEpoch(NewEpoch request) throws StoreUnavailableException {
+        return recoveredReplica().newEpoch(request);
+      }
+
+      @Override
+      public AppendReply append(Append request) throws StoreUnavailableException {
+        return recoveredReplica().append(request);
+      }
+
+      @Override
+      public Fetched fetch(Fetch request) throws StoreUnavailableException {
+        return recoveredReplica().fetch(request);
+      }
+    };
+  }
+
+  private ReplicaLog recoveredReplica() throws StoreUnavailableException {
+    ReplicaLog r = replica;
+    if (r == null || died != null) {
+      throw new StoreUnavailableException(nodeId + " is still recovering its state", null);
+    }
+    return r;
   }
 
   /** Queues a command; the future completes once it is committed and applied, or fails. */
@@ -111,24 +179,12 @@ public final class WritePath implements AutoCloseable {
     try {
       while (!closed) {
         try {
-          LogEntry last = applier.recover(log);
-          long lastSeq = log.lastSeq();
-          proposer.start(lastSeq, last == null ? 0 : last.timestampMillis());
+          long applied = applier.restore();
+          replica = ReplicaLog.open(nodeId, group, log, promises, applier, applied);
           applier.start();
+          proposer.start(replica, leadership);
           recovered = true;
-          leadership.start(new Leadership.Listener() {
-            @Override
-            public void onGranted(long epoch) {
-              proposer.onGranted(epoch);
-              leadershipListeners.forEach(l -> l.onGranted(epoch));
-            }
-
-            @Override
-            public void onRevoked() {
-              proposer.onRevoked(); // first: nothing more is proposed in the old epoch
-              leadershipListeners.forEach(Leadership.Listener::onRevoked);
-            }
-          });
+          leadership.start(proposer);
           return;
         } catch (StoreUnavailableException | RuntimeException unavailable) {
           LOG.warning("cannot recover the state yet: " + unavailable.getMessage());

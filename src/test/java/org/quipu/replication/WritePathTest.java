@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.quipu.core.command.CreateQueue;
 import org.quipu.core.command.RegisterUser;
 import org.quipu.core.command.SendMessages;
+import org.quipu.core.command.StartEpoch;
 import org.quipu.core.state.Broker;
 import org.quipu.core.state.Outcome;
 import org.quipu.core.state.QueueAttributes;
@@ -33,9 +35,26 @@ class WritePathTest {
   private final AtomicLong clock = new AtomicLong(1_000);
   private WritePath writes;
 
-  private WritePath start() {
-    writes = new WritePath("node-1", log, store, state, Leadership.fixed(1), clock::get, 100,
+  private final InMemoryPromiseStore promises = new InMemoryPromiseStore();
+
+  /** Leadership that never grants: a follower whose leader is elsewhere. */
+  private static final Leadership NEVER_LEADS = new Leadership() {
+    @Override
+    public void start(Listener listener) { }
+
+    @Override
+    public void relinquish(String why) { }
+  };
+
+  /** A group of one, as a node alone runs. */
+  private WritePath writePath(Leadership leadership) {
+    return new WritePath("node-1", 0, Set.of("node-1"), log, promises, store, state, leadership,
+        ReplicationTransport.noPeers(), ReplicationSettings.defaults(), clock::get, 100,
         Runnable::run);
+  }
+
+  private WritePath start() {
+    writes = writePath(Leadership.fixed(1));
     writes.start();
     await().atMost(5, TimeUnit.SECONDS).until(writes::serving);
     return writes;
@@ -77,12 +96,14 @@ class WritePathTest {
       assertInstanceOf(Outcome.MessagesSent.class, c.outcome());
       seqs.add(c.seq());
     }
-    assertEquals(502, log.entries.size());
+    // seq 1 is the epoch-start entry the leader commits before it serves.
+    assertInstanceOf(StartEpoch.class, log.entries.get(0).command());
+    assertEquals(503, log.entries.size());
     for (int i = 0; i < log.entries.size(); i++) {
       assertEquals(i + 1, log.entries.get(i).seq());
     }
-    assertEquals(502, state.appliedSeq());
-    assertEquals(502, store.appliedSeq());
+    assertEquals(503, state.appliedSeq());
+    assertEquals(503, store.appliedSeq());
     assertEquals(500, seqs.stream().distinct().count());
   }
 
@@ -115,7 +136,8 @@ class WritePathTest {
     assertThrows(ExecutionException.class, () -> unknown.get(5, TimeUnit.SECONDS));
     await().atMost(5, TimeUnit.SECONDS).until(writes::serving);
     var next = writes.submit(send(2)).get(5, TimeUnit.SECONDS);
-    assertEquals(4, next.seq(), "seq 3 was durable, so it is committed and the next write follows it");
+    // 1: the epoch start, 2 and 3: alice and her queue, 4: the append whose answer was lost.
+    assertEquals(5, next.seq(), "seq 4 was durable, so it is committed and the next write follows it");
     assertEquals(2, ready());
   }
 
@@ -157,21 +179,24 @@ class WritePathTest {
       writes.submit(send(i)).get(5, TimeUnit.SECONDS);
     }
     writes.close();
-    // The log got two more entries whose state writes never happened (a crash between the stages).
-    log.append(List.of(new LogEntry(23, 1, 1_000, send(100)), new LogEntry(24, 1, 1_000, send(101))));
+    // Seq 1 is the epoch start, 2..23 the writes. The log got two more entries whose state writes
+    // never happened (a crash between the stages).
+    log.append(List.of(new LogEntry(24, 1, 1_000, send(100)), new LogEntry(25, 1, 1_000, send(101))));
 
     state = new ReplicaState();
     start();
 
-    assertEquals(24, state.appliedSeq());
-    assertEquals(24, store.appliedSeq());
+    // Committed through the restarted leader's own epoch start, seq 26, and applied.
+    assertEquals(26, state.appliedSeq());
+    assertEquals(26, store.appliedSeq());
+    assertInstanceOf(StartEpoch.class, log.entries.get(25).command());
     assertEquals(22, ready());
     String replayed = state.read(Broker::digest);
     writes.close();
     ReplicaState again = new ReplicaState();
     state = again;
     start();
-    assertEquals(24, again.appliedSeq());
+    assertEquals(27, again.appliedSeq(), "one more epoch start, and nothing replayed twice");
     assertEquals(replayed, again.read(Broker::digest), "the tables now hold what was replayed");
   }
 
@@ -189,13 +214,12 @@ class WritePathTest {
     start();
 
     assertEquals(before, state.read(Broker::digest));
-    assertEquals(22, state.appliedSeq());
+    assertEquals(24, state.appliedSeq(), "two epoch starts, alice, her queue and 20 sends");
   }
 
   @Test
   void withoutLeadership_writesAreRefused_andNothingIsLogged() throws Exception {
-    writes = new WritePath("node-1", log, store, state, listener -> { }, clock::get, 100,
-        Runnable::run);
+    writes = writePath(NEVER_LEADS);
     writes.start();
     Thread.sleep(200);
 
@@ -210,8 +234,7 @@ class WritePathTest {
   @Test
   void leadershipListeners_areGrantedAfterTheProposer_soALeaderDutyCanProposeAtOnce() throws Exception {
     CompletableFuture<Committed> fromDuty = new CompletableFuture<>();
-    writes = new WritePath("node-1", log, store, state, Leadership.fixed(7), clock::get, 100,
-        Runnable::run);
+    writes = writePath(Leadership.fixed(7));
     writes.onLeadership(new Leadership.Listener() {
       @Override
       public void onGranted(long epoch) {
@@ -236,8 +259,7 @@ class WritePathTest {
   @Test
   void aStageThatDiesOfAnError_takesTheNodeOutOfService_andCallsTheDeathHandler() throws Exception {
     CompletableFuture<Throwable> handled = new CompletableFuture<>();
-    writes = new WritePath("node-1", log, store, state, Leadership.fixed(1), clock::get, 100,
-        Runnable::run);
+    writes = writePath(Leadership.fixed(1));
     writes.onStageDeath(handled::complete);
     writes.start();
     await().atMost(5, TimeUnit.SECONDS).until(writes::serving);

@@ -1,0 +1,351 @@
+package org.quipu.replication;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.quipu.core.command.StartEpoch;
+
+/**
+ * One epoch of this node's leadership: becoming leader (steps 2 to 5 of DESIGN.md's "Becoming
+ * leader"), then the commit point — the {@link QuorumTracker} fed by this node's own appends and
+ * the followers' acknowledgements — and handing committed batches, with their callers, to the
+ * applier through the {@link ReplicaLog}. One {@link Replicator} per follower.
+ *
+ * <p>It steps down (through {@code stepDown}, once) when a member has promised a later epoch, or
+ * when it has heard from no majority of the group for the contact timeout. Once closed, nothing it
+ * proposed is committed by it any more: its waiting callers get {@link NotCommittedException} (the
+ * entries may still be committed by the next leader; the clients retry with their idempotency
+ * keys and get the first answer).
+ */
+final class LeaderTerm {
+
+  private static final Logger LOG = Logger.getLogger(LeaderTerm.class.getName());
+  private static final int FETCH_CHUNK = 1_000;
+
+  private final String self;
+  private final int group;
+  private final long epoch;
+  private final Set<String> members;
+  private final ReplicaLog log;
+  private final ReplicationTransport transport;
+  private final ReplicationSettings settings;
+  private final ScheduledExecutorService timer;
+  private final BiConsumer<LeaderTerm, String> stepDown;
+  private final Map<String, Replicator> replicators = new HashMap<>();
+  private final Map<String, Long> lastHeardNanos = new ConcurrentHashMap<>();
+  private final Deque<Applier.Batch> undelivered = new ArrayDeque<>();
+  private final long startedNanos = System.nanoTime();
+  private volatile QuorumTracker tracker;
+  private volatile long commitSeq;
+  private volatile boolean closed;
+  private ScheduledFuture<?> ticks;
+
+  LeaderTerm(String self, int group, long epoch, Set<String> members, ReplicaLog log,
+      ReplicationTransport transport, ReplicationSettings settings,
+      ScheduledExecutorService timer, BiConsumer<LeaderTerm, String> stepDown) {
+    if (!members.contains(self)) {
+      throw new IllegalArgumentException(self + " is not a member of its group " + members);
+    }
+    this.self = self;
+    this.group = group;
+    this.epoch = epoch;
+    this.members = Set.copyOf(members);
+    this.log = log;
+    this.transport = transport;
+    this.settings = settings;
+    this.timer = timer;
+    this.stepDown = stepDown;
+  }
+
+  String self() {
+    return self;
+  }
+
+  int group() {
+    return group;
+  }
+
+  long epoch() {
+    return epoch;
+  }
+
+  /** The commit point as far as this leader knows it (what its appends tell the followers). */
+  long commitSeq() {
+    return commitSeq;
+  }
+
+  boolean closed() {
+    return closed;
+  }
+
+  /**
+   * Becomes leader: promises from a majority, the most advanced log adopted, followers brought in
+   * line, the epoch-start entry committed. Blocks until then; false when it cannot (deposed,
+   * closed, a majority unreachable for the contact timeout), and then the node must not lead.
+   */
+  boolean recover(long timestampMillis) throws InterruptedException, StoreUnavailableException {
+    if (!log.promiseOwn(epoch)) {
+      LOG.warning(self + " cannot lead epoch " + epoch + ": it promised " + log.promisedEpoch());
+      return false;
+    }
+    Map<String, Promise> promises = collectPromises();
+    if (promises == null) {
+      return false;
+    }
+    Promise best = log.ownPromise();
+    for (Promise p : promises.values()) {
+      if (p.aheadOf(best)) {
+        best = p;
+      }
+    }
+    if (!best.nodeId().equals(self) && !adoptFrom(best)) {
+      return false;
+    }
+    LogEntry start = new LogEntry(log.lastSeq() + 1, epoch,
+        Math.max(timestampMillis, log.lastTimestamp()), new StartEpoch());
+    CompletableFuture<Committed> started = new CompletableFuture<>();
+    synchronized (this) {
+      if (closed) {
+        return false;
+      }
+      tracker = new QuorumTracker(members, start.seq(), log.committedSeq());
+      commitSeq = tracker.commitSeq();
+      for (String member : members) {
+        if (!member.equals(self)) {
+          Promise p = promises.get(member);
+          long next = (p == null ? log.lastSeq() : Math.min(p.lastSeq(), log.lastSeq())) + 1;
+          replicators.put(member, new Replicator(member, next, this, log, transport, settings,
+              timer));
+        }
+      }
+      long period = settings.heartbeat().toMillis();
+      ticks = timer.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+    }
+    try {
+      log.appendAsLeader(epoch, List.of(start));
+    } catch (NotCommittedException deposed) {
+      return false;
+    }
+    appended(new Applier.Batch(List.of(start), List.of(started), 0));
+    LOG.info(self + " leads epoch " + epoch + ": waiting for its start entry, seq " + start.seq());
+    while (!closed) {
+      try {
+        started.get(100, TimeUnit.MILLISECONDS);
+        LOG.info(self + " serves epoch " + epoch + " from seq " + start.seq());
+        return true;
+      } catch (TimeoutException notYet) {
+        // the contact timeout steps down if no majority answers
+      } catch (ExecutionException failed) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** Registers a batch this leader has appended to its own log, and replicates it. */
+  void appended(Applier.Batch batch) {
+    List<LogEntry> entries = batch.entries();
+    synchronized (this) {
+      if (!closed) {
+        undelivered.addLast(batch);
+      }
+    }
+    if (closed) {
+      fail(batch, "this node stopped leading");
+      return;
+    }
+    acked(self, entries.get(entries.size() - 1).seq());
+    for (Replicator r : replicators.values()) {
+      r.wake();
+    }
+  }
+
+  /**
+   * A member (this node included) holds the leader's log durably up to {@code matchSeq}; what that
+   * commits goes to the applier. If the log cannot be read to hand it over, the next
+   * acknowledgement or heartbeat tick tries again.
+   */
+  void acked(String member, long matchSeq) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      try {
+        advance(member, matchSeq);
+      } catch (StoreUnavailableException | RuntimeException unreadable) {
+        // Handing committed entries over needs the log when they are not in memory any more.
+        LOG.log(Level.WARNING, "cannot hand committed entries to the applier", unreadable);
+      }
+    }
+  }
+
+  void heardFrom(String member) {
+    lastHeardNanos.put(member, System.nanoTime());
+  }
+
+  /** A member answered with a later epoch: this leader is deposed. */
+  void deposed(String why) {
+    stepDown.accept(this, why);
+  }
+
+  /** Stops: no more replication or commits in this epoch; waiting callers get 503. */
+  void close(String why) {
+    List<Applier.Batch> left;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (ticks != null) {
+        ticks.cancel(false);
+      }
+      replicators.values().forEach(Replicator::stop);
+      left = new ArrayList<>(undelivered);
+      undelivered.clear();
+    }
+    left.forEach(b -> fail(b, why));
+  }
+
+  // Holding this.
+  private void advance(String member, long seq) throws StoreUnavailableException {
+    long committed = tracker.durable(member, seq);
+    commitSeq = committed;
+    while (!undelivered.isEmpty()) {
+      Applier.Batch head = undelivered.peekFirst();
+      long last = head.entries().get(head.entries().size() - 1).seq();
+      if (last > committed) {
+        break;
+      }
+      log.deliver(head);
+      undelivered.pollFirst();
+    }
+  }
+
+  private void tick() {
+    if (closed) {
+      return;
+    }
+    replicators.values().forEach(Replicator::tick);
+    acked(self, 0); // hands over what an earlier failure to read the log held back, if anything
+    long now = System.nanoTime();
+    long contact = settings.contactTimeout().toNanos();
+    int heard = 1; // itself
+    for (String member : members) {
+      if (!member.equals(self)) {
+        long last = lastHeardNanos.getOrDefault(member, startedNanos);
+        if (now - last < contact) {
+          heard++;
+        }
+      }
+    }
+    if (heard < majority()) {
+      stepDown.accept(this, "heard from no majority of " + members + " for "
+          + settings.contactTimeout().toMillis() + " ms");
+    }
+  }
+
+  private int majority() {
+    return members.size() / 2 + 1;
+  }
+
+  /** Step 2: promises of this epoch from a majority (itself included); null if it cannot. */
+  private Map<String, Promise> collectPromises() throws InterruptedException {
+    Map<String, Promise> granted = new HashMap<>();
+    granted.put(self, log.ownPromise());
+    long giveUpAt = System.nanoTime() + settings.contactTimeout().toNanos();
+    while (!closed && granted.size() < majority()) {
+      Map<String, CompletableFuture<Promise>> asked = new HashMap<>();
+      for (String member : members) {
+        if (!granted.containsKey(member)) {
+          asked.put(member, transport.newEpoch(member, new NewEpoch(group, self, epoch),
+              settings.rpcDeadline()));
+        }
+      }
+      for (var e : asked.entrySet()) {
+        Promise p = answer(e.getValue());
+        if (p == null) {
+          continue;
+        }
+        heardFrom(e.getKey());
+        if (p.granted()) {
+          granted.put(e.getKey(), p);
+        } else if (p.promisedEpoch() > epoch) {
+          LOG.warning(self + " cannot lead epoch " + epoch + ": " + e.getKey() + " promised "
+              + p.promisedEpoch());
+          return null;
+        }
+      }
+      if (granted.size() < majority()) {
+        if (System.nanoTime() > giveUpAt) {
+          LOG.warning(self + " reached no majority for epoch " + epoch + " (" + granted.keySet()
+              + ")");
+          return null;
+        }
+        Thread.sleep(settings.retryAfter().toMillis());
+      }
+    }
+    return closed ? null : granted;
+  }
+
+  /**
+   * Step 3: takes the entries of {@code best}, the member with the most advanced log, after this
+   * node's commit point (up to which every log agrees), dropping its own conflicting entries.
+   */
+  private boolean adoptFrom(Promise best) throws InterruptedException, StoreUnavailableException {
+    LOG.info(self + " adopts the log of " + best.nodeId() + " (epoch " + best.lastEpoch()
+        + ", seq " + best.lastSeq() + ")");
+    long after = log.committedSeq();
+    long giveUpAt = System.nanoTime() + settings.contactTimeout().toNanos();
+    while (!closed) {
+      Fetched fetched = answer(transport.fetch(best.nodeId(),
+          new Fetch(group, self, epoch, after, FETCH_CHUNK), settings.rpcDeadline()));
+      if (fetched == null) {
+        if (System.nanoTime() > giveUpAt) {
+          return false;
+        }
+        Thread.sleep(settings.retryAfter().toMillis());
+        continue;
+      }
+      if (!fetched.granted()) {
+        return false; // it has promised a later epoch since
+      }
+      try {
+        log.adopt(epoch, fetched.entries(), best.lastSeq());
+      } catch (NotCommittedException deposed) {
+        return false;
+      }
+      List<LogEntry> entries = fetched.entries();
+      if (entries.isEmpty() || entries.get(entries.size() - 1).seq() >= best.lastSeq()) {
+        return true;
+      }
+      after = entries.get(entries.size() - 1).seq();
+    }
+    return false;
+  }
+
+  private <T> T answer(CompletableFuture<T> call) throws InterruptedException {
+    try {
+      return call.get(settings.rpcDeadline().toMillis() + 500, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException unreachable) {
+      return null;
+    }
+  }
+
+  private static void fail(Applier.Batch batch, String why) {
+    batch.callers().forEach(c -> c.completeExceptionally(new NotCommittedException(why)));
+  }
+}

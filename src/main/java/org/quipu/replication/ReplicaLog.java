@@ -1,0 +1,361 @@
+package org.quipu.replication;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
+import java.util.logging.Logger;
+
+/**
+ * This node's log as the replication protocol sees it: the durable {@link CommandLog} and {@link
+ * PromiseStore} behind one lock, with the rules of DESIGN.md ("The replication protocol,
+ * precisely") that a member enforces — no message of an epoch below the promise, the append check
+ * on {@code (prevSeq, prevEpoch)}, conflicting tails dropped, nothing committed ever truncated —
+ * and the commit point this node has learned, up to which it hands entries to the {@link
+ * Applier}, in order and each once.
+ *
+ * <p>It serves the other members ({@link ReplicaEndpoint}: a follower's side) and this node's own
+ * proposer when it leads ({@link #appendAsLeader}, {@link #adopt}, {@link #deliver}). Entries past
+ * the commit point are kept in memory up to a bound, so that neither replication nor applying them
+ * reads the log back in the common case.
+ */
+public final class ReplicaLog implements ReplicaEndpoint {
+
+  private static final Logger LOG = Logger.getLogger(ReplicaLog.class.getName());
+  /** At most this many uncommitted entries are kept in memory; beyond, the log is read back. */
+  static final int TAIL_CACHE_LIMIT = 50_000;
+  private static final int CATCH_UP_CHUNK = 1_000;
+
+  private final String self;
+  private final int group;
+  private final CommandLog log;
+  private final PromiseStore promises;
+  private final Applier applier;
+  private final List<LongConsumer> epochListeners = new CopyOnWriteArrayList<>();
+  /**
+   * Entries after {@link #committedSeq} up to {@link #cachedThrough}, exactly ({@code committedSeq
+   * <= cachedThrough <= lastSeq}); an entry is added only while the cache reaches the log's end.
+   */
+  private final NavigableMap<Long, LogEntry> tail = new TreeMap<>();
+  private long promisedEpoch;
+  private long lastSeq;
+  private long lastEpoch;
+  private long lastTimestamp;
+  /** Every entry up to here has been handed to the applier (and is committed). */
+  private long committedSeq;
+  private long cachedThrough;
+  private volatile boolean broken;
+
+  private ReplicaLog(String self, int group, CommandLog log, PromiseStore promises,
+      Applier applier) {
+    this.self = self;
+    this.group = group;
+    this.log = log;
+    this.promises = promises;
+    this.applier = applier;
+  }
+
+  /**
+   * Opens the log of a node whose state has been restored at {@code appliedSeq}: entries up to
+   * there are committed; those after it are not known to be, until a leader says so.
+   */
+  public static ReplicaLog open(String self, int group, CommandLog log, PromiseStore promises,
+      Applier applier, long appliedSeq) throws StoreUnavailableException {
+    ReplicaLog replica = new ReplicaLog(self, group, log, promises, applier);
+    synchronized (replica) {
+      replica.promisedEpoch = promises.promisedEpoch();
+      replica.committedSeq = appliedSeq;
+      replica.cachedThrough = appliedSeq;
+      replica.resync();
+    }
+    return replica;
+  }
+
+  /** Told (on the thread that raised it) whenever this node promises a higher epoch. */
+  public void onHigherEpoch(LongConsumer listener) {
+    epochListeners.add(listener);
+  }
+
+  public synchronized long promisedEpoch() {
+    return promisedEpoch;
+  }
+
+  public synchronized long lastSeq() {
+    return lastSeq;
+  }
+
+  public synchronized long lastEpoch() {
+    return lastEpoch;
+  }
+
+  /** The latest timestamp any entry in the log carries (a new leader's clock never goes below). */
+  public synchronized long lastTimestamp() {
+    return lastTimestamp;
+  }
+
+  public synchronized long committedSeq() {
+    return committedSeq;
+  }
+
+  /** False once a peer asked it to drop committed entries: a bug; this node must stop serving. */
+  public boolean healthy() {
+    return !broken;
+  }
+
+  // ---- a member's side (ReplicaEndpoint) ----
+
+  @Override
+  public synchronized Promise newEpoch(NewEpoch request) throws StoreUnavailableException {
+    checkGroup(request.group());
+    if (request.epoch() < promisedEpoch) {
+      return new Promise(self, false, promisedEpoch, lastEpoch, lastSeq, committedSeq);
+    }
+    raisePromise(request.epoch());
+    return new Promise(self, true, promisedEpoch, lastEpoch, lastSeq, committedSeq);
+  }
+
+  @Override
+  public synchronized AppendReply append(Append request) throws StoreUnavailableException {
+    checkGroup(request.group());
+    if (request.epoch() < promisedEpoch) {
+      return new AppendReply(self, AppendReply.Result.STALE_EPOCH, promisedEpoch, 0, lastSeq);
+    }
+    raisePromise(request.epoch());
+    if (epochAt(request.prevSeq()) != request.prevEpoch()) {
+      return new AppendReply(self, AppendReply.Result.MISMATCH, promisedEpoch, 0, lastSeq);
+    }
+    merge(request.entries());
+    long matchSeq = request.lastSeq();
+    commitTo(Math.min(request.commitSeq(), matchSeq));
+    return new AppendReply(self, AppendReply.Result.ACCEPTED, promisedEpoch, matchSeq, lastSeq);
+  }
+
+  @Override
+  public synchronized Fetched fetch(Fetch request) throws StoreUnavailableException {
+    checkGroup(request.group());
+    if (request.epoch() < promisedEpoch) {
+      return new Fetched(self, false, promisedEpoch, List.of());
+    }
+    raisePromise(request.epoch());
+    return new Fetched(self, true, promisedEpoch, entriesAfter(request.afterSeq(),
+        Math.max(1, request.limit())));
+  }
+
+  // ---- the leader's side ----
+
+  /**
+   * Promises {@code epoch} to this node itself (step 2 of becoming leader, its own vote): false
+   * when it has already promised a higher one, and then it must not lead.
+   */
+  public synchronized boolean promiseOwn(long epoch) throws StoreUnavailableException {
+    if (epoch < promisedEpoch) {
+      return false;
+    }
+    raisePromise(epoch);
+    return true;
+  }
+
+  /** This node's own answer to its {@link NewEpoch}, once {@link #promiseOwn} has granted it. */
+  public synchronized Promise ownPromise() {
+    return new Promise(self, true, promisedEpoch, lastEpoch, lastSeq, committedSeq);
+  }
+
+  /**
+   * Appends entries the leader of {@code epoch} has just stamped, durably.
+   *
+   * @throws NotCommittedException when this node has promised a later epoch meanwhile (it has
+   *     been deposed: nothing is appended)
+   */
+  public synchronized void appendAsLeader(long epoch, List<LogEntry> entries)
+      throws StoreUnavailableException, NotCommittedException {
+    if (promisedEpoch != epoch) {
+      throw new NotCommittedException("this node has promised epoch " + promisedEpoch);
+    }
+    if (entries.get(0).seq() != lastSeq + 1) {
+      throw new IllegalStateException("appending seq " + entries.get(0).seq() + " after " + lastSeq);
+    }
+    appendDurably(entries);
+  }
+
+  /**
+   * Takes entries fetched from the member with the most advanced log (step 3 of becoming leader)
+   * as a follower takes an append: entries it already holds are kept, a conflicting tail is
+   * dropped. {@code upTo} is that member's last seq: anything this log holds beyond it goes too.
+   */
+  public synchronized void adopt(long epoch, List<LogEntry> entries, long upTo)
+      throws StoreUnavailableException, NotCommittedException {
+    if (promisedEpoch != epoch) {
+      throw new NotCommittedException("this node has promised epoch " + promisedEpoch);
+    }
+    if (!entries.isEmpty()) {
+      long prevSeq = entries.get(0).seq() - 1;
+      if (prevSeq > lastSeq) {
+        throw new IllegalStateException("adopting from " + (prevSeq + 1) + " after " + lastSeq);
+      }
+      merge(entries);
+    }
+    if (entries.isEmpty() || entries.get(entries.size() - 1).seq() >= upTo) {
+      if (lastSeq > upTo) {
+        truncate(upTo);
+      }
+    }
+  }
+
+  /**
+   * Hands a batch this node proposed (with its callers) to the applier once it is committed,
+   * after any committed entries before it that it has not handed over yet.
+   */
+  public synchronized void deliver(Applier.Batch batch) throws StoreUnavailableException {
+    long first = batch.entries().get(0).seq();
+    long last = batch.entries().get(batch.entries().size() - 1).seq();
+    if (last <= committedSeq) {
+      return; // already handed over (committed through a later entry, without callers)
+    }
+    commitTo(first - 1);
+    if (first != committedSeq + 1) {
+      throw new IllegalStateException("delivering " + first + " after " + committedSeq);
+    }
+    applier.committed(batch);
+    advanceCommitted(last);
+  }
+
+  /** Hands every entry up to {@code seq} (at most the last held) to the applier, in order. */
+  public synchronized void commitTo(long seq) throws StoreUnavailableException {
+    long upTo = Math.min(seq, lastSeq);
+    while (committedSeq < upTo) {
+      List<LogEntry> chunk = entriesAfter(committedSeq,
+          (int) Math.min(CATCH_UP_CHUNK, upTo - committedSeq));
+      if (chunk.isEmpty()) {
+        throw new IllegalStateException("the log holds no entry after " + committedSeq);
+      }
+      applier.committed(Applier.Batch.recovered(chunk));
+      advanceCommitted(chunk.get(chunk.size() - 1).seq());
+    }
+  }
+
+  /** Up to {@code limit} entries after {@code afterSeq}, from memory when it holds them. */
+  public synchronized List<LogEntry> entriesAfter(long afterSeq, int limit)
+      throws StoreUnavailableException {
+    if (afterSeq >= committedSeq && afterSeq < cachedThrough) {
+      List<LogEntry> found = new ArrayList<>(
+          (int) Math.min(limit, cachedThrough - afterSeq));
+      for (LogEntry e : tail.tailMap(afterSeq, false).values()) {
+        if (found.size() == limit) {
+          break;
+        }
+        found.add(e);
+      }
+      return found;
+    }
+    if (afterSeq >= lastSeq) {
+      return List.of();
+    }
+    return log.entriesAfter(afterSeq, limit);
+  }
+
+  /** The epoch of the entry at {@code seq}: 0 for seq 0, -1 when this log holds none there. */
+  public synchronized long epochAt(long seq) throws StoreUnavailableException {
+    if (seq == lastSeq) {
+      return lastEpoch;
+    }
+    if (seq > lastSeq) {
+      return -1;
+    }
+    LogEntry cached = tail.get(seq);
+    return cached != null ? cached.epoch() : log.epochAt(seq);
+  }
+
+  /**
+   * Reads where the log really ends, after an append whose answer was lost (it may have landed).
+   * Returns the last seq.
+   */
+  public synchronized long resync() throws StoreUnavailableException {
+    long durable = log.lastSeq();
+    if (durable != lastSeq || lastEpoch == 0 && durable > 0) {
+      List<LogEntry> last = durable == 0 ? List.of() : log.entriesAfter(durable - 1, 1);
+      lastSeq = durable;
+      lastEpoch = last.isEmpty() ? 0 : last.get(0).epoch();
+      lastTimestamp = Math.max(lastTimestamp, last.isEmpty() ? 0 : last.get(0).timestampMillis());
+      tail.clear();
+      cachedThrough = committedSeq;
+    }
+    return lastSeq;
+  }
+
+  // ---- inside the lock ----
+
+  private void checkGroup(int requested) {
+    if (requested != group) {
+      throw new IllegalArgumentException("this node serves group " + group + ", not " + requested);
+    }
+  }
+
+  private void raisePromise(long epoch) throws StoreUnavailableException {
+    if (epoch > promisedEpoch) {
+      promises.promise(epoch); // durable before anything acts on it
+      promisedEpoch = epoch;
+      epochListeners.forEach(l -> l.accept(epoch));
+    }
+  }
+
+  /**
+   * Keeps the entries this log already holds with the same epoch, drops its tail from the first
+   * conflict and appends the rest (the entries start at most one past the last held).
+   */
+  private void merge(List<LogEntry> entries) throws StoreUnavailableException {
+    int i = 0;
+    while (i < entries.size() && entries.get(i).seq() <= lastSeq) {
+      LogEntry e = entries.get(i);
+      if (epochAt(e.seq()) != e.epoch()) {
+        truncate(e.seq() - 1);
+        break;
+      }
+      i++;
+    }
+    if (i < entries.size()) {
+      appendDurably(entries.subList(i, entries.size()));
+    }
+  }
+
+  private void truncate(long afterSeq) throws StoreUnavailableException {
+    if (afterSeq < committedSeq) {
+      broken = true;
+      LOG.severe("REFUSED to truncate the log of " + self + " after seq " + afterSeq
+          + ": entries up to " + committedSeq + " are committed and applied. This is a bug in "
+          + "the replication protocol; this node stops serving.");
+      throw new IllegalStateException("truncation at or below the commit point refused");
+    }
+    log.truncateAfter(afterSeq);
+    LOG.warning(self + " dropped its uncommitted entries after seq " + afterSeq + " (up to "
+        + lastSeq + "): they conflict with the leader's log");
+    tail.tailMap(afterSeq, false).clear();
+    cachedThrough = Math.min(cachedThrough, afterSeq);
+    lastSeq = afterSeq;
+    lastEpoch = afterSeq == 0 ? 0 : epochAt(afterSeq);
+  }
+
+  private void appendDurably(List<LogEntry> entries) throws StoreUnavailableException {
+    List<LogEntry> copy = List.copyOf(entries);
+    log.append(copy);
+    LogEntry last = copy.get(copy.size() - 1);
+    for (LogEntry e : copy) {
+      if (cachedThrough == e.seq() - 1 && tail.size() < TAIL_CACHE_LIMIT) {
+        tail.put(e.seq(), e);
+        cachedThrough = e.seq();
+      }
+      lastTimestamp = Math.max(lastTimestamp, e.timestampMillis());
+    }
+    lastSeq = last.seq();
+    lastEpoch = last.epoch();
+  }
+
+  private void advanceCommitted(long seq) {
+    committedSeq = seq;
+    tail.headMap(seq, true).clear();
+    // After an overflow the cache is empty and stays off until the commit point reaches the end
+    // of the log again: then cachedThrough == lastSeq and appends are kept once more.
+    cachedThrough = Math.max(cachedThrough, seq);
+  }
+}

@@ -1,0 +1,24 @@
+package org.quipu.replication;
+
+import java.time.Duration;
+
+/**
+ * The replication protocol's timings and sizes.
+ *
+ * @param heartbeat how long a follower may go without an {@link Append} (one is sent, empty if
+ *     need be, after this much quiet; it carries the commit point)
+ * @param rpcDeadline the deadline of every replication call
+ * @param contactTimeout a leader that has heard from no majority of its group for this long steps
+ *     down (it may be cut off while another is elected)
+ * @param retryAfter how long a leader waits before calling again a member that did not answer
+ * @param maxEntriesPerAppend the most entries one {@link Append} carries
+ */
+public record ReplicationSettings(Duration heartbeat, Duration rpcDeadline,
+    Duration contactTimeout, Duration retryAfter, int maxEntriesPerAppend) {
+
+  /** Defaults for a group on one network: 50 ms heartbeats, 2 s deadlines and contact. */
+  public static ReplicationSettings defaults() {
+    return new ReplicationSettings(Duration.ofMillis(50), Duration.ofSeconds(2),
+        Duration.ofSeconds(2), Duration.ofMillis(100), 2_000);
+  }
+}

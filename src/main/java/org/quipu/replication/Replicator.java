@@ -1,0 +1,175 @@
+package org.quipu.replication;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Brings one follower's log in line with the leader's and keeps it there, for one epoch (step 4
+ * of becoming leader, then every append). One {@link Append} is in flight at a time and carries
+ * everything the follower lacks, up to a bound: whatever the leader appended while it waited goes
+ * in the next one, so the follower gets one batch per round trip however many writes arrive (group
+ * commit across the network). An idle follower gets an empty append each heartbeat, which carries
+ * the commit point.
+ *
+ * <p>On {@code MISMATCH} it backs up — to the follower's last seq when that is shorter, otherwise
+ * by a step that doubles at each refusal, so a long conflicting tail costs a few round trips, not
+ * one per entry; resending entries the follower already holds is harmless. On {@code STALE_EPOCH}
+ * the leader has been deposed. A follower that does not answer is called again after a pause;
+ * nothing is concluded about its log.
+ */
+final class Replicator {
+
+  private static final Logger LOG = Logger.getLogger(Replicator.class.getName());
+  private static final long MAX_BACKUP_STEP = 1L << 20;
+
+  private final String member;
+  private final LeaderTerm term;
+  private final ReplicaLog log;
+  private final ReplicationTransport transport;
+  private final ReplicationSettings settings;
+  private final ScheduledExecutorService timer;
+
+  // Guarded by this.
+  private long nextSeq;
+  private long backupStep = 1;
+  private boolean inFlight;
+  private boolean retryPending;
+  private boolean mismatched;
+  private boolean stopped;
+  private long lastSentNanos;
+
+  Replicator(String member, long nextSeq, LeaderTerm term, ReplicaLog log,
+      ReplicationTransport transport, ReplicationSettings settings,
+      ScheduledExecutorService timer) {
+    this.member = member;
+    this.nextSeq = Math.max(1, nextSeq);
+    this.term = term;
+    this.log = log;
+    this.transport = transport;
+    this.settings = settings;
+    this.timer = timer;
+  }
+
+  String member() {
+    return member;
+  }
+
+  /** Sends at once if the follower lacks entries and nothing is in flight. */
+  void wake() {
+    CompletableFuture<AppendReply> sent;
+    Append append;
+    synchronized (this) {
+      if (stopped || inFlight || retryPending || !mismatched && nextSeq > log.lastSeq()) {
+        return;
+      }
+      append = next();
+      if (append == null) {
+        return;
+      }
+      sent = send(append);
+    }
+    sent.whenComplete((reply, failure) -> answered(append, reply, failure));
+  }
+
+  /** Sends a heartbeat (or whatever is due) if nothing was sent for a heartbeat interval. */
+  void tick() {
+    CompletableFuture<AppendReply> sent;
+    Append append;
+    synchronized (this) {
+      if (stopped || inFlight || retryPending
+          || System.nanoTime() - lastSentNanos < settings.heartbeat().toNanos()) {
+        return;
+      }
+      append = next();
+      if (append == null) {
+        return;
+      }
+      sent = send(append);
+    }
+    sent.whenComplete((reply, failure) -> answered(append, reply, failure));
+  }
+
+  synchronized void stop() {
+    stopped = true;
+  }
+
+  /** The next append from {@code nextSeq}, or null when the log cannot be read now. */
+  private Append next() {
+    try {
+      if (nextSeq > log.lastSeq() + 1) {
+        nextSeq = log.lastSeq() + 1; // the leader's log is shorter than it believed the follower's
+      }
+      long prevSeq = nextSeq - 1;
+      long prevEpoch = log.epochAt(prevSeq);
+      List<LogEntry> entries = log.entriesAfter(prevSeq, settings.maxEntriesPerAppend());
+      return new Append(term.group(), term.self(), term.epoch(), prevSeq, prevEpoch, entries,
+          term.commitSeq());
+    } catch (StoreUnavailableException | RuntimeException unreadable) {
+      LOG.log(Level.WARNING, "cannot read the log to replicate to " + member, unreadable);
+      retryLater();
+      return null;
+    }
+  }
+
+  private CompletableFuture<AppendReply> send(Append append) {
+    inFlight = true;
+    lastSentNanos = System.nanoTime();
+    return transport.append(member, append, settings.rpcDeadline());
+  }
+
+  private void answered(Append sent, AppendReply reply, Throwable failure) {
+    long acked = -1;
+    synchronized (this) {
+      inFlight = false;
+      if (stopped) {
+        return;
+      }
+      if (failure != null) {
+        LOG.fine(() -> member + " did not answer an append: " + failure.getMessage());
+        retryLater();
+        return;
+      }
+      term.heardFrom(member);
+      switch (reply.result()) {
+        case ACCEPTED -> {
+          nextSeq = sent.lastSeq() + 1;
+          backupStep = 1;
+          mismatched = false;
+          acked = reply.matchSeq();
+        }
+        case MISMATCH -> {
+          long back = reply.lastSeq() < sent.prevSeq()
+              ? reply.lastSeq() + 1 // the follower's log is shorter: continue from its end
+              : sent.prevSeq() + 1 - backupStep; // a conflicting entry at prevSeq: back up
+          nextSeq = Math.max(1, back);
+          backupStep = Math.min(MAX_BACKUP_STEP, backupStep * 2);
+          mismatched = true;
+        }
+        case STALE_EPOCH -> stopped = true;
+      }
+    }
+    if (reply.result() == AppendReply.Result.STALE_EPOCH) {
+      term.deposed(member + " has promised epoch " + reply.promisedEpoch());
+      return;
+    }
+    if (acked >= 0) {
+      term.acked(member, acked);
+    }
+    wake();
+  }
+
+  private void retryLater() {
+    retryPending = true;
+    timer.schedule(() -> {
+      synchronized (this) {
+        retryPending = false;
+      }
+      wake();
+      tick();
+    }, settings.retryAfter().toMillis(), TimeUnit.MILLISECONDS);
+  }
+}
