@@ -203,12 +203,16 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
    * deposed, cut off from the majority, or unable to recover.
    */
   private void stepDown(LeaderTerm which, String why) {
+    boolean giveBack;
     synchronized (this) {
       if (which == null || term != which || which.closed()) {
         return; // not the current term, or already stopped (revoked, or stepped down before)
       }
       serving = false;
-      if (granted == which.epoch()) {
+      // Leadership is given back only if this term's epoch is still the one granted: a node granted
+      // a later epoch meanwhile leads that one next (giving it back would revoke it).
+      giveBack = granted == which.epoch();
+      if (giveBack) {
         granted = 0;
       }
     }
@@ -216,7 +220,9 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
     which.close(why);
     failQueued(why);
     tellStopped();
-    leadership.relinquish(why);
+    if (giveBack) {
+      leadership.relinquish(why);
+    }
   }
 
   private void run() {
@@ -259,6 +265,10 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
 
   /** Becomes leader of {@code epoch} (blocking this thread until served or given up). */
   private void lead(long epoch) throws InterruptedException {
+    LeaderTerm previous = term;
+    if (previous != null) {
+      previous.close("this node now leads epoch " + epoch); // granted again, with a later epoch
+    }
     LeaderTerm next = new LeaderTerm(self, group, epoch, members, log, transport, settings, timer,
         this::stepDown);
     term = next;

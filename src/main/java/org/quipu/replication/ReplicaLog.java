@@ -239,13 +239,15 @@ public final class ReplicaLog implements ReplicaEndpoint {
   public synchronized List<LogEntry> entriesAfter(long afterSeq, int limit)
       throws StoreUnavailableException {
     if (afterSeq >= committedSeq && afterSeq < cachedThrough) {
-      List<LogEntry> found = new ArrayList<>(
-          (int) Math.min(limit, cachedThrough - afterSeq));
+      List<LogEntry> found = new ArrayList<>((int) Math.min(limit, lastSeq - afterSeq));
       for (LogEntry e : tail.tailMap(afterSeq, false).values()) {
         if (found.size() == limit) {
           break;
         }
         found.add(e);
+      }
+      if (found.size() < limit && cachedThrough < lastSeq) { // the cache overflowed: the rest
+        found.addAll(log.entriesAfter(cachedThrough, limit - found.size()));
       }
       return found;
     }

@@ -1,0 +1,172 @@
+package org.quipu.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.quipu.core.command.StartEpoch;
+
+/**
+ * A member's rules, one by one (DESIGN.md, "The replication protocol, precisely"): each test
+ * names the rule it breaks without.
+ */
+class ReplicaLogTest {
+
+  private final InMemoryCommandLog log = new InMemoryCommandLog();
+  private final InMemoryPromiseStore promises = new InMemoryPromiseStore();
+  private final Applier applier =
+      new Applier(new InMemoryStateStore(), new ReplicaState(), Runnable::run);
+  private final AtomicLong told = new AtomicLong();
+  private ReplicaLog replica;
+
+  @BeforeEach
+  void open() throws Exception {
+    replica = ReplicaLog.open("n2", 0, log, promises, applier, 0);
+    replica.onHigherEpoch(told::set);
+  }
+
+  @AfterEach
+  void close() {
+    applier.close();
+  }
+
+  private static List<LogEntry> entries(long fromSeq, long epoch, int count) {
+    List<LogEntry> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      out.add(new LogEntry(fromSeq + i, epoch, 1_000, new StartEpoch()));
+    }
+    return out;
+  }
+
+  private AppendReply append(long epoch, long prevSeq, long prevEpoch, List<LogEntry> entries,
+      long commitSeq) throws Exception {
+    return replica.append(new Append(0, "n1", epoch, prevSeq, prevEpoch, entries, commitSeq));
+  }
+
+  @Test
+  void newEpoch_isPromisedDurablyBeforeItIsAnswered_andALowerOneIsRefused() throws Exception {
+    log.append(entries(1, 1, 3));
+    replica.resync();
+
+    Promise granted = replica.newEpoch(new NewEpoch(0, "n1", 5));
+
+    assertTrue(granted.granted());
+    assertEquals(5, promises.promisedEpoch(), "the promise must be on disk when answered");
+    assertEquals(1, granted.lastEpoch());
+    assertEquals(3, granted.lastSeq());
+    assertEquals(5, told.get(), "its own proposer is told to stop leading an older epoch");
+    assertFalse(replica.newEpoch(new NewEpoch(0, "n3", 4)).granted());
+  }
+
+  @Test
+  void anAppendOfAnOlderEpoch_isRefusedAndChangesNothing() throws Exception {
+    replica.newEpoch(new NewEpoch(0, "n3", 5));
+
+    AppendReply reply = append(4, 0, 0, entries(1, 4, 2), 2);
+
+    assertEquals(AppendReply.Result.STALE_EPOCH, reply.result());
+    assertEquals(5, reply.promisedEpoch());
+    assertTrue(log.entries.isEmpty());
+  }
+
+  @Test
+  void anAppendOfALaterEpoch_raisesThePromiseDurably() throws Exception {
+    append(3, 0, 0, entries(1, 3, 1), 0);
+    assertEquals(3, promises.promisedEpoch());
+    assertEquals(3, told.get());
+  }
+
+  @Test
+  void anAppendWhosePreviousEntryDiffers_isRefusedWithTheLastSeq() throws Exception {
+    append(1, 0, 0, entries(1, 1, 3), 0);
+
+    AppendReply gap = append(2, 5, 2, entries(6, 2, 1), 0);
+    AppendReply wrongEpoch = append(2, 3, 2, entries(4, 2, 1), 0);
+
+    assertEquals(AppendReply.Result.MISMATCH, gap.result());
+    assertEquals(3, gap.lastSeq());
+    assertEquals(AppendReply.Result.MISMATCH, wrongEpoch.result());
+    assertEquals(3, log.entries.size(), "a refused append changes nothing");
+  }
+
+  @Test
+  void anAppendAlreadyHeld_isAcceptedWithoutWritingTwice_andKeepsALongerTail() throws Exception {
+    append(1, 0, 0, entries(1, 1, 5), 0);
+
+    AppendReply again = append(1, 1, 1, entries(2, 1, 2), 0); // late, reordered duplicate
+
+    assertEquals(AppendReply.Result.ACCEPTED, again.result());
+    assertEquals(3, again.matchSeq(), "it matches the leader up to the append's end, not beyond");
+    assertEquals(5, log.entries.size(), "entries of the same epoch beyond it are kept");
+  }
+
+  @Test
+  void aConflictingTail_isDroppedAndReplacedByTheLeaders() throws Exception {
+    append(1, 0, 0, entries(1, 1, 5), 2); // 3..5 never committed
+
+    AppendReply reply = append(2, 2, 1, entries(3, 2, 2), 2);
+
+    assertEquals(AppendReply.Result.ACCEPTED, reply.result());
+    assertEquals(4, log.entries.size());
+    assertEquals(2, log.entries.get(2).epoch());
+    assertEquals(4, replica.lastSeq());
+    assertEquals(2, replica.lastEpoch());
+  }
+
+  @Test
+  void theCommitPoint_isTheLeadersButNoFurtherThanWhatMatchesIt() throws Exception {
+    append(1, 0, 0, entries(1, 1, 5), 0);
+
+    append(2, 2, 1, List.of(), 9); // a heartbeat: only 1..2 are known to match the leader's log
+
+    assertEquals(2, replica.committedSeq());
+  }
+
+  @Test
+  void truncatingAtOrBelowTheCommitPoint_isRefused_andTheNodeStopsServing() throws Exception {
+    append(1, 0, 0, entries(1, 1, 5), 4);
+    assertEquals(4, replica.committedSeq());
+
+    assertThrows(IllegalStateException.class, () -> append(2, 2, 1, entries(3, 2, 1), 4));
+
+    assertFalse(replica.healthy());
+    assertEquals(5, log.entries.size(), "nothing was dropped");
+  }
+
+  @Test
+  void aFetchOfAnOlderEpoch_isRefused() throws Exception {
+    append(3, 0, 0, entries(1, 3, 2), 0);
+
+    assertFalse(replica.fetch(new Fetch(0, "n1", 2, 0, 10)).granted());
+    assertEquals(2, replica.fetch(new Fetch(0, "n1", 3, 0, 10)).entries().size());
+  }
+
+  @Test
+  void aLeaderThatPromisedALaterEpoch_cannotAppendInItsOwn() throws Exception {
+    assertTrue(replica.promiseOwn(2));
+    replica.newEpoch(new NewEpoch(0, "n3", 3));
+
+    assertThrows(NotCommittedException.class,
+        () -> replica.appendAsLeader(2, entries(1, 2, 1)));
+    assertTrue(log.entries.isEmpty());
+    assertFalse(replica.promiseOwn(2));
+  }
+
+  @Test
+  void theUncommittedTailCache_overflowsToTheLog_andServesTheSameEntries() throws Exception {
+    int many = ReplicaLog.TAIL_CACHE_LIMIT + 10;
+    append(1, 0, 0, entries(1, 1, many), 0);
+
+    List<LogEntry> read = replica.entriesAfter(many - 20, 100);
+
+    assertEquals(20, read.size());
+    assertEquals(many - 19, read.get(0).seq());
+  }
+}
