@@ -104,7 +104,8 @@ class GrpcReplicationTransportTest {
   @BeforeEach
   void start() throws Exception {
     server = NodeRpcServer.start("127.0.0.1:0", SECRET, GROUP,
-        () -> new NodeStatus("node-2", 0, 0, 0, true), endpoint);
+        () -> new NodeStatus("node-2", 0, 0, 0, true), endpoint,
+        command -> CompletableFuture.failedFuture(new UnsupportedOperationException()));
     transport = new GrpcReplicationTransport("node-1", GROUP, SECRET,
         Map.of("node-2", "127.0.0.1:" + server.port()));
   }
