@@ -14,44 +14,64 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.quipu.core.command.Command;
 import org.quipu.proto.replication.v1.AppendRequest;
 import org.quipu.proto.replication.v1.FetchReply;
 import org.quipu.proto.replication.v1.FetchRequest;
+import org.quipu.proto.replication.v1.ForwardReply;
+import org.quipu.proto.replication.v1.ForwardRequest;
 import org.quipu.proto.replication.v1.NewEpochRequest;
 import org.quipu.proto.replication.v1.PromiseReply;
 import org.quipu.proto.replication.v1.ReplicationGrpc;
 import org.quipu.replication.Append;
 import org.quipu.replication.AppendReply;
+import org.quipu.replication.Committed;
 import org.quipu.replication.Fetch;
 import org.quipu.replication.Fetched;
+import org.quipu.replication.Forwarding;
 import org.quipu.replication.NewEpoch;
+import org.quipu.replication.NotCommittedException;
 import org.quipu.replication.PeerUnreachableException;
 import org.quipu.replication.Promise;
 import org.quipu.replication.ReplicationTransport;
 
 /**
- * The leader's side of {@code quipu.replication.v1.Replication}: {@link ReplicationTransport} over
- * gRPC, to a fixed set of members (a change of membership means a new transport).
+ * The calling side of {@code quipu.replication.v1.Replication}, to a fixed set of members (a change
+ * of membership means a new transport): the leader's {@link ReplicationTransport}, and a
+ * follower's {@link Forwarding} to the leader. One class for both, so that a node keeps one
+ * channel per member whichever role it has, and every call shares the same secret, deadline and
+ * failure handling.
  *
  * <p>One plaintext channel per member, opened lazily by gRPC and kept until {@link #close}: the
  * cluster secret, sent with every call, is the authentication. Every call carries the deadline it
  * is given and never blocks the caller's thread. A future completes with the member's answer, or
- * fails with {@link PeerUnreachableException} and nothing else: for any gRPC failure (its message
- * names the member, the rpc and the status code and description), for a member this transport does
- * not know, and for a reply it cannot read. A refusal for a stale epoch is an answer, not a
- * failure. Futures complete on gRPC's threads: what is chained on them must not block.
+ * fails with {@link PeerUnreachableException} and nothing else (Forward aside, see below): for any
+ * gRPC failure (its message names the member, the rpc and the status code and description), for a
+ * member this transport does not know, and for a reply it cannot read. A refusal for a stale epoch
+ * is an answer, not a failure. Futures complete on gRPC's threads: what is chained on them must
+ * not block.
  *
  * <p>gRPC may handle concurrent unary calls in any order, so appends to one member go one at a
  * time: each is sent when the one before it has been answered or has failed, which keeps the
  * order {@link ReplicationTransport#append} promises. Its deadline runs from the call to {@code
  * append}, time spent waiting for the one before included. An append that failed (past its
  * deadline on the leader's side, say) may still be running on the member when the next arrives:
- * the member must tolerate that, as a follower that drops only conflicting entries does. NewEpoch
- * and Fetch are sent at once.
+ * the member must tolerate that, as a follower that drops only conflicting entries does. NewEpoch,
+ * Fetch and Forward are sent at once: forwards carry independent client writes, which the leader
+ * orders itself, so any number of them run side by side on the member's channel.
+ *
+ * <p>Forward is the one call that can fail with something else: {@link NotCommittedException}
+ * when the leader answered that it could not commit the command (UNAVAILABLE with the
+ * not-committed trailer, see {@link ReplicationMessages#notCommitted}), its message what the
+ * leader said. An UNAVAILABLE without that trailer is a connection that failed, so the outcome is
+ * unknown: PeerUnreachableException, as for every other failure.
  *
  * <p>Thread-safe. Calls made after {@link #close} fail with {@link PeerUnreachableException}.
  */
-public final class GrpcReplicationTransport implements ReplicationTransport, AutoCloseable {
+public final class GrpcReplicationTransport
+    implements ReplicationTransport, Forwarding, AutoCloseable {
+
+  private static final String FORWARD = "Forward";
 
   private final String self;
   private final ClusterPaths group;
@@ -148,6 +168,25 @@ public final class GrpcReplicationTransport implements ReplicationTransport, Aut
     return answer;
   }
 
+  /**
+   * Sent as this node, in this transport's group, with epoch 0: the leader does not check a
+   * forward's epoch.
+   */
+  @Override
+  public CompletableFuture<Committed> forward(String leaderId, Command command,
+      Duration deadline) {
+    ForwardRequest sent = ReplicationMessages.toProto(group.group(), self, command);
+    CompletableFuture<Committed> answer = new CompletableFuture<>();
+    MemberChannel to = members.get(leaderId);
+    if (to == null) {
+      return unknown(leaderId, FORWARD, answer);
+    }
+    this.<ForwardReply, Committed>call(to, leaderId, FORWARD, due(deadline),
+        (stub, reply) -> stub.forward(sent, reply), ReplicationMessages::fromProto, answer,
+        () -> {});
+    return answer;
+  }
+
   private void checkSender(int messageGroup, String sender) {
     if (messageGroup != group.group() || !self.equals(sender)) {
       throw new IllegalArgumentException("this transport sends for " + self + " in group "
@@ -179,11 +218,7 @@ public final class GrpcReplicationTransport implements ReplicationTransport, Aut
 
       @Override
       public void onError(Throwable failed) {
-        Status status = Status.fromThrowable(failed);
-        answer.completeExceptionally(new PeerUnreachableException(member + " did not answer "
-            + rpc + ": " + status.getCode()
-            + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")"),
-            failed));
+        answer.completeExceptionally(failure(member, rpc, failed));
         ended.run();
       }
 
@@ -206,6 +241,22 @@ public final class GrpcReplicationTransport implements ReplicationTransport, Aut
       // gRPC reports failures through the observer; this is only so that a queue never stalls.
       observer.onError(notStarted);
     }
+  }
+
+  /**
+   * What a failed call fails its future with: NotCommittedException for the leader's own refusal
+   * of a Forward, PeerUnreachableException for everything else.
+   */
+  private static Exception failure(String member, String rpc, Throwable failed) {
+    Status status = Status.fromThrowable(failed);
+    if (FORWARD.equals(rpc) && ReplicationMessages.isNotCommitted(failed)) {
+      return new NotCommittedException("the leader could not commit it: "
+          + (status.getDescription() == null ? "no reason given" : status.getDescription()));
+    }
+    return new PeerUnreachableException(member + " did not answer " + rpc + ": "
+        + status.getCode()
+        + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")"),
+        failed);
   }
 
   /** The deadline {@code after} from now, one too far to count in nanoseconds being as none. */

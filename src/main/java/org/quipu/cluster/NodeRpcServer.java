@@ -7,13 +7,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import org.quipu.replication.ForwardTarget;
 import org.quipu.replication.ReplicaEndpoint;
 
 /**
  * The node's gRPC server for its peers, on its own port (QUIPU_GRPC_ADDRESS), every service behind
  * the cluster secret: {@code quipu.replication.v1.Replication} ({@link ReplicationService}), which
- * answers Status from a {@link NodeStatus.Source} and NewEpoch, Append and Fetch through a {@link
- * ReplicaEndpoint}.
+ * answers Status from a {@link NodeStatus.Source}, NewEpoch, Append and Fetch through a {@link
+ * ReplicaEndpoint}, and Forward through a {@link ForwardTarget}.
  */
 public final class NodeRpcServer implements AutoCloseable {
 
@@ -27,13 +28,17 @@ public final class NodeRpcServer implements AutoCloseable {
 
   /**
    * Starts serving on {@code hostPort} ("host:port"; port 0: any free port, see {@link #port}).
-   * {@code endpoint} is called from gRPC's threads, several at once.
+   * {@code endpoint} and {@code forwards} are called from gRPC's threads, several at once.
    *
+   * @param forwards takes the commands that followers forward (this node's write path); it
+   *     refuses them with {@link org.quipu.replication.NotCommittedException} while this node
+   *     cannot commit
    * @throws IllegalArgumentException when {@code hostPort} is not host:port
    * @throws IOException when the port cannot be bound
    */
   public static NodeRpcServer start(String hostPort, ClusterSecret secret, ClusterPaths group,
-      NodeStatus.Source status, ReplicaEndpoint endpoint) throws IOException {
+      NodeStatus.Source status, ReplicaEndpoint endpoint, ForwardTarget forwards)
+      throws IOException {
     int colon = hostPort.lastIndexOf(':');
     int port;
     try {
@@ -46,8 +51,8 @@ public final class NodeRpcServer implements AutoCloseable {
     }
     InetSocketAddress address = new InetSocketAddress(hostPort.substring(0, colon), port);
     Server server = NettyServerBuilder.forAddress(address)
-        .addService(ServerInterceptors.intercept(new ReplicationService(group, status, endpoint),
-            secret.guard()))
+        .addService(ServerInterceptors.intercept(
+            new ReplicationService(group, status, endpoint, forwards), secret.guard()))
         .build()
         .start();
     LOG.info("node-to-node gRPC on " + address.getHostString() + ":" + server.getPort());

@@ -1,19 +1,27 @@
 package org.quipu.cluster;
 
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.util.List;
+import org.quipu.core.command.Command;
 import org.quipu.proto.replication.v1.AppendRequest;
 import org.quipu.proto.replication.v1.Caller;
 import org.quipu.proto.replication.v1.FetchReply;
 import org.quipu.proto.replication.v1.FetchRequest;
+import org.quipu.proto.replication.v1.ForwardReply;
+import org.quipu.proto.replication.v1.ForwardRequest;
 import org.quipu.proto.replication.v1.NewEpochRequest;
 import org.quipu.proto.replication.v1.PromiseReply;
 import org.quipu.replication.Append;
 import org.quipu.replication.AppendReply;
 import org.quipu.replication.CommandCodec;
+import org.quipu.replication.Committed;
 import org.quipu.replication.Fetch;
 import org.quipu.replication.Fetched;
 import org.quipu.replication.LogEntry;
 import org.quipu.replication.NewEpoch;
+import org.quipu.replication.OutcomeCodec;
 import org.quipu.replication.Promise;
 
 /**
@@ -21,8 +29,10 @@ import org.quipu.replication.Promise;
  * quipu.replication.v1}, used by both ends ({@link GrpcReplicationTransport} and {@link
  * ReplicationService}): {@code fromProto(toProto(m))} equals {@code m}. A request's group, sender
  * and epoch travel in its {@link Caller}. Reading a message that this version cannot understand
- * (an unknown command, an unspecified append result) throws {@link IllegalStateException}. The
- * proto {@code AppendReply} shares its name with the record, so it is written out in full.
+ * (an unknown command or outcome, an unspecified append result) throws {@link
+ * IllegalStateException}. Also the one place that marks and recognises a leader's refusal to
+ * commit a forwarded command ({@link #notCommitted}). The proto {@code AppendReply} shares its
+ * name with the record, so it is written out in full.
  */
 final class ReplicationMessages {
 
@@ -129,6 +139,52 @@ final class ReplicationMessages {
   static Fetched fromProto(FetchReply reply) {
     return new Fetched(reply.getNodeId(), reply.getGranted(), reply.getPromisedEpoch(),
         entries(reply.getEntriesList()));
+  }
+
+  // ---- Forward ------------------------------------------------------------------------------
+
+  /**
+   * The trailer that tells a leader's "could not commit it" (UNAVAILABLE with this key) from a
+   * connection that failed (UNAVAILABLE without it), after which the outcome is unknown.
+   */
+  static final Metadata.Key<String> NOT_COMMITTED =
+      Metadata.Key.of("quipu-not-committed", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** A forward sent by {@code sender}; its epoch is not checked, so it is sent as 0. */
+  static ForwardRequest toProto(int group, String sender, Command command) {
+    return ForwardRequest.newBuilder()
+        .setCaller(caller(group, sender, 0))
+        .setCommand(CommandCodec.toProto(command))
+        .build();
+  }
+
+  static Command fromProto(ForwardRequest request) {
+    return CommandCodec.fromProto(request.getCommand());
+  }
+
+  static ForwardReply toProto(Committed committed) {
+    return ForwardReply.newBuilder()
+        .setSeq(committed.seq())
+        .setOutcome(OutcomeCodec.toProto(committed.outcome()))
+        .build();
+  }
+
+  static Committed fromProto(ForwardReply reply) {
+    return new Committed(reply.getSeq(), OutcomeCodec.fromProto(reply.getOutcome()));
+  }
+
+  /** The leader's answer when it could not commit a forwarded command, saying why. */
+  static StatusRuntimeException notCommitted(String why) {
+    Metadata trailers = new Metadata();
+    trailers.put(NOT_COMMITTED, "true");
+    return Status.UNAVAILABLE.withDescription(why).asRuntimeException(trailers);
+  }
+
+  /** Whether a failed Forward is the leader's own "could not commit it" ({@link #notCommitted}). */
+  static boolean isNotCommitted(Throwable failed) {
+    Metadata trailers = Status.trailersFromThrowable(failed);
+    return Status.fromThrowable(failed).getCode() == Status.Code.UNAVAILABLE
+        && trailers != null && "true".equals(trailers.get(NOT_COMMITTED));
   }
 
   // -------------------------------------------------------------------------------------------

@@ -2,20 +2,30 @@ package org.quipu.cluster;
 
 import io.grpc.Context;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.quipu.core.command.Command;
 import org.quipu.proto.replication.v1.AppendReply;
 import org.quipu.proto.replication.v1.AppendRequest;
 import org.quipu.proto.replication.v1.Caller;
 import org.quipu.proto.replication.v1.FetchReply;
 import org.quipu.proto.replication.v1.FetchRequest;
+import org.quipu.proto.replication.v1.ForwardReply;
+import org.quipu.proto.replication.v1.ForwardRequest;
 import org.quipu.proto.replication.v1.NewEpochRequest;
 import org.quipu.proto.replication.v1.PromiseReply;
 import org.quipu.proto.replication.v1.ReplicationGrpc;
 import org.quipu.proto.replication.v1.StatusReply;
 import org.quipu.proto.replication.v1.StatusRequest;
+import org.quipu.replication.Committed;
+import org.quipu.replication.ForwardTarget;
+import org.quipu.replication.NotCommittedException;
 import org.quipu.replication.ReplicaEndpoint;
 import org.quipu.replication.StoreUnavailableException;
 
@@ -27,6 +37,13 @@ import org.quipu.replication.StoreUnavailableException;
  * other failure INTERNAL, both with a fixed description: exception text stays in this node's log.
  * The cluster secret is checked before a call gets here ({@link ClusterSecret#guard}). Calls run
  * on gRPC's executor, several at once and in no guaranteed order; the endpoint is thread-safe.
+ *
+ * <p>Forward hands the command to the {@link ForwardTarget} and returns at once: the answer is
+ * sent from whichever thread completes the commit, so that no gRPC thread waits for one. A target
+ * that cannot commit ({@link NotCommittedException}) is UNAVAILABLE with the exception's own
+ * message and the not-committed trailer ({@link ReplicationMessages#notCommitted}); any other
+ * failure INTERNAL with a fixed description. A call whose caller has gone (its deadline passed)
+ * gets no answer, but its command is not withdrawn: it commits or not all the same.
  */
 final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
@@ -35,11 +52,14 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
   private final ClusterPaths group;
   private final NodeStatus.Source status;
   private final ReplicaEndpoint endpoint;
+  private final ForwardTarget forwards;
 
-  ReplicationService(ClusterPaths group, NodeStatus.Source status, ReplicaEndpoint endpoint) {
+  ReplicationService(ClusterPaths group, NodeStatus.Source status, ReplicaEndpoint endpoint,
+      ForwardTarget forwards) {
     this.group = group;
     this.status = status;
     this.endpoint = endpoint;
+    this.forwards = forwards;
   }
 
   @Override
@@ -84,6 +104,67 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
   public void fetch(FetchRequest request, StreamObserver<FetchReply> answer) {
     serve("Fetch", request.getCaller(), () -> ReplicationMessages.fromProto(request),
         m -> ReplicationMessages.toProto(endpoint.fetch(m)), answer);
+  }
+
+  @Override
+  public void forward(ForwardRequest request, StreamObserver<ForwardReply> answer) {
+    String from = request.getCaller().getNodeId();
+    Status refused = refusal(request.getCaller());
+    if (refused != null) {
+      answer.onError(refused.asRuntimeException());
+      return;
+    }
+    Command command;
+    try {
+      command = ReplicationMessages.fromProto(request);
+    } catch (RuntimeException unreadable) {
+      LOG.log(Level.WARNING, "Forward from " + from + " cannot be read", unreadable);
+      answer.onError(Status.INVALID_ARGUMENT.withDescription("the request cannot be read")
+          .asRuntimeException());
+      return;
+    }
+    ServerCallStreamObserver<ForwardReply> call = (ServerCallStreamObserver<ForwardReply>) answer;
+    CompletableFuture<Committed> committed;
+    try {
+      committed = Objects.requireNonNull(forwards.submit(command), "no future from the target");
+    } catch (RuntimeException refusedAtOnce) {
+      committed = CompletableFuture.failedFuture(refusedAtOnce);
+    }
+    committed.whenComplete((done, failed) -> answerForward(call, from, done, failed));
+  }
+
+  /** Sends a Forward's answer once its commit has ended, on the thread that ended it. */
+  private static void answerForward(ServerCallStreamObserver<ForwardReply> call, String from,
+      Committed done, Throwable failed) {
+    if (call.isCancelled()) {
+      LOG.fine("Forward from " + from + " ended after its caller had gone");
+      return;
+    }
+    Throwable cause = failed instanceof CompletionException && failed.getCause() != null
+        ? failed.getCause() : failed;
+    ForwardReply reply = null;
+    if (cause == null) {
+      try {
+        reply = ReplicationMessages.toProto(done);
+      } catch (RuntimeException untranslatable) {
+        cause = untranslatable;
+      }
+    }
+    try {
+      if (reply != null) {
+        call.onNext(reply);
+        call.onCompleted();
+      } else if (cause instanceof NotCommittedException notCommitted) {
+        call.onError(ReplicationMessages.notCommitted(notCommitted.getMessage()));
+      } else {
+        LOG.log(Level.WARNING, "Forward from " + from + " failed", cause);
+        call.onError(Status.INTERNAL.withDescription("the node failed to handle Forward")
+            .asRuntimeException());
+      }
+    } catch (RuntimeException gone) {
+      // Cancelled between the check above and the answer: nobody is left to tell.
+      LOG.log(Level.FINE, "Forward from " + from + " could not be answered", gone);
+    }
   }
 
   /** The endpoint's side of one rpc: its answer to a translated request, already translated. */

@@ -4,8 +4,9 @@
  * a replication group}) behind the replication package's {@link
  * org.quipu.replication.Leadership}; and gRPC ({@code quipu.replication.v1}): the node's server
  * ({@link org.quipu.cluster.NodeRpcServer}, serving a {@link
- * org.quipu.replication.ReplicaEndpoint}), the leader's {@link
- * org.quipu.cluster.GrpcReplicationTransport} and the cluster view's {@link
+ * org.quipu.replication.ReplicaEndpoint} and a {@link org.quipu.replication.ForwardTarget}), the
+ * {@link org.quipu.cluster.GrpcReplicationTransport} (the leader's transport and a follower's
+ * {@link org.quipu.replication.Forwarding}) and the cluster view's {@link
  * org.quipu.cluster.Peers}. The only importers of Curator, ZooKeeper and gRPC.
  */
 package org.quipu.cluster;

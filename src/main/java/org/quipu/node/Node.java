@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -31,13 +32,16 @@ import org.quipu.cluster.Member;
 import org.quipu.cluster.NodeRpcServer;
 import org.quipu.cluster.NodeStatus;
 import org.quipu.cluster.Peers;
+import org.quipu.core.command.Command;
 import org.quipu.core.state.Subscription;
 import org.quipu.replication.Append;
 import org.quipu.replication.AppendReply;
+import org.quipu.replication.Committed;
 import org.quipu.replication.Fetch;
 import org.quipu.replication.Fetched;
 import org.quipu.replication.Leadership;
 import org.quipu.replication.NewEpoch;
+import org.quipu.replication.NotCommittedException;
 import org.quipu.replication.Promise;
 import org.quipu.replication.ReplicaEndpoint;
 import org.quipu.replication.ReplicaState;
@@ -79,7 +83,8 @@ public class Node {
   private EntityManagerFactory entities;
   private JdbcCommandLog log;
   private JdbcPromiseStore promises;
-  private WritePath writes;
+  /** Read from gRPC's threads (forwards, status), and set after the rpc server has started. */
+  private volatile WritePath writes;
   private LeaderDuties duties;
   private ExecutorService answers;
   private MemoryAlarm memoryAlarm;
@@ -161,7 +166,8 @@ public class Node {
             public Fetched fetch(Fetch request) throws StoreUnavailableException {
               return endpoint().fetch(request);
             }
-          });
+          },
+          this::submitForwarded);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve gRPC on " + address, e);
     }
@@ -187,6 +193,19 @@ public class Node {
     replication = new GrpcReplicationTransport(id(), ClusterPaths.GROUP_0,
         new ClusterSecret(secret), others);
     return replication;
+  }
+
+  /**
+   * A command a follower forwarded: into this node's write path, which refuses it unless this node
+   * leads. The gRPC server starts before the write path exists, hence the field read per call.
+   */
+  private CompletableFuture<Committed> submitForwarded(Command command) {
+    WritePath now = writes;
+    if (now == null) {
+      return CompletableFuture.failedFuture(
+          new NotCommittedException("this node is still starting"));
+    }
+    return now.submit(command);
   }
 
   /** ZooKeeper's latch and epochs when QUIPU_ZK_CONNECT is set, otherwise a fixed grant. */

@@ -70,7 +70,8 @@ public final class CommandCodec {
 
   // ---- encode -------------------------------------------------------------------------------
 
-  static org.quipu.proto.command.v1.Command toProto(Command command) {
+  /** A command alone, as a follower forwards it to the leader. */
+  public static org.quipu.proto.command.v1.Command toProto(Command command) {
     var b = org.quipu.proto.command.v1.Command.newBuilder();
     if (command instanceof RegisterUser c) {
       b.setRegisterUser(org.quipu.proto.command.v1.RegisterUser.newBuilder()
@@ -199,7 +200,8 @@ public final class CommandCodec {
 
   // ---- decode -------------------------------------------------------------------------------
 
-  static Command fromProto(org.quipu.proto.command.v1.Command p) {
+  /** @throws IllegalStateException when it holds no command this version knows */
+  public static Command fromProto(org.quipu.proto.command.v1.Command p) {
     KindCase kind = p.getKindCase();
     switch (kind) {
       case REGISTER_USER: {

@@ -5,7 +5,9 @@
  * how far the log is committed; the {@link org.quipu.replication.Applier} applies committed
  * entries in order and writes their changes to the {@link org.quipu.replication.StateStore};
  * {@link org.quipu.replication.Leadership} says when this node may propose. {@link
- * org.quipu.replication.WritePath} wires them. Storage and leadership plug in through these
- * interfaces; nothing here knows JDBC, ZooKeeper or the network.
+ * org.quipu.replication.WritePath} wires them. A follower hands writes to the leader through
+ * {@link org.quipu.replication.Forwarding}; the leader takes them in through {@link
+ * org.quipu.replication.ForwardTarget}. Storage, leadership and the network plug in through these
+ * interfaces; nothing here knows JDBC, ZooKeeper or gRPC.
  */
 package org.quipu.replication;

@@ -104,7 +104,8 @@ class GrpcReplicationTransportTest {
   @BeforeEach
   void start() throws Exception {
     server = NodeRpcServer.start("127.0.0.1:0", SECRET, GROUP,
-        () -> new NodeStatus("node-2", 0, 0, 0, true), endpoint);
+        () -> new NodeStatus("node-2", 0, 0, 0, true), endpoint,
+        command -> CompletableFuture.failedFuture(new UnsupportedOperationException()));
     transport = new GrpcReplicationTransport("node-1", GROUP, SECRET,
         Map.of("node-2", "127.0.0.1:" + server.port()));
   }
@@ -198,16 +199,19 @@ class GrpcReplicationTransportTest {
   @Test
   void anAppendQueuedBehindASlowOne_spendsItsDeadlineWaiting_andTheQueueMovesOnAfterFailures()
       throws Exception {
-    AtomicInteger calls = new AtomicInteger();
-    endpoint.before = () -> {
-      if (calls.getAndIncrement() == 0) {
-        released.await(10, TimeUnit.SECONDS); // the first append hangs on the member
-      }
-    };
-    endpoint.appendReply = new AppendReply("node-2", AppendReply.Result.ACCEPTED, 9, 0, 0);
+    Append warmUp = new Append(3, "node-1", 9, 119, 9, List.of(), 119);
     Append first = new Append(3, "node-1", 9, 120, 9, List.of(), 119);
     Append second = new Append(3, "node-1", 9, 121, 9, List.of(), 119);
     Append third = new Append(3, "node-1", 9, 122, 9, List.of(), 119);
+    endpoint.appendReply = new AppendReply("node-2", AppendReply.Result.ACCEPTED, 9, 0, 0);
+    // Connected first, so that the first append reaches the member well within its 300 ms.
+    answer(transport.append("node-2", warmUp, DEADLINE));
+    endpoint.received.clear();
+    endpoint.before = () -> {
+      if (endpoint.received.get(endpoint.received.size() - 1).equals(first)) {
+        released.await(10, TimeUnit.SECONDS); // the first append hangs on the member
+      }
+    };
 
     var slow = transport.append("node-2", first, Duration.ofMillis(300));
     var expiresWaiting = transport.append("node-2", second, Duration.ofMillis(100));

@@ -16,6 +16,7 @@ import org.quipu.replication.Append;
 import org.quipu.replication.AppendReply;
 import org.quipu.replication.Fetch;
 import org.quipu.replication.Fetched;
+import org.quipu.replication.ForwardTarget;
 import org.quipu.replication.Leadership;
 import org.quipu.replication.NewEpoch;
 import org.quipu.replication.Promise;
@@ -54,6 +55,11 @@ class MembersAndPeersTest {
     }
   };
 
+  /** These tests call Status only. */
+  private static final ForwardTarget NO_FORWARDS = command -> {
+    throw new UnsupportedOperationException();
+  };
+
   private TestingServer zookeeper;
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
@@ -73,7 +79,7 @@ class MembersAndPeersTest {
   /** A node: its gRPC server answering {@code status}, and its membership in ZooKeeper. */
   private CuratorLeadership node(String id, NodeStatus status) throws Exception {
     NodeRpcServer rpc = NodeRpcServer.start("127.0.0.1:0", SECRET, ClusterPaths.GROUP_0,
-        () -> status, NO_REPLICATION);
+        () -> status, NO_REPLICATION, NO_FORWARDS);
     toClose.add(rpc);
     Member member = new Member(id, "http://127.0.0.1:80" + id.length(), "127.0.0.1:" + rpc.port());
     CuratorLeadership leadership = CuratorLeadership.connect(zookeeper.getConnectString(), 4_000,
@@ -106,7 +112,7 @@ class MembersAndPeersTest {
   @Test
   void aPeerThatIsDownOrRefusesUs_hasNoStatus() throws Exception {
     NodeRpcServer rpc = NodeRpcServer.start("127.0.0.1:0", SECRET, ClusterPaths.GROUP_0,
-        () -> new NodeStatus("c", 0, 0, 0, true), NO_REPLICATION);
+        () -> new NodeStatus("c", 0, 0, 0, true), NO_REPLICATION, NO_FORWARDS);
     toClose.add(rpc);
     String address = "127.0.0.1:" + rpc.port();
     try (Peers wrongSecret = new Peers("a", ClusterPaths.GROUP_0,

@@ -1,6 +1,7 @@
 package org.quipu.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.grpc.ManagedChannel;
@@ -8,8 +9,12 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,16 +22,25 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.quipu.proto.replication.v1.AppendRequest;
 import org.quipu.proto.replication.v1.Caller;
+import org.quipu.core.command.SendMessages;
+import org.quipu.core.state.Outcome;
 import org.quipu.proto.replication.v1.FetchRequest;
+import org.quipu.proto.replication.v1.ForwardReply;
+import org.quipu.proto.replication.v1.ForwardRequest;
 import org.quipu.proto.replication.v1.NewEpochRequest;
 import org.quipu.proto.replication.v1.ReplicationGrpc;
 import org.quipu.proto.replication.v1.StatusReply;
 import org.quipu.proto.replication.v1.StatusRequest;
 import org.quipu.replication.Append;
 import org.quipu.replication.AppendReply;
+import org.quipu.replication.CommandCodec;
+import org.quipu.replication.Committed;
 import org.quipu.replication.Fetch;
 import org.quipu.replication.Fetched;
+import org.quipu.replication.ForwardTarget;
 import org.quipu.replication.NewEpoch;
+import org.quipu.replication.NotCommittedException;
+import org.quipu.replication.OutcomeCodec;
 import org.quipu.replication.Promise;
 import org.quipu.replication.ReplicaEndpoint;
 import org.quipu.replication.StoreUnavailableException;
@@ -65,13 +79,29 @@ class NodeRpcServerTest {
     }
   };
 
+  private static final Committed COMMITTED = new Committed(121, new Outcome.MessagesSent(
+      List.of("m-1")));
+  private static final ForwardRequest FORWARD = ForwardRequest.newBuilder()
+      .setCaller(CALLER)
+      .setCommand(CommandCodec.toProto(new SendMessages("orders", "alice",
+          List.of(new SendMessages.NewMessage("m-1", "hello", Map.of(), 0)))))
+      .build();
+
+  /** What the forward target does with a command; it counts as an endpoint call. */
+  private volatile ForwardTarget forwardTarget = command -> CompletableFuture.completedFuture(
+      COMMITTED);
+  private final ForwardTarget forwards = command -> {
+    endpointCalls.incrementAndGet();
+    return forwardTarget.submit(command);
+  };
+
   private NodeRpcServer server;
   private ManagedChannel channel;
 
   @BeforeEach
   void start() throws Exception {
     server = NodeRpcServer.start("127.0.0.1:0", SECRET, ClusterPaths.GROUP_0, () -> STATUS,
-        endpoint);
+        endpoint, forwards);
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
   }
 
@@ -101,7 +131,7 @@ class NodeRpcServerTest {
     try (NodeRpcServer broken = NodeRpcServer.start("127.0.0.1:0", SECRET, ClusterPaths.GROUP_0,
         () -> {
           throw new StoreUnavailableException("down", new java.sql.SQLException("gone"));
-        }, endpoint)) {
+        }, endpoint, forwards)) {
       ManagedChannel toBroken =
           NettyChannelBuilder.forAddress("127.0.0.1", broken.port()).usePlaintext().build();
       try {
@@ -118,7 +148,8 @@ class NodeRpcServerTest {
   void anAddressThatIsNotHostAndPort_isRefused() {
     for (String bad : new String[] {"127.0.0.1", "127.0.0.1:x", ":9000", "h:70000"}) {
       assertThrows(IllegalArgumentException.class,
-          () -> NodeRpcServer.start(bad, SECRET, ClusterPaths.GROUP_0, () -> STATUS, endpoint),
+          () -> NodeRpcServer.start(bad, SECRET, ClusterPaths.GROUP_0, () -> STATUS, endpoint,
+              forwards),
           bad);
     }
   }
@@ -146,7 +177,10 @@ class NodeRpcServerTest {
         codeOf(() -> stub().withCallCredentials(SECRET.credentials()).status(otherGroup)));
   }
 
-  /** Calls {@code rpc} ("NewEpoch", "Append" or "Fetch") through {@code stub} as {@code caller}. */
+  /**
+   * Calls {@code rpc} ("NewEpoch", "Append", "Fetch" or "Forward") through {@code stub} as {@code
+   * caller}.
+   */
   private static Object call(ReplicationGrpc.ReplicationBlockingStub stub, String rpc,
       Caller caller) {
     return switch (rpc) {
@@ -155,19 +189,20 @@ class NodeRpcServerTest {
           .setPrevEpoch(6).setCommitSeq(118).build());
       case "Fetch" -> stub.fetch(FetchRequest.newBuilder().setCaller(caller).setAfterSeq(100)
           .setLimit(50).build());
+      case "Forward" -> stub.forward(FORWARD.toBuilder().setCaller(caller).build());
       default -> throw new IllegalArgumentException(rpc);
     };
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"NewEpoch", "Append", "Fetch"})
+  @ValueSource(strings = {"NewEpoch", "Append", "Fetch", "Forward"})
   void aReplicationCallWithTheSecretADeadlineAndThisGroup_reachesTheEndpoint(String rpc) {
     call(stub().withCallCredentials(SECRET.credentials()), rpc, CALLER);
     assertEquals(1, endpointCalls.get());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"NewEpoch", "Append", "Fetch"})
+  @ValueSource(strings = {"NewEpoch", "Append", "Fetch", "Forward"})
   void aReplicationCallWithoutADeadline_isRefusedBeforeTheEndpoint(String rpc) {
     var noDeadline = ReplicationGrpc.newBlockingStub(channel)
         .withCallCredentials(SECRET.credentials());
@@ -176,7 +211,7 @@ class NodeRpcServerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"NewEpoch", "Append", "Fetch"})
+  @ValueSource(strings = {"NewEpoch", "Append", "Fetch", "Forward"})
   void aReplicationCallForAnotherGroup_isNotFoundBeforeTheEndpoint(String rpc) {
     Caller otherGroup = CALLER.toBuilder().setGroup(3).build();
     assertEquals(Status.Code.NOT_FOUND,
@@ -185,7 +220,7 @@ class NodeRpcServerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"NewEpoch", "Append", "Fetch"})
+  @ValueSource(strings = {"NewEpoch", "Append", "Fetch", "Forward"})
   void aReplicationCallWithoutTheSecretOrWithAnotherOne_isUnauthenticated(String rpc) {
     assertEquals(Status.Code.UNAUTHENTICATED, codeOf(() -> call(stub(), rpc, CALLER)));
     ClusterSecret other = new ClusterSecret("t".repeat(32));
@@ -205,6 +240,65 @@ class NodeRpcServerTest {
     assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
     assertEquals("the request cannot be read", refused.getStatus().getDescription());
     assertEquals(0, endpointCalls.get());
+  }
+
+  @Test
+  void aForward_isAnsweredWithTheSeqAndOutcomeOfItsCommit() {
+    assertEquals(ForwardReply.newBuilder().setSeq(121)
+            .setOutcome(OutcomeCodec.toProto(COMMITTED.outcome())).build(),
+        stub().withCallCredentials(SECRET.credentials()).forward(FORWARD));
+  }
+
+  @Test
+  void aForwardWhoseCommandHasNoKind_isAnInvalidArgumentThatNeverReachesTheTarget() {
+    ForwardRequest noCommand = ForwardRequest.newBuilder().setCaller(CALLER)
+        .setCommand(org.quipu.proto.command.v1.Command.getDefaultInstance()).build();
+    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+        () -> stub().withCallCredentials(SECRET.credentials()).forward(noCommand));
+    assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
+    assertEquals("the request cannot be read", refused.getStatus().getDescription());
+    assertEquals(0, endpointCalls.get());
+  }
+
+  @Test
+  void aForwardTheNodeCannotCommit_isUnavailableWithItsReason_andMarkedNotCommitted() {
+    CompletableFuture<Committed> later = new CompletableFuture<>();
+    forwardTarget = command -> later;
+    var pending = ReplicationGrpc.newFutureStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+        .withCallCredentials(SECRET.credentials()).forward(FORWARD);
+    Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> endpointCalls.get() == 1);
+    later.completeExceptionally(new NotCommittedException("this node stopped leading"));
+
+    ExecutionException failed = assertThrows(ExecutionException.class,
+        () -> pending.get(5, TimeUnit.SECONDS));
+    Status status = Status.fromThrowable(failed.getCause());
+    assertEquals(Status.Code.UNAVAILABLE, status.getCode());
+    assertEquals("this node stopped leading", status.getDescription());
+    assertEquals("true", Status.trailersFromThrowable(failed.getCause())
+        .get(ReplicationMessages.NOT_COMMITTED));
+  }
+
+  @Test
+  void aForwardRefusedAtOnce_isUnavailableAndMarkedNotCommitted() {
+    forwardTarget = command -> {
+      throw new NotCommittedException("this node is still starting");
+    };
+    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+        () -> stub().withCallCredentials(SECRET.credentials()).forward(FORWARD));
+    assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
+    assertEquals("this node is still starting", refused.getStatus().getDescription());
+    assertEquals("true", refused.getTrailers().get(ReplicationMessages.NOT_COMMITTED));
+  }
+
+  @Test
+  void aForwardWhoseCommitFailsOtherwise_isInternal_andItsExceptionTextStaysHere() {
+    forwardTarget = command -> CompletableFuture.failedFuture(
+        new IllegalStateException("row 42 of message is corrupt"));
+    StatusRuntimeException failed = assertThrows(StatusRuntimeException.class,
+        () -> stub().withCallCredentials(SECRET.credentials()).forward(FORWARD));
+    assertEquals(Status.Code.INTERNAL, failed.getStatus().getCode());
+    assertEquals("the node failed to handle Forward", failed.getStatus().getDescription());
+    assertNull(failed.getTrailers().get(ReplicationMessages.NOT_COMMITTED));
   }
 
   @Test
