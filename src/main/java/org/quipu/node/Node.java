@@ -39,6 +39,7 @@ import org.quipu.replication.AppendReply;
 import org.quipu.replication.Committed;
 import org.quipu.replication.Fetch;
 import org.quipu.replication.Fetched;
+import org.quipu.replication.Forwarding;
 import org.quipu.replication.Leadership;
 import org.quipu.replication.NewEpoch;
 import org.quipu.replication.NotCommittedException;
@@ -111,7 +112,7 @@ public class Node {
     writes = new WritePath(config.nodeId(), ClusterPaths.GROUP_0.group(), members.keySet(), log,
         promises,
         new JpaStateStore(entities, dataSource, contents, config.stateWriter()), state,
-        leadership(), transport(members), ReplicationSettings.defaults(),
+        leadership(), transport(members), forwarding(), ReplicationSettings.defaults(),
         System::currentTimeMillis, config.maxCommitBatch(), answers);
     duties = new LeaderDuties(writes, state, passwordHasher, config.adminPassword());
     writes.onLeadership(duties);
@@ -205,7 +206,12 @@ public class Node {
       return CompletableFuture.failedFuture(
           new NotCommittedException("this node is still starting"));
     }
-    return now.submit(command);
+    return now.submitLocally(command);
+  }
+
+  /** Writes that reach this node while another leads go there over gRPC. */
+  private Forwarding forwarding() {
+    return replication != null ? replication : ReplicationTransport.noLeaderElsewhere();
   }
 
   /** ZooKeeper's latch and epochs when QUIPU_ZK_CONNECT is set, otherwise a fixed grant. */

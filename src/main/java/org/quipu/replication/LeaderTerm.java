@@ -180,6 +180,7 @@ final class LeaderTerm {
    * acknowledgement or heartbeat tick tries again.
    */
   void acked(String member, long matchSeq) {
+    long before = commitSeq;
     synchronized (this) {
       if (closed) {
         return;
@@ -190,6 +191,9 @@ final class LeaderTerm {
         // Handing committed entries over needs the log when they are not in memory any more.
         LOG.log(Level.WARNING, "cannot hand committed entries to the applier", unreadable);
       }
+    }
+    if (commitSeq > before && !member.equals(self)) {
+      replicators.values().forEach(Replicator::wake); // tell the others the new commit point
     }
   }
 

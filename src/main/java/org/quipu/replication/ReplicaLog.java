@@ -47,6 +47,9 @@ public final class ReplicaLog implements ReplicaEndpoint {
   private long committedSeq;
   private long cachedThrough;
   private volatile boolean broken;
+  /** The member that leads the promised epoch, as its appends say; null until one arrives. */
+  private volatile String leaderId;
+  private volatile long leaderHeardNanos;
 
   private ReplicaLog(String self, int group, CommandLog log, PromiseStore promises,
       Applier applier) {
@@ -99,6 +102,19 @@ public final class ReplicaLog implements ReplicaEndpoint {
     return committedSeq;
   }
 
+  /**
+   * The member whose appends of the promised epoch last reached this node, if one has since it
+   * last promised an epoch: where a follower forwards writes.
+   */
+  public String leaderId() {
+    return leaderId;
+  }
+
+  /** When an append of the current leader last reached this node ({@link System#nanoTime}). */
+  public long leaderHeardNanos() {
+    return leaderHeardNanos;
+  }
+
   /** False once a peer asked it to drop committed entries: a bug; this node must stop serving. */
   public boolean healthy() {
     return !broken;
@@ -123,6 +139,8 @@ public final class ReplicaLog implements ReplicaEndpoint {
       return new AppendReply(self, AppendReply.Result.STALE_EPOCH, promisedEpoch, 0, lastSeq);
     }
     raisePromise(request.epoch());
+    leaderId = request.leaderId();
+    leaderHeardNanos = System.nanoTime();
     if (epochAt(request.prevSeq()) != request.prevEpoch()) {
       return new AppendReply(self, AppendReply.Result.MISMATCH, promisedEpoch, 0, lastSeq);
     }
@@ -298,6 +316,7 @@ public final class ReplicaLog implements ReplicaEndpoint {
     if (epoch > promisedEpoch) {
       promises.promise(epoch); // durable before anything acts on it
       promisedEpoch = epoch;
+      leaderId = null; // the new epoch's leader is known once its first append arrives
       epochListeners.forEach(l -> l.accept(epoch));
     }
   }

@@ -41,6 +41,7 @@ final class Replicator {
   private boolean mismatched;
   private boolean stopped;
   private long lastSentNanos;
+  private long sentCommitSeq;
 
   Replicator(String member, long nextSeq, LeaderTerm term, ReplicaLog log,
       ReplicationTransport transport, ReplicationSettings settings,
@@ -58,12 +59,17 @@ final class Replicator {
     return member;
   }
 
-  /** Sends at once if the follower lacks entries and nothing is in flight. */
+  /**
+   * Sends at once, if nothing is in flight, when the follower lacks entries or has not been told
+   * the latest commit point (so that it applies, and answers writes it forwarded, without waiting
+   * for a heartbeat).
+   */
   void wake() {
     CompletableFuture<AppendReply> sent;
     Append append;
     synchronized (this) {
-      if (stopped || inFlight || retryPending || !mismatched && nextSeq > log.lastSeq()) {
+      boolean due = mismatched || nextSeq <= log.lastSeq() || term.commitSeq() > sentCommitSeq;
+      if (stopped || inFlight || retryPending || !due) {
         return;
       }
       append = next();
@@ -118,6 +124,7 @@ final class Replicator {
   private CompletableFuture<AppendReply> send(Append append) {
     inFlight = true;
     lastSentNanos = System.nanoTime();
+    sentCommitSeq = append.commitSeq();
     return transport.append(member, append, settings.rpcDeadline());
   }
 

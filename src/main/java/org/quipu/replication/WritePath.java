@@ -1,10 +1,13 @@
 package org.quipu.replication;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
@@ -24,6 +27,10 @@ public final class WritePath implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(WritePath.class.getName());
   private static final long RECOVERY_RETRY_MILLIS = 500;
+  /** How long a forwarded write may take at the leader before its outcome is unknown. */
+  private static final Duration FORWARD_DEADLINE = Duration.ofSeconds(10);
+  /** How long a follower waits to apply a forwarded write before answering anyway. */
+  private static final Duration APPLIED_WAIT = Duration.ofSeconds(2);
 
   private final String nodeId;
   private final int group;
@@ -33,6 +40,8 @@ public final class WritePath implements AutoCloseable {
   private final Applier applier;
   private final Proposer proposer;
   private final Thread recovery;
+  private final ReplicaState state;
+  private final Forwarding forwarding;
   private volatile ReplicaLog replica; // once recovered
   private final List<Leadership.Listener> leadershipListeners = new CopyOnWriteArrayList<>();
   private volatile boolean recovered;
@@ -43,13 +52,16 @@ public final class WritePath implements AutoCloseable {
   /**
    * @param members every member of the replication group ({@code nodeId} among them)
    * @param transport how this node reaches the other members when it leads
+   * @param forwarding how it hands a write to the leader when it does not lead
    * @param answers runs the callers' continuations (building and writing HTTP responses), so that
    *     the applier goes straight back to applying instead of serving them one by one
    */
   public WritePath(String nodeId, int group, Set<String> members, CommandLog log,
       PromiseStore promises, StateStore store, ReplicaState state, Leadership leadership,
-      ReplicationTransport transport, ReplicationSettings settings, LongSupplier clock,
-      int maxBatch, Executor answers) {
+      ReplicationTransport transport, Forwarding forwarding, ReplicationSettings settings,
+      LongSupplier clock, int maxBatch, Executor answers) {
+    this.state = state;
+    this.forwarding = forwarding;
     this.nodeId = nodeId;
     this.group = group;
     this.log = log;
@@ -163,6 +175,48 @@ public final class WritePath implements AutoCloseable {
     if (!recovered) {
       return CompletableFuture.failedFuture(
           new NotCommittedException("this node is still recovering its state"));
+    }
+    if (proposer.proposing()) {
+      return proposer.submit(command);
+    }
+    String leader = replica.leaderId();
+    if (leader == null || leader.equals(nodeId)) {
+      return CompletableFuture.failedFuture(new NotCommittedException(
+          "no leader is serving right now; retry with the same Idempotency-Key"));
+    }
+    return forwardToLeader(leader, command);
+  }
+
+  /**
+   * A write that reached a follower goes to the leader; the answer comes back once this node has
+   * applied it too (up to {@link #APPLIED_WAIT}), so that a read here right after sees it. An
+   * unknown outcome (no answer) is a 503: the client retries with its idempotency key.
+   */
+  private CompletableFuture<Committed> forwardToLeader(String leader, Command command) {
+    return forwarding.forward(leader, command, FORWARD_DEADLINE)
+        .handle((committed, failure) -> {
+          if (failure == null) {
+            return state.whenApplied(committed.seq())
+                .completeOnTimeout(null, APPLIED_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(applied -> committed);
+          }
+          Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+          NotCommittedException refused = cause instanceof NotCommittedException nc ? nc
+              : new NotCommittedException("the leader did not answer; the write may have been "
+                  + "committed: retry with the same Idempotency-Key");
+          return CompletableFuture.<Committed>failedFuture(refused);
+        })
+        .thenCompose(c -> c);
+  }
+
+  /**
+   * A write a follower forwarded to this node: committed here if this node leads, refused
+   * otherwise (never forwarded on, so that a stale view of who leads cannot make a loop).
+   */
+  public CompletableFuture<Committed> submitLocally(Command command) {
+    if (died != null || !recovered) {
+      return CompletableFuture.failedFuture(
+          new NotCommittedException("this node cannot take writes right now"));
     }
     return proposer.submit(command);
   }

@@ -105,6 +105,25 @@ class ReplicationScenariosTest {
   }
 
   @Test
+  void aWriteReachingAFollower_isForwardedToTheLeader_andAnsweredOnceTheFollowerAppliedIt()
+      throws Exception {
+    cluster = new SimulatedCluster(3, 8);
+    SimNode leader = cluster.node("n1");
+    cluster.electAndWait(leader);
+    aliceWithQueue(leader);
+    SimNode follower = cluster.node("n3");
+    await().atMost(5, TimeUnit.SECONDS).until(() -> "n1".equals(follower.writes.replica().leaderId()));
+
+    Committed forwarded = follower.submit(send("via-follower")).get(5, TimeUnit.SECONDS);
+
+    assertInstanceOf(org.quipu.core.state.Outcome.MessagesSent.class, forwarded.outcome());
+    assertTrue(holds(follower, "via-follower"), "a read on the follower right after sees it");
+    assertTrue(holds(leader, "via-follower"));
+    assertEquals(forwarded.seq(), leader.log.entries.stream()
+        .filter(e -> e.command() instanceof SendMessages).mapToLong(LogEntry::seq).max().orElse(0));
+  }
+
+  @Test
   void aLeaderCutOffFromTheMajority_commitsNothing_andStepsDown() throws Exception {
     cluster = new SimulatedCluster(3, 2);
     SimNode leader = cluster.node("n1");

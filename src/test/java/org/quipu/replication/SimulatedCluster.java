@@ -77,10 +77,10 @@ final class SimulatedCluster implements AutoCloseable {
       state = new ReplicaState();
       leadership = new SimLeadership();
       writes = new WritePath(id, 0, members.keySet(), log, promises, store, state, leadership,
-          network.from(id), FAST, clock::incrementAndGet, 64, Runnable::run);
+          network.from(id), network.forwardingFrom(id), FAST, clock::incrementAndGet, 64, Runnable::run);
       writes.start();
       await().atMost(5, TimeUnit.SECONDS).until(() -> writes.replica() != null);
-      network.up(id, writes.endpoint());
+      network.up(id, writes.endpoint(), writes::submitLocally);
       running = true;
     }
 

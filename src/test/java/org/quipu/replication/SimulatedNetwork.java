@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,6 +33,7 @@ final class SimulatedNetwork implements AutoCloseable {
     return t;
   });
   private final Map<String, ReplicaEndpoint> up = new ConcurrentHashMap<>();
+  private final Map<String, ForwardTarget> targets = new ConcurrentHashMap<>();
   private final Set<Set<String>> cut = ConcurrentHashMap.newKeySet();
   private volatile double dropRate;
   private volatile long maxDelayMillis;
@@ -49,12 +51,43 @@ final class SimulatedNetwork implements AutoCloseable {
     return this;
   }
 
-  void up(String node, ReplicaEndpoint endpoint) {
+  void up(String node, ReplicaEndpoint endpoint, ForwardTarget target) {
+    targets.put(node, target);
     up.put(node, endpoint);
   }
 
   void down(String node) {
     up.remove(node);
+    targets.remove(node);
+  }
+
+  /**
+   * How {@code sender} forwards writes: like any call, but the answer comes when the target's
+   * commit completes (or its deadline passes, as an unknown outcome).
+   */
+  Forwarding forwardingFrom(String sender) {
+    return (leader, command, deadline) -> {
+      CompletableFuture<Committed> answer = new CompletableFuture<>();
+      wire.schedule(() -> answer.completeExceptionally(new PeerUnreachableException(
+          leader + " did not answer a forward", null)), deadline.toMillis(), TimeUnit.MILLISECONDS);
+      wire.execute(() -> {
+        ForwardTarget target = targets.get(leader);
+        if (target == null || !up.containsKey(sender) || !connected(sender, leader)) {
+          return;
+        }
+        target.submit(command).whenComplete((c, e) -> wire.execute(() -> {
+          if (!up.containsKey(sender) || !connected(sender, leader)) {
+            return;
+          }
+          if (e != null) {
+            answer.completeExceptionally(e instanceof CompletionException ? e.getCause() : e);
+          } else {
+            answer.complete(c);
+          }
+        }));
+      });
+      return answer;
+    };
   }
 
   /** Cuts every link between {@code node} and the others (both ways). */
