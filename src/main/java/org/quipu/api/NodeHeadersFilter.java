@@ -10,6 +10,7 @@ import jakarta.ws.rs.ext.Provider;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.quipu.node.Node;
+import org.quipu.replication.NotCommittedException;
 
 /**
  * {@code X-Quipu-Node} and {@code X-Quipu-Applied-Seq} on every response, and {@code
@@ -27,6 +28,12 @@ public class NodeHeadersFilter implements ContainerRequestFilter, ContainerRespo
 
   @Override
   public void filter(ContainerRequestContext request) {
+    if (!request.getUriInfo().getPath().startsWith("_floor") && !node.servesReads()) {
+      // A follower without a lease may hold stale state (a revoked token, a changed password):
+      // it answers nothing from it.
+      throw new NotCommittedException("this node is not in touch with a leader right now; "
+          + "another node may answer");
+    }
     String minSeq = request.getHeaderString("X-Quipu-Min-Seq");
     if (minSeq == null) {
       return;

@@ -76,13 +76,15 @@ final class ReplicationMessages {
         .setPrevEpoch(request.prevEpoch())
         .addAllEntries(request.entries().stream().map(CommandCodec::toProto).toList())
         .setCommitSeq(request.commitSeq())
+        .setLeaseMillis(request.leaseMillis())
         .build();
   }
 
   static Append fromProto(AppendRequest request) {
     Caller c = request.getCaller();
     return new Append(c.getGroup(), c.getNodeId(), c.getEpoch(), request.getPrevSeq(),
-        request.getPrevEpoch(), entries(request.getEntriesList()), request.getCommitSeq());
+        request.getPrevEpoch(), entries(request.getEntriesList()), request.getCommitSeq(),
+        request.getLeaseMillis());
   }
 
   static org.quipu.proto.replication.v1.AppendReply toProto(AppendReply reply) {
@@ -96,6 +98,7 @@ final class ReplicationMessages {
         .setPromisedEpoch(reply.promisedEpoch())
         .setMatchSeq(reply.matchSeq())
         .setLastSeq(reply.lastSeq())
+        .setAppliedSeq(reply.appliedSeq())
         .build();
   }
 
@@ -108,7 +111,7 @@ final class ReplicationMessages {
           + reply.getResultValue());
     };
     return new AppendReply(reply.getNodeId(), result, reply.getPromisedEpoch(),
-        reply.getMatchSeq(), reply.getLastSeq());
+        reply.getMatchSeq(), reply.getLastSeq(), reply.getAppliedSeq());
   }
 
   // ---- Fetch --------------------------------------------------------------------------------

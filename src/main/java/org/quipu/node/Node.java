@@ -295,6 +295,12 @@ public class Node {
     return state;
   }
 
+  /** True while this node may answer reads: see {@link WritePath#servesReads}. */
+  public boolean servesReads() {
+    WritePath w = writes;
+    return w != null && w.servesReads();
+  }
+
   public WritePath writes() {
     return writes;
   }

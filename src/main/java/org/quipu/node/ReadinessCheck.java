@@ -7,7 +7,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready when the state is restored and the store accepts writes. A raised memory alarm is shown
+ * Ready when the state is restored and the node either leads and serves, or follows under a read
+ * lease from the leader and has caught up. A raised memory alarm is shown
  * but leaves the node ready: it still serves receives and acks, which are what clear it.
  */
 @Readiness
@@ -19,7 +20,7 @@ public class ReadinessCheck implements HealthCheck {
   @Override
   public HealthCheckResponse call() {
     return HealthCheckResponse.named("quipu-node")
-        .status(node.writes() != null && node.writes().serving())
+        .status(node.writes() != null && node.writes().ready())
         .withData("node", node.id())
         .withData("appliedSeq", node.state().appliedSeq())
         .withData("memoryAlarm", node.memoryAlarm() != null && node.memoryAlarm().raised())

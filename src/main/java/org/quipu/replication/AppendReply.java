@@ -10,9 +10,16 @@ package org.quipu.replication;
  *     leader's (the message's last seq); otherwise 0
  * @param lastSeq the seq of its last log entry: on {@code MISMATCH} the leader backs up to at
  *     most this
+ * @param appliedSeq how far it has applied the log
  */
 public record AppendReply(String nodeId, Result result, long promisedEpoch, long matchSeq,
-    long lastSeq) {
+    long lastSeq, long appliedSeq) {
+
+  /** A reply that says nothing of what the member has applied. */
+  public AppendReply(String nodeId, Result result, long promisedEpoch, long matchSeq,
+      long lastSeq) {
+    this(nodeId, result, promisedEpoch, matchSeq, lastSeq, 0);
+  }
 
   /** What a follower did with an {@link Append}. */
   public enum Result {

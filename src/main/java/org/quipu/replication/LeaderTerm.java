@@ -45,9 +45,11 @@ final class LeaderTerm {
   private final ReplicationSettings settings;
   private final ScheduledExecutorService timer;
   private final BiConsumer<LeaderTerm, String> stepDown;
-  private final Map<String, Replicator> replicators = new HashMap<>();
+  private final Map<String, Replicator> replicators = new ConcurrentHashMap<>();
   private final Map<String, Long> lastHeardNanos = new ConcurrentHashMap<>();
   private final Deque<Applier.Batch> undelivered = new ArrayDeque<>();
+  /** Changes waiting to be shown (or unservable) on every follower, by seq. */
+  private final Map<CompletableFuture<Void>, Long> waitingEverywhere = new ConcurrentHashMap<>();
   private final long startedNanos = System.nanoTime();
   private volatile QuorumTracker tracker;
   private volatile long commitSeq;
@@ -128,8 +130,11 @@ final class LeaderTerm {
         if (!member.equals(self)) {
           Promise p = promises.get(member);
           long next = (p == null ? log.lastSeq() : Math.min(p.lastSeq(), log.lastSeq())) + 1;
+          // Until told otherwise, a follower may hold a lease an earlier leader granted it.
+          long oldLease = startedNanos + settings.rpcDeadline().toNanos()
+              + settings.lease().toNanos();
           replicators.put(member, new Replicator(member, next, this, log, transport, settings,
-              timer));
+              timer, oldLease));
         }
       }
       long period = settings.heartbeat().toMillis();
@@ -195,6 +200,35 @@ final class LeaderTerm {
     if (commitSeq > before && !member.equals(self)) {
       replicators.values().forEach(Replicator::wake); // tell the others the new commit point
     }
+    checkVisibility();
+  }
+
+  /**
+   * Completes once every follower shows {@code seq} to its readers or can no longer serve any (its
+   * lease, from this leader or an earlier one, has run out): then a revoked token fails on every
+   * node. Fails with {@link NotCommittedException} if this term ends first.
+   */
+  CompletableFuture<Void> visibleEverywhere(long seq) {
+    CompletableFuture<Void> visible = new CompletableFuture<>();
+    waitingEverywhere.put(visible, seq);
+    checkVisibility();
+    if (closed && waitingEverywhere.remove(visible) != null) {
+      visible.completeExceptionally(new NotCommittedException(
+          "this node stopped leading before the change reached every node; retry"));
+    }
+    return visible;
+  }
+
+  private void checkVisibility() {
+    if (waitingEverywhere.isEmpty()) {
+      return;
+    }
+    waitingEverywhere.forEach((future, seq) -> {
+      if (replicators.values().stream().allMatch(r -> r.showsOrCannotServe(seq))
+          && waitingEverywhere.remove(future) != null) {
+        future.complete(null);
+      }
+    });
   }
 
   void heardFrom(String member) {
@@ -222,6 +256,12 @@ final class LeaderTerm {
       undelivered.clear();
     }
     left.forEach(b -> fail(b, why));
+    for (CompletableFuture<Void> waiting : List.copyOf(waitingEverywhere.keySet())) {
+      if (waitingEverywhere.remove(waiting) != null) {
+        waiting.completeExceptionally(new NotCommittedException(
+            why + ": the change may not have reached every node yet; retry"));
+      }
+    }
   }
 
   // Holding this.
@@ -245,6 +285,7 @@ final class LeaderTerm {
     }
     replicators.values().forEach(Replicator::tick);
     acked(self, 0); // hands over what an earlier failure to read the log held back, if anything
+    checkVisibility(); // leases run out with time
     long now = System.nanoTime();
     long contact = settings.contactTimeout().toNanos();
     int heard = 1; // itself

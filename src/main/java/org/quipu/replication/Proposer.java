@@ -150,6 +150,19 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
     return result;
   }
 
+  /**
+   * Completes once the change at {@code seq}, committed in the epoch this node serves, is shown by
+   * every follower or can no longer be missed by any (see {@link LeaderTerm#visibleEverywhere}).
+   */
+  CompletableFuture<Void> visibleEverywhere(long seq) {
+    LeaderTerm current = term;
+    if (current == null || current.closed()) {
+      return CompletableFuture.failedFuture(new NotCommittedException(
+          "this node stopped leading before the change reached every node; retry"));
+    }
+    return current.visibleEverywhere(seq);
+  }
+
   @Override
   public void onGranted(long newEpoch) {
     granted = newEpoch;

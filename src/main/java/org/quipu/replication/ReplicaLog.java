@@ -6,6 +6,7 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -50,9 +51,15 @@ public final class ReplicaLog implements ReplicaEndpoint {
   /** The member that leads the promised epoch, as its appends say; null until one arrives. */
   private volatile String leaderId;
   private volatile long leaderHeardNanos;
+  /** Until when ({@link System#nanoTime}) this follower holds a read lease; 0 for none. */
+  private volatile long leaseUntilNanos;
+  /** The highest commit point a leader has announced to this node. */
+  private volatile long leaderCommitSeq;
+  private final LongSupplier appliedSeq;
 
   private ReplicaLog(String self, int group, CommandLog log, PromiseStore promises,
-      Applier applier) {
+      Applier applier, LongSupplier appliedSeq) {
+    this.appliedSeq = appliedSeq;
     this.self = self;
     this.group = group;
     this.log = log;
@@ -61,16 +68,17 @@ public final class ReplicaLog implements ReplicaEndpoint {
   }
 
   /**
-   * Opens the log of a node whose state has been restored at {@code appliedSeq}: entries up to
-   * there are committed; those after it are not known to be, until a leader says so.
+   * Opens the log of a node whose state has been restored (at {@code state.appliedSeq()}): entries
+   * up to there are committed; those after it are not known to be, until a leader says so.
    */
   public static ReplicaLog open(String self, int group, CommandLog log, PromiseStore promises,
-      Applier applier, long appliedSeq) throws StoreUnavailableException {
-    ReplicaLog replica = new ReplicaLog(self, group, log, promises, applier);
+      Applier applier, ReplicaState state) throws StoreUnavailableException {
+    ReplicaLog replica = new ReplicaLog(self, group, log, promises, applier, state::appliedSeq);
+    long applied = state.appliedSeq();
     synchronized (replica) {
       replica.promisedEpoch = promises.promisedEpoch();
-      replica.committedSeq = appliedSeq;
-      replica.cachedThrough = appliedSeq;
+      replica.committedSeq = applied;
+      replica.cachedThrough = applied;
       replica.resync();
     }
     return replica;
@@ -115,6 +123,20 @@ public final class ReplicaLog implements ReplicaEndpoint {
     return leaderHeardNanos;
   }
 
+  /**
+   * True while the leader's last lease holds: this follower may serve reads (and accept tokens)
+   * from its applied state.
+   */
+  public boolean holdsLease() {
+    long until = leaseUntilNanos;
+    return until != 0 && System.nanoTime() - until < 0;
+  }
+
+  /** The highest commit point a leader has announced here (how far a follower must catch up). */
+  public long leaderCommitSeq() {
+    return leaderCommitSeq;
+  }
+
   /** False once a peer asked it to drop committed entries: a bug; this node must stop serving. */
   public boolean healthy() {
     return !broken;
@@ -142,12 +164,19 @@ public final class ReplicaLog implements ReplicaEndpoint {
     leaderId = request.leaderId();
     leaderHeardNanos = System.nanoTime();
     if (epochAt(request.prevSeq()) != request.prevEpoch()) {
-      return new AppendReply(self, AppendReply.Result.MISMATCH, promisedEpoch, 0, lastSeq);
+      return new AppendReply(self, AppendReply.Result.MISMATCH, promisedEpoch, 0, lastSeq,
+          appliedSeq.getAsLong());
     }
+    long received = System.nanoTime();
+    leaderCommitSeq = Math.max(leaderCommitSeq, request.commitSeq());
     merge(request.entries());
     long matchSeq = request.lastSeq();
     commitTo(Math.min(request.commitSeq(), matchSeq));
-    return new AppendReply(self, AppendReply.Result.ACCEPTED, promisedEpoch, matchSeq, lastSeq);
+    if (request.leaseMillis() > 0) {
+      leaseUntilNanos = received + request.leaseMillis() * 900_000L; // 90%: a margin for clocks
+    }
+    return new AppendReply(self, AppendReply.Result.ACCEPTED, promisedEpoch, matchSeq, lastSeq,
+        appliedSeq.getAsLong());
   }
 
   @Override
@@ -317,6 +346,7 @@ public final class ReplicaLog implements ReplicaEndpoint {
       promises.promise(epoch); // durable before anything acts on it
       promisedEpoch = epoch;
       leaderId = null; // the new epoch's leader is known once its first append arrives
+      leaseUntilNanos = 0; // a lease of an older epoch no longer counts
       epochListeners.forEach(l -> l.accept(epoch));
     }
   }

@@ -12,13 +12,16 @@ import java.time.Duration;
  *     down (it may be cut off while another is elected)
  * @param retryAfter how long a leader waits before calling again a member that did not answer
  * @param maxEntriesPerAppend the most entries one {@link Append} carries
+ * @param lease the read lease a leader grants a follower that answers it (DESIGN.md's L); a
+ *     follower holds it for 90% of this from when the append arrives (a margin for clocks that run
+ *     at different rates), the leader counts it held until this long after the append's deadline
  */
 public record ReplicationSettings(Duration heartbeat, Duration rpcDeadline,
-    Duration contactTimeout, Duration retryAfter, int maxEntriesPerAppend) {
+    Duration contactTimeout, Duration retryAfter, int maxEntriesPerAppend, Duration lease) {
 
-  /** Defaults for a group on one network: 50 ms heartbeats, 2 s deadlines and contact. */
+  /** Defaults for a group on one network: 50 ms heartbeats, 2 s deadlines, contact and leases. */
   public static ReplicationSettings defaults() {
     return new ReplicationSettings(Duration.ofMillis(50), Duration.ofSeconds(2),
-        Duration.ofSeconds(2), Duration.ofMillis(100), 2_000);
+        Duration.ofSeconds(2), Duration.ofMillis(100), 2_000, Duration.ofSeconds(2));
   }
 }

@@ -42,10 +42,21 @@ final class Replicator {
   private boolean stopped;
   private long lastSentNanos;
   private long sentCommitSeq;
+  /** When the follower last answered this epoch (0: not yet); a lease goes only to one that did. */
+  private long answeredNanos;
+  /** Until when the follower may hold a read lease — ours, or at first an older leader's. */
+  private volatile long leaseHeldUntilNanos;
+  /** How far the follower has applied, as its last answer said. */
+  private volatile long appliedSeq;
 
+  /**
+   * @param oldLeaseUntilNanos until when the follower may still hold a lease granted by an earlier
+   *     leader, as far as this one can tell
+   */
   Replicator(String member, long nextSeq, LeaderTerm term, ReplicaLog log,
       ReplicationTransport transport, ReplicationSettings settings,
-      ScheduledExecutorService timer) {
+      ScheduledExecutorService timer, long oldLeaseUntilNanos) {
+    this.leaseHeldUntilNanos = oldLeaseUntilNanos;
     this.member = member;
     this.nextSeq = Math.max(1, nextSeq);
     this.term = term;
@@ -103,6 +114,15 @@ final class Replicator {
     stopped = true;
   }
 
+  /**
+   * True once the follower shows everything up to {@code seq} to its readers, or can no longer
+   * serve readers at all (no lease it could still hold): a change visible everywhere is answered
+   * only when every follower is one or the other.
+   */
+  boolean showsOrCannotServe(long seq) {
+    return appliedSeq >= seq || System.nanoTime() - leaseHeldUntilNanos >= 0;
+  }
+
   /** The next append from {@code nextSeq}, or null when the log cannot be read now. */
   private Append next() {
     try {
@@ -112,8 +132,18 @@ final class Replicator {
       long prevSeq = nextSeq - 1;
       long prevEpoch = log.epochAt(prevSeq);
       List<LogEntry> entries = log.entriesAfter(prevSeq, settings.maxEntriesPerAppend());
+      long now = System.nanoTime();
+      long lease = settings.lease().toMillis();
+      boolean grant = answeredNanos != 0 && now - answeredNanos < settings.lease().toNanos();
+      if (grant) {
+        // Held at most until the lease after the latest moment the follower can receive this.
+        long until = now + settings.rpcDeadline().toNanos() + settings.lease().toNanos();
+        if (until - leaseHeldUntilNanos > 0) {
+          leaseHeldUntilNanos = until;
+        }
+      }
       return new Append(term.group(), term.self(), term.epoch(), prevSeq, prevEpoch, entries,
-          term.commitSeq());
+          term.commitSeq(), grant ? lease : 0);
     } catch (StoreUnavailableException | RuntimeException unreadable) {
       LOG.log(Level.WARNING, "cannot read the log to replicate to " + member, unreadable);
       retryLater();
@@ -141,6 +171,8 @@ final class Replicator {
         return;
       }
       term.heardFrom(member);
+      answeredNanos = System.nanoTime();
+      appliedSeq = Math.max(appliedSeq, reply.appliedSeq());
       switch (reply.result()) {
         case ACCEPTED -> {
           nextSeq = sent.lastSeq() + 1;

@@ -177,7 +177,7 @@ public final class WritePath implements AutoCloseable {
           new NotCommittedException("this node is still recovering its state"));
     }
     if (proposer.proposing()) {
-      return proposer.submit(command);
+      return commitHere(command);
     }
     String leader = replica.leaderId();
     if (leader == null || leader.equals(nodeId)) {
@@ -218,7 +218,42 @@ public final class WritePath implements AutoCloseable {
       return CompletableFuture.failedFuture(
           new NotCommittedException("this node cannot take writes right now"));
     }
-    return proposer.submit(command);
+    return commitHere(command);
+  }
+
+  /**
+   * Proposes {@code command} on this node (the leader). A change every node must show (a logout,
+   * say) is answered only once it is shown everywhere or no follower can still serve readers.
+   */
+  private CompletableFuture<Committed> commitHere(Command command) {
+    CompletableFuture<Committed> committed = proposer.submit(command);
+    if (!command.mustBeVisibleEverywhere()) {
+      return committed;
+    }
+    return committed.thenCompose(c -> proposer.visibleEverywhere(c.seq()).thenApply(v -> c));
+  }
+
+  /** A follower this far behind its leader's commit point is catching up, not ready. */
+  private static final long CATCHING_UP_ENTRIES = 1_000;
+
+  /**
+   * Ready for clients: it leads and serves, or it follows under a lease and has caught up (DESIGN:
+   * "/health/ready is false while a node has no leader or is catching up").
+   */
+  public boolean ready() {
+    ReplicaLog r = replica;
+    return serving() || servesReads()
+        && r.leaderCommitSeq() - state.appliedSeq() < CATCHING_UP_ENTRIES;
+  }
+
+  /**
+   * True while this node may answer reads from its applied state: it leads and serves, or it
+   * follows under a lease from the leader and keeps applying.
+   */
+  public boolean servesReads() {
+    ReplicaLog r = replica;
+    return serving() || died == null && r != null && r.healthy() && applier.healthy()
+        && r.holdsLease();
   }
 
   @Override
@@ -233,8 +268,8 @@ public final class WritePath implements AutoCloseable {
     try {
       while (!closed) {
         try {
-          long applied = applier.restore();
-          replica = ReplicaLog.open(nodeId, group, log, promises, applier, applied);
+          applier.restore();
+          replica = ReplicaLog.open(nodeId, group, log, promises, applier, state);
           applier.start();
           proposer.start(replica, leadership);
           recovered = true;

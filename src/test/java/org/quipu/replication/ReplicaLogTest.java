@@ -21,14 +21,14 @@ class ReplicaLogTest {
 
   private final InMemoryCommandLog log = new InMemoryCommandLog();
   private final InMemoryPromiseStore promises = new InMemoryPromiseStore();
-  private final Applier applier =
-      new Applier(new InMemoryStateStore(), new ReplicaState(), Runnable::run);
+  private final ReplicaState state = new ReplicaState();
+  private final Applier applier = new Applier(new InMemoryStateStore(), state, Runnable::run);
   private final AtomicLong told = new AtomicLong();
   private ReplicaLog replica;
 
   @BeforeEach
   void open() throws Exception {
-    replica = ReplicaLog.open("n2", 0, log, promises, applier, 0);
+    replica = ReplicaLog.open("n2", 0, log, promises, applier, state);
     replica.onHigherEpoch(told::set);
   }
 

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.quipu.core.command.CloseSession;
 import org.quipu.core.command.CreateQueue;
+import org.quipu.core.command.OpenSession;
 import org.quipu.core.command.RegisterUser;
 import org.quipu.core.command.SendMessages;
 import org.quipu.core.command.StartEpoch;
@@ -121,6 +123,56 @@ class ReplicationScenariosTest {
     assertTrue(holds(leader, "via-follower"));
     assertEquals(forwarded.seq(), leader.log.entries.stream()
         .filter(e -> e.command() instanceof SendMessages).mapToLong(LogEntry::seq).max().orElse(0));
+  }
+
+  private static boolean tokenWorks(SimNode node, String tokenHash) {
+    return node.state.read(b -> b.sessionByTokenHash(tokenHash).isPresent());
+  }
+
+  @Test
+  void aFollowerServesReadsUnderALease_andLosesItSoonAfterItIsCutOff() throws Exception {
+    cluster = new SimulatedCluster(3, 9);
+    SimNode leader = cluster.node("n1");
+    cluster.electAndWait(leader);
+    SimNode follower = cluster.node("n2");
+    await().atMost(5, TimeUnit.SECONDS).until(follower.writes::servesReads);
+
+    cluster.network.isolate("n2", cluster.ids());
+
+    long cut = System.nanoTime();
+    await().atMost(5, TimeUnit.SECONDS).until(() -> !follower.writes.servesReads());
+    long heldMillis = (System.nanoTime() - cut) / 1_000_000;
+    assertTrue(heldMillis <= SimulatedCluster.FAST.lease().toMillis() + 100,
+        "held its lease " + heldMillis + " ms after the last append");
+    assertTrue(leader.writes.servesReads(), "the leader, with n3, still serves");
+  }
+
+  @Test
+  void aLogout_isAnsweredOnlyOnceEveryFollowerShowsIt_orCanNoLongerServe() throws Exception {
+    cluster = new SimulatedCluster(3, 10);
+    SimNode leader = cluster.node("n1");
+    cluster.electAndWait(leader);
+    aliceWithQueue(leader);
+    leader.submit(new OpenSession("s1", "hash-1", "alice", Long.MAX_VALUE)).get(5, TimeUnit.SECONDS);
+    leader.submit(new OpenSession("s2", "hash-2", "alice", Long.MAX_VALUE)).get(5, TimeUnit.SECONDS);
+    for (SimNode n : cluster.running()) {
+      assertTrue(tokenWorks(n, "hash-1"), "a new login's token works on " + n.id + " at once");
+    }
+
+    leader.submit(new CloseSession("s1")).get(5, TimeUnit.SECONDS);
+
+    for (SimNode n : cluster.running()) {
+      assertFalse(tokenWorks(n, "hash-1"), "a revoked token still works on " + n.id);
+    }
+
+    // A follower cut off cannot apply the logout: it is answered once that follower's lease ran out.
+    SimNode cutOff = cluster.node("n3");
+    cluster.network.isolate("n3", cluster.ids());
+    long start = System.nanoTime();
+    leader.submit(new CloseSession("s2")).get(5, TimeUnit.SECONDS);
+    assertTrue(tokenWorks(cutOff, "hash-2"), "n3 never applied it");
+    assertFalse(cutOff.writes.servesReads(), "answered while n3 could still accept the token");
+    assertTrue((System.nanoTime() - start) / 1_000_000 >= 100, "answered without waiting");
   }
 
   @Test

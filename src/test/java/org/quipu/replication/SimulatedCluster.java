@@ -25,7 +25,8 @@ import org.quipu.core.state.Broker;
 final class SimulatedCluster implements AutoCloseable {
 
   static final ReplicationSettings FAST = new ReplicationSettings(Duration.ofMillis(20),
-      Duration.ofMillis(200), Duration.ofMillis(600), Duration.ofMillis(30), 50);
+      Duration.ofMillis(200), Duration.ofMillis(600), Duration.ofMillis(30), 50,
+      Duration.ofMillis(400));
 
   /** Leadership as the test hands it out. */
   static final class SimLeadership implements Leadership {

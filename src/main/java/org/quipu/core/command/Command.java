@@ -28,4 +28,16 @@ public sealed interface Command
         Publish,
         Idempotent,
         DropExpired,
-        StartEpoch {}
+        StartEpoch {
+
+  /**
+   * True for a change every node must show before its client is answered — a login's new token, a
+   * logout, a user's password, role or status changed or removed — so that a revoked token fails
+   * on every node the moment the call returns (DESIGN.md, "Follower reads under a lease").
+   */
+  default boolean mustBeVisibleEverywhere() {
+    return this instanceof OpenSession || this instanceof CloseSession
+        || this instanceof UpdateUser || this instanceof DeleteUser
+        || this instanceof Idempotent keyed && keyed.command().mustBeVisibleEverywhere();
+  }
+}
