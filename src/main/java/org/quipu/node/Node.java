@@ -151,7 +151,7 @@ public class Node {
     try {
       rpc = NodeRpcServer.start(address, secret, ClusterPaths.GROUP_0,
           () -> new NodeStatus(id(), epoch, log.lastSeq(), state.appliedSeq(),
-              writes != null && writes.serving()),
+              writes != null && writes.ready()),
           new ReplicaEndpoint() { // the write path is built after the server starts
             @Override
             public Promise newEpoch(NewEpoch request) throws StoreUnavailableException {
@@ -334,7 +334,7 @@ public class Node {
    */
   public ClusterView cluster() {
     NodeStatus own = new NodeStatus(id(), epoch, state.appliedSeq(), state.appliedSeq(),
-        writes != null && writes.serving());
+        writes != null && writes.ready());
     record Seen(Member member, Optional<NodeStatus> status) {}
     List<Seen> seen = members().stream().map(m -> new Seen(m,
         m.id().equals(id()) ? Optional.of(own)
