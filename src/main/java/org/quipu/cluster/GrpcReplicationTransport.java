@@ -115,7 +115,8 @@ public final class GrpcReplicationTransport
     this.credentials = secret.credentials();
     Map<String, MemberChannel> open = new HashMap<>();
     members.forEach((id, address) -> open.put(id,
-        new MemberChannel(NettyChannelBuilder.forTarget(address).usePlaintext().build())));
+        new MemberChannel(NettyChannelBuilder.forTarget(address).usePlaintext()
+            .maxInboundMessageSize(NodeRpcServer.MAX_MESSAGE_BYTES).build())));
     this.members = Map.copyOf(open);
   }
 

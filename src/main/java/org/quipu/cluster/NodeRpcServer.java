@@ -18,6 +18,13 @@ import org.quipu.replication.ReplicaEndpoint;
  */
 public final class NodeRpcServer implements AutoCloseable {
 
+  /**
+   * The largest message a node takes from a peer: above one log entry at the API's limits (a batch
+   * of 100 bodies of 256 KiB, escaped, is about 34 MiB), far above one append (about 4 MiB of
+   * entries, see the replicator), and above what a forward carries. gRPC's default is 4 MiB.
+   */
+  public static final int MAX_MESSAGE_BYTES = 64 << 20;
+
   private static final Logger LOG = Logger.getLogger(NodeRpcServer.class.getName());
 
   private final Server server;
@@ -51,6 +58,7 @@ public final class NodeRpcServer implements AutoCloseable {
     }
     InetSocketAddress address = new InetSocketAddress(hostPort.substring(0, colon), port);
     Server server = NettyServerBuilder.forAddress(address)
+        .maxInboundMessageSize(MAX_MESSAGE_BYTES)
         .addService(ServerInterceptors.intercept(
             new ReplicationService(group, status, endpoint, forwards), secret.guard()))
         .build()

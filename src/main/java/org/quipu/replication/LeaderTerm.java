@@ -378,6 +378,7 @@ final class LeaderTerm {
         return true;
       }
       after = entries.get(entries.size() - 1).seq();
+      giveUpAt = System.nanoTime() + settings.contactTimeout().toNanos(); // it is making progress
     }
     return false;
   }

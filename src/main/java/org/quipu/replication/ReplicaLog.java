@@ -186,8 +186,9 @@ public final class ReplicaLog implements ReplicaEndpoint {
       return new Fetched(self, false, promisedEpoch, List.of());
     }
     raisePromise(request.epoch());
-    return new Fetched(self, true, promisedEpoch, entriesAfter(request.afterSeq(),
-        Math.max(1, request.limit())));
+    return new Fetched(self, true, promisedEpoch, EntrySizes.within(
+        entriesAfter(request.afterSeq(), Math.max(1, request.limit())),
+        Replicator.MAX_APPEND_BYTES));
   }
 
   // ---- the leader's side ----

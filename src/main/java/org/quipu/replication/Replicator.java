@@ -25,6 +25,11 @@ final class Replicator {
 
   private static final Logger LOG = Logger.getLogger(Replicator.class.getName());
   private static final long MAX_BACKUP_STEP = 1L << 20;
+  /**
+   * Roughly the most bytes of entries one append carries (one entry larger than this goes alone):
+   * a follower far behind gets the log in pieces it writes well within the call's deadline.
+   */
+  static final long MAX_APPEND_BYTES = 4L << 20;
 
   private final String member;
   private final LeaderTerm term;
@@ -131,7 +136,8 @@ final class Replicator {
       }
       long prevSeq = nextSeq - 1;
       long prevEpoch = log.epochAt(prevSeq);
-      List<LogEntry> entries = log.entriesAfter(prevSeq, settings.maxEntriesPerAppend());
+      List<LogEntry> entries = EntrySizes.within(
+          log.entriesAfter(prevSeq, settings.maxEntriesPerAppend()), MAX_APPEND_BYTES);
       long now = System.nanoTime();
       long lease = settings.lease().toMillis();
       boolean grant = answeredNanos != 0 && now - answeredNanos < settings.lease().toNanos();
