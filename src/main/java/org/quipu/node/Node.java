@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -32,19 +31,9 @@ import org.quipu.cluster.Member;
 import org.quipu.cluster.NodeRpcServer;
 import org.quipu.cluster.NodeStatus;
 import org.quipu.cluster.Peers;
-import org.quipu.core.command.Command;
 import org.quipu.core.state.Subscription;
-import org.quipu.replication.Append;
-import org.quipu.replication.AppendReply;
-import org.quipu.replication.Committed;
-import org.quipu.replication.Fetch;
-import org.quipu.replication.Fetched;
 import org.quipu.replication.Forwarding;
 import org.quipu.replication.Leadership;
-import org.quipu.replication.NewEpoch;
-import org.quipu.replication.NotCommittedException;
-import org.quipu.replication.Promise;
-import org.quipu.replication.ReplicaEndpoint;
 import org.quipu.replication.ReplicaState;
 import org.quipu.replication.ReplicationSettings;
 import org.quipu.replication.ReplicationTransport;
@@ -108,7 +97,6 @@ public class Node {
     log = new JdbcCommandLog(dataSource);
     promises = new JdbcPromiseStore(dataSource, ClusterPaths.GROUP_0.group());
     Map<String, String> members = config.groupMembers();
-    startRpcServer(); // before leadership publishes its address
     writes = new WritePath(config.nodeId(), ClusterPaths.GROUP_0.group(), members.keySet(), log,
         promises,
         new JpaStateStore(entities, dataSource, contents, config.stateWriter()), state,
@@ -133,6 +121,7 @@ public class Node {
       LOG.log(Level.SEVERE, "a write-path stage died; node " + config.nodeId() + " exits", died);
       Runtime.getRuntime().halt(70);
     });
+    startRpcServer(writes); // before leadership (started with the write path) publishes its address
     writes.start();
   }
 
@@ -140,7 +129,7 @@ public class Node {
    * Serves this node's peers over gRPC when QUIPU_GRPC_ADDRESS is set. Without a cluster secret
    * (or with one too short) the node does not start: node-to-node calls are never unauthenticated.
    */
-  private void startRpcServer() {
+  private void startRpcServer(WritePath path) {
     if (config.grpcAddress().isEmpty()) {
       return;
     }
@@ -151,35 +140,11 @@ public class Node {
     try {
       rpc = NodeRpcServer.start(address, secret, ClusterPaths.GROUP_0,
           () -> new NodeStatus(id(), epoch, log.lastSeq(), state.appliedSeq(),
-              writes != null && writes.ready()),
-          new ReplicaEndpoint() { // the write path is built after the server starts
-            @Override
-            public Promise newEpoch(NewEpoch request) throws StoreUnavailableException {
-              return endpoint().newEpoch(request);
-            }
-
-            @Override
-            public AppendReply append(Append request) throws StoreUnavailableException {
-              return endpoint().append(request);
-            }
-
-            @Override
-            public Fetched fetch(Fetch request) throws StoreUnavailableException {
-              return endpoint().fetch(request);
-            }
-          },
-          this::submitForwarded);
+              path.ready()),
+          path.endpoint(), path::submitLocally);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve gRPC on " + address, e);
     }
-  }
-
-  private ReplicaEndpoint endpoint() throws StoreUnavailableException {
-    WritePath built = writes;
-    if (built == null) {
-      throw new StoreUnavailableException(id() + " is still starting", null);
-    }
-    return built.endpoint();
   }
 
   /** gRPC to the other members of the group; a group of one has none to call. */
@@ -194,19 +159,6 @@ public class Node {
     replication = new GrpcReplicationTransport(id(), ClusterPaths.GROUP_0,
         new ClusterSecret(secret), others);
     return replication;
-  }
-
-  /**
-   * A command a follower forwarded: into this node's write path, which refuses it unless this node
-   * leads. The gRPC server starts before the write path exists, hence the field read per call.
-   */
-  private CompletableFuture<Committed> submitForwarded(Command command) {
-    WritePath now = writes;
-    if (now == null) {
-      return CompletableFuture.failedFuture(
-          new NotCommittedException("this node is still starting"));
-    }
-    return now.submitLocally(command);
   }
 
   /** Writes that reach this node while another leads go there over gRPC. */
