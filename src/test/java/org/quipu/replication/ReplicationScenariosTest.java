@@ -35,7 +35,7 @@ import org.quipu.replication.SimulatedCluster.SimNode;
  * write paths, a network that partitions (and, where it can, drops, delays and reorders from a
  * seed), crashes that keep only what is durable. Every scenario ends with the invariants: no
  * acknowledged write lost, every running node on the same log and state. A subclass names the
- * network: {@link SimulatedReplicationScenariosTest}.
+ * network: {@link SimulatedReplicationScenariosTest}, {@link GrpcReplicationScenariosTest}.
  */
 abstract class ReplicationScenariosTest {
 

@@ -7,7 +7,7 @@ import java.util.Set;
  * nodes come up and go down, links are cut and healed, and each node calls the others through the
  * {@link ReplicationTransport} this network gives it. Implemented twice, so that the same
  * scenarios run against both (DESIGN.md, "tested twice"): {@link SimulatedNetwork}, seeded and in
- * memory, and {@code GrpcNetwork}, real gRPC servers and transports on loopback.
+ * memory, and {@link GrpcNetwork}, real gRPC servers and transports on loopback.
  *
  * <p>Whatever the implementation: a call to a node that is down or across a cut link fails with
  * {@link PeerUnreachableException} (at once or at its deadline), an answer never crosses a link
