@@ -198,7 +198,9 @@ abstract class ReplicationScenariosTest {
         "answered without a majority");
     assertFalse(holds(leader, "lonely"), "applied before it was committed");
     await().atMost(5, TimeUnit.SECONDS).until(() -> !leader.serving());
-    assertTrue(leader.leadership.relinquished.get() >= 1, "it gave its leadership back");
+    // It stops serving first and gives its leadership back after (Proposer.stepDown).
+    await("it gave its leadership back").atMost(5, TimeUnit.SECONDS)
+        .until(() -> leader.leadership.relinquished.get() >= 1);
     assertNotAcknowledged(write);
     assertFalse(holds(cluster.node("n2"), "lonely"));
   }
