@@ -66,6 +66,11 @@ import org.quipu.replication.ReplicationTransport;
  * leader said. An UNAVAILABLE without that trailer is a connection that failed, so the outcome is
  * unknown: PeerUnreachableException, as for every other failure.
  *
+ * <p>A member that could not be reached (UNAVAILABLE) is connected to again at the next call, not
+ * after gRPC's reconnect backoff (1 s growing to 120 s, calls failing fast meanwhile): the
+ * leader's retries already pace the calls, and a member back from a long outage must be reached
+ * at once — it may be the one the majority waits for.
+ *
  * <p>Thread-safe. Calls made after {@link #close} fail with {@link PeerUnreachableException}.
  */
 public final class GrpcReplicationTransport
@@ -219,6 +224,11 @@ public final class GrpcReplicationTransport
 
       @Override
       public void onError(Throwable failed) {
+        if (Status.fromThrowable(failed).getCode() == Status.Code.UNAVAILABLE) {
+          // gRPC waits 1 s, then up to 120 s, before reconnecting to a member it could not
+          // reach, failing every call meanwhile: the caller's own retries set the pace instead.
+          to.channel.resetConnectBackoff();
+        }
         answer.completeExceptionally(failure(member, rpc, failed));
         ended.run();
       }

@@ -286,6 +286,33 @@ class GrpcReplicationTransportTest {
   }
 
   @Test
+  void aMemberThatComesBack_isReachedAtTheNextCall_notAfterGrpcsReconnectBackoff()
+      throws Exception {
+    endpoint.promise = new Promise("node-2", true, 9, 8, 120, 118);
+    NewEpoch ask = new NewEpoch(3, "node-1", 9);
+    answer(transport.newEpoch("node-2", ask, DEADLINE));
+    int port = server.port();
+    server.close();
+    unreachable(transport.newEpoch("node-2", ask, DEADLINE)); // the channel now backs off
+    server = NodeRpcServer.start("127.0.0.1:" + port, SECRET, GROUP,
+        () -> new NodeStatus("node-2", 0, 0, 0, true), endpoint,
+        command -> CompletableFuture.failedFuture(new UnsupportedOperationException()));
+
+    // gRPC's own backoff would fail every call for 0.8 to 1.2 s; a leader retries far sooner.
+    long start = System.nanoTime();
+    Promise promise = null;
+    while (promise == null && System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(500)) {
+      try {
+        promise = transport.newEpoch("node-2", ask, DEADLINE).get(10, TimeUnit.SECONDS);
+      } catch (ExecutionException notYet) {
+        assertInstanceOf(PeerUnreachableException.class, notYet.getCause());
+        Thread.sleep(20);
+      }
+    }
+    assertEquals(endpoint.promise, promise, "not reached within 500 ms of coming back");
+  }
+
+  @Test
   void aMessageFromAnotherSenderOrGroup_isRefusedBeforeItIsSent() {
     assertThrows(IllegalArgumentException.class,
         () -> transport.newEpoch("node-2", new NewEpoch(3, "node-9", 9), DEADLINE));

@@ -16,11 +16,11 @@ import org.quipu.core.command.Command;
 import org.quipu.core.state.Broker;
 
 /**
- * A replication group of in-process nodes over a {@link SimulatedNetwork}, for the scenario suite
- * of DESIGN.md. Each node is the real {@link WritePath} (proposer, leader term, replicators,
- * replica log, applier) on in-memory stores that survive its crash and restart. The test plays
- * ZooKeeper: {@link #elect} grants a node a fresh epoch, and a leader that gives its leadership
- * back is noted in {@link SimNode#relinquished}.
+ * A replication group of in-process nodes over a {@link ScenarioNetwork} (simulated, or real gRPC
+ * on loopback), for the scenario suite of DESIGN.md. Each node is the real {@link WritePath}
+ * (proposer, leader term, replicators, replica log, applier) on in-memory stores that survive its
+ * crash and restart. The test plays ZooKeeper: {@link #elect} grants a node a fresh epoch, and a
+ * leader that gives its leadership back is noted in {@link SimNode#relinquished}.
  */
 final class SimulatedCluster implements AutoCloseable {
 
@@ -109,16 +109,16 @@ final class SimulatedCluster implements AutoCloseable {
     }
   }
 
-  final SimulatedNetwork network;
+  final ScenarioNetwork network;
   final Map<String, SimNode> members = new LinkedHashMap<>();
   private final AtomicLong clock = new AtomicLong(1_000_000);
   private long epoch;
 
-  SimulatedCluster(int size, long seed) {
-    network = new SimulatedNetwork(seed);
+  SimulatedCluster(int size, long seed, ScenarioNetwork.Factory networks) {
     for (int i = 1; i <= size; i++) {
       members.put("n" + i, null);
     }
+    network = networks.create(Set.copyOf(members.keySet()), seed);
     for (String id : List.copyOf(members.keySet())) {
       members.put(id, new SimNode(id));
     }

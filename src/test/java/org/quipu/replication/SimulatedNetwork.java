@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Messages are delivered on one thread, in the order their delays expire: with delays, two
  * calls to one member can arrive in the other order, which the protocol must survive.
  */
-final class SimulatedNetwork implements AutoCloseable {
+final class SimulatedNetwork implements ScenarioNetwork {
 
   private final Random random;
   private final ScheduledExecutorService wire = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -37,7 +37,7 @@ final class SimulatedNetwork implements AutoCloseable {
   private final Set<Set<String>> cut = ConcurrentHashMap.newKeySet();
   private volatile double dropRate;
   private volatile long maxDelayMillis;
-  final AtomicLong delivered = new AtomicLong();
+  private final AtomicLong delivered = new AtomicLong();
   final AtomicLong dropped = new AtomicLong();
 
   SimulatedNetwork(long seed) {
@@ -45,18 +45,26 @@ final class SimulatedNetwork implements AutoCloseable {
   }
 
   /** {@code rate} of calls and of answers are lost; each takes 0 to {@code maxDelay} each way. */
-  SimulatedNetwork lossy(double rate, long maxDelay) {
+  @Override
+  public SimulatedNetwork lossy(double rate, long maxDelay) {
     this.dropRate = rate;
     this.maxDelayMillis = maxDelay;
     return this;
   }
 
-  void up(String node, ReplicaEndpoint endpoint, ForwardTarget target) {
+  @Override
+  public long delivered() {
+    return delivered.get();
+  }
+
+  @Override
+  public void up(String node, ReplicaEndpoint endpoint, ForwardTarget target) {
     targets.put(node, target);
     up.put(node, endpoint);
   }
 
-  void down(String node) {
+  @Override
+  public void down(String node) {
     up.remove(node);
     targets.remove(node);
   }
@@ -65,7 +73,8 @@ final class SimulatedNetwork implements AutoCloseable {
    * How {@code sender} forwards writes: like any call, but the answer comes when the target's
    * commit completes (or its deadline passes, as an unknown outcome).
    */
-  Forwarding forwardingFrom(String sender) {
+  @Override
+  public Forwarding forwardingFrom(String sender) {
     return (leader, command, deadline) -> {
       CompletableFuture<Committed> answer = new CompletableFuture<>();
       wire.schedule(() -> answer.completeExceptionally(new PeerUnreachableException(
@@ -90,8 +99,8 @@ final class SimulatedNetwork implements AutoCloseable {
     };
   }
 
-  /** Cuts every link between {@code node} and the others (both ways). */
-  void isolate(String node, Set<String> others) {
+  @Override
+  public void isolate(String node, Set<String> others) {
     others.forEach(o -> {
       if (!o.equals(node)) {
         cut.add(Set.of(node, o));
@@ -99,7 +108,8 @@ final class SimulatedNetwork implements AutoCloseable {
     });
   }
 
-  void heal() {
+  @Override
+  public void heal() {
     cut.clear();
   }
 
@@ -107,8 +117,8 @@ final class SimulatedNetwork implements AutoCloseable {
     return !cut.contains(Set.of(a, b));
   }
 
-  /** How {@code sender} calls the others. */
-  ReplicationTransport from(String sender) {
+  @Override
+  public ReplicationTransport from(String sender) {
     return new ReplicationTransport() {
       @Override
       public CompletableFuture<Promise> newEpoch(String member, NewEpoch request,
