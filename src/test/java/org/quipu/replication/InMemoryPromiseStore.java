@@ -4,6 +4,8 @@ package org.quipu.replication;
 final class InMemoryPromiseStore implements PromiseStore {
 
   private long promised;
+  /** This many next promises fail, as a database that is down would. */
+  int failNextPromises;
 
   @Override
   public synchronized long promisedEpoch() {
@@ -11,7 +13,11 @@ final class InMemoryPromiseStore implements PromiseStore {
   }
 
   @Override
-  public synchronized void promise(long epoch) {
+  public synchronized void promise(long epoch) throws StoreUnavailableException {
+    if (failNextPromises > 0) {
+      failNextPromises--;
+      throw new StoreUnavailableException("simulated outage", null);
+    }
     promised = Math.max(promised, epoch);
   }
 }

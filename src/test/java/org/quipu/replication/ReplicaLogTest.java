@@ -160,6 +160,19 @@ class ReplicaLogTest {
   }
 
   @Test
+  void aPromiseThatCouldNotBeStored_isNotHeld_andIsStoredWhenGrantedLater() throws Exception {
+    promises.failNextPromises = 1;
+
+    assertThrows(StoreUnavailableException.class, () -> replica.newEpoch(new NewEpoch(0, "n1", 5)));
+
+    assertEquals(0, replica.promisedEpoch(), "a promise not on disk must not be acted on");
+    assertEquals(0, told.get());
+    Promise retried = replica.newEpoch(new NewEpoch(0, "n1", 5));
+    assertTrue(retried.granted());
+    assertEquals(5, promises.promisedEpoch(), "the promise must be on disk when it is granted");
+  }
+
+  @Test
   void theUncommittedTailCache_overflowsToTheLog_andServesTheSameEntries() throws Exception {
     int many = ReplicaLog.TAIL_CACHE_LIMIT + 10;
     append(1, 0, 0, entries(1, 1, many), 0);
