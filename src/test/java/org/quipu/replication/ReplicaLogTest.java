@@ -173,6 +173,18 @@ class ReplicaLogTest {
   }
 
   @Test
+  void truncatingTheLastCommittedEntry_isRefusedToo() throws Exception {
+    append(1, 0, 0, entries(1, 1, 5), 4);
+
+    // A conflicting entry at seq 4, the commit point: it would drop 4, which is committed.
+    assertThrows(IllegalStateException.class, () -> append(2, 3, 1, entries(4, 2, 1), 4));
+
+    assertFalse(replica.healthy());
+    assertEquals(5, log.entries.size(), "nothing was dropped");
+    assertEquals(1, log.entries.get(3).epoch());
+  }
+
+  @Test
   void theUncommittedTailCache_overflowsToTheLog_andServesTheSameEntries() throws Exception {
     int many = ReplicaLog.TAIL_CACHE_LIMIT + 10;
     append(1, 0, 0, entries(1, 1, many), 0);
