@@ -185,6 +185,18 @@ class ReplicaLogTest {
   }
 
   @Test
+  void aLeaderThatPromisedALaterEpoch_cannotAdoptEntriesInItsOwn() throws Exception {
+    append(1, 0, 0, entries(1, 1, 2), 0);
+    assertTrue(replica.promiseOwn(2));
+    replica.newEpoch(new NewEpoch(0, "n3", 3));
+
+    assertThrows(NotCommittedException.class, () -> replica.adopt(2, entries(2, 2, 2), 3));
+
+    assertEquals(2, replica.lastSeq());
+    assertEquals(1, log.entries.get(1).epoch(), "nothing was dropped or appended");
+  }
+
+  @Test
   void theUncommittedTailCache_overflowsToTheLog_andServesTheSameEntries() throws Exception {
     int many = ReplicaLog.TAIL_CACHE_LIMIT + 10;
     append(1, 0, 0, entries(1, 1, many), 0);
