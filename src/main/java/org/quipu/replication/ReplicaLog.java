@@ -379,13 +379,14 @@ public final class ReplicaLog implements ReplicaEndpoint {
           + "the replication protocol; this node stops serving.");
       throw new IllegalStateException("truncation at or below the commit point refused");
     }
+    long epochThere = epochAt(afterSeq); // before lastSeq moves: epochAt(lastSeq) is lastEpoch
     log.truncateAfter(afterSeq);
     LOG.warning(self + " dropped its uncommitted entries after seq " + afterSeq + " (up to "
         + lastSeq + "): they conflict with the leader's log");
     tail.tailMap(afterSeq, false).clear();
     cachedThrough = Math.min(cachedThrough, afterSeq);
     lastSeq = afterSeq;
-    lastEpoch = afterSeq == 0 ? 0 : epochAt(afterSeq);
+    lastEpoch = epochThere;
   }
 
   private void appendDurably(List<LogEntry> entries) throws StoreUnavailableException {

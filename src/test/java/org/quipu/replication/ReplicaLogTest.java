@@ -197,6 +197,20 @@ class ReplicaLogTest {
   }
 
   @Test
+  void adoptingAShorterLog_dropsTheRest_andEndsOnTheEpochOfItsNewLastEntry() throws Exception {
+    append(1, 0, 0, entries(1, 1, 3), 0);
+    append(2, 3, 1, entries(4, 2, 2), 0); // 4..5 of epoch 2, never committed
+    assertTrue(replica.promiseOwn(3));
+
+    replica.adopt(3, List.of(), 3); // the most advanced log ends at seq 3
+
+    assertEquals(3, replica.lastSeq());
+    assertEquals(1, replica.lastEpoch(), "the epoch of seq 3, not that of the dropped seq 5");
+    assertEquals(1, replica.ownPromise().lastEpoch());
+    assertEquals(1, replica.epochAt(3));
+  }
+
+  @Test
   void theUncommittedTailCache_overflowsToTheLog_andServesTheSameEntries() throws Exception {
     int many = ReplicaLog.TAIL_CACHE_LIMIT + 10;
     append(1, 0, 0, entries(1, 1, many), 0);
