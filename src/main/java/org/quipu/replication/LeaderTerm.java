@@ -365,6 +365,7 @@ final class LeaderTerm {
         Thread.sleep(settings.retryAfter().toMillis());
         continue;
       }
+      heardFrom(best.nodeId()); // a long adoption must not count as silence afterwards
       if (!fetched.granted()) {
         return false; // it has promised a later epoch since
       }

@@ -259,7 +259,11 @@ public final class ReplicaLog implements ReplicaEndpoint {
     long first = batch.entries().get(0).seq();
     long last = batch.entries().get(batch.entries().size() - 1).seq();
     if (last <= committedSeq) {
-      return; // already handed over (committed through a later entry, without callers)
+      // Committed through an append from a later leader, and applied without these callers: this
+      // node was deposed meanwhile. Their outcome is that leader's, unknown here: a 503, retried.
+      batch.callers().forEach(c -> c.completeExceptionally(new NotCommittedException(
+          "this node stopped leading; retry with the same Idempotency-Key")));
+      return;
     }
     commitTo(first - 1);
     if (first != committedSeq + 1) {

@@ -161,7 +161,12 @@ final class Replicator {
     inFlight = true;
     lastSentNanos = System.nanoTime();
     sentCommitSeq = append.commitSeq();
-    return transport.append(member, append, settings.rpcDeadline());
+    try {
+      return transport.append(member, append, settings.rpcDeadline());
+    } catch (RuntimeException refused) { // a transport closing under it, say: treat as no answer
+      return CompletableFuture.failedFuture(new PeerUnreachableException(
+          "the transport refused an append to " + member, refused));
+    }
   }
 
   private void answered(Append sent, AppendReply reply, Throwable failure) {
