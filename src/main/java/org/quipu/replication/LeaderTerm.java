@@ -7,9 +7,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -307,33 +309,46 @@ final class LeaderTerm {
     return members.size() / 2 + 1;
   }
 
-  /** Step 2: promises of this epoch from a majority (itself included); null if it cannot. */
+  /**
+   * Step 2: promises of this epoch from a majority (itself included), taken as they arrive — a
+   * member that is paused or cut off does not hold the others up; null if it cannot (a member
+   * promised a later epoch, or no majority within the contact timeout).
+   */
   private Map<String, Promise> collectPromises() throws InterruptedException {
+    record Answer(String member, Promise promise) {}
     Map<String, Promise> granted = new HashMap<>();
     granted.put(self, log.ownPromise());
     long giveUpAt = System.nanoTime() + settings.contactTimeout().toNanos();
+    BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
     while (!closed && granted.size() < majority()) {
-      Map<String, CompletableFuture<Promise>> asked = new HashMap<>();
+      int asked = 0;
       for (String member : members) {
         if (!granted.containsKey(member)) {
-          asked.put(member, transport.newEpoch(member, new NewEpoch(group, self, epoch),
-              settings.rpcDeadline()));
+          asked++;
+          transport.newEpoch(member, new NewEpoch(group, self, epoch), settings.rpcDeadline())
+              .whenComplete((p, failed) ->
+                  answers.add(new Answer(member, failed == null ? p : null)));
         }
       }
-      for (var e : asked.entrySet()) {
-        Promise p = answer(e.getValue());
-        if (p == null) {
-          continue;
+      long roundEnds = System.nanoTime() + settings.rpcDeadline().toNanos();
+      for (int got = 0; got < asked && granted.size() < majority() && !closed; got++) {
+        Answer a = answers.poll(Math.max(0, roundEnds - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (a == null) {
+          break; // the round's deadline passed
         }
-        heardFrom(e.getKey());
-        if (p.granted()) {
-          granted.put(e.getKey(), p);
-        } else if (p.promisedEpoch() > epoch) {
-          LOG.warning(self + " cannot lead epoch " + epoch + ": " + e.getKey() + " promised "
-              + p.promisedEpoch());
+        if (a.promise() == null) {
+          continue; // unreachable this round
+        }
+        heardFrom(a.member());
+        if (a.promise().granted()) {
+          granted.put(a.member(), a.promise());
+        } else if (a.promise().promisedEpoch() > epoch) {
+          LOG.warning(self + " cannot lead epoch " + epoch + ": " + a.member() + " promised "
+              + a.promise().promisedEpoch());
           return null;
         }
       }
+      answers.clear(); // late answers of this round are asked again, not counted twice
       if (granted.size() < majority()) {
         if (System.nanoTime() > giveUpAt) {
           LOG.warning(self + " reached no majority for epoch " + epoch + " (" + granted.keySet()

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -181,6 +182,23 @@ abstract class ReplicationScenariosTest {
     assertTrue(tokenWorks(cutOff, "hash-2"), "n3 never applied it");
     assertFalse(cutOff.writes.servesReads(), "answered while n3 could still accept the token");
     assertTrue((System.nanoTime() - start) / 1_000_000 >= 100, "answered without waiting");
+  }
+
+  @Test
+  void aNewLeader_takesTheFirstMajorityOfPromises_withoutWaitingForASilentMember()
+      throws Exception {
+    // Long deadlines: waiting for the silent member's answer would take 5 s.
+    ReplicationSettings patient = new ReplicationSettings(Duration.ofMillis(20),
+        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofMillis(30), 50,
+        Duration.ofMillis(400));
+    cluster = new SimulatedCluster(3, 13, this::network, patient);
+    cluster.network.isolate("n3", cluster.ids()); // paused: it never answers
+
+    long start = System.nanoTime();
+    cluster.electAndWait(cluster.node("n1"));
+
+    long tookMillis = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(tookMillis < 2_000, "serving took " + tookMillis + " ms");
   }
 
   @Test

@@ -78,7 +78,8 @@ final class SimulatedCluster implements AutoCloseable {
       state = new ReplicaState();
       leadership = new SimLeadership();
       writes = new WritePath(id, 0, members.keySet(), log, promises, store, state, leadership,
-          network.from(id), network.forwardingFrom(id), FAST, clock::incrementAndGet, 64, Runnable::run);
+          network.from(id), network.forwardingFrom(id), settings, clock::incrementAndGet, 64,
+          Runnable::run);
       writes.start();
       await().atMost(5, TimeUnit.SECONDS).until(() -> writes.replica() != null);
       network.up(id, writes.endpoint(), writes::submitLocally);
@@ -112,9 +113,16 @@ final class SimulatedCluster implements AutoCloseable {
   final ScenarioNetwork network;
   final Map<String, SimNode> members = new LinkedHashMap<>();
   private final AtomicLong clock = new AtomicLong(1_000_000);
+  private final ReplicationSettings settings;
   private long epoch;
 
   SimulatedCluster(int size, long seed, ScenarioNetwork.Factory networks) {
+    this(size, seed, networks, FAST);
+  }
+
+  SimulatedCluster(int size, long seed, ScenarioNetwork.Factory networks,
+      ReplicationSettings settings) {
+    this.settings = settings;
     for (int i = 1; i <= size; i++) {
       members.put("n" + i, null);
     }
