@@ -48,6 +48,7 @@ final class GrpcNetwork implements ScenarioNetwork {
   private final Map<String, NodeRpcServer> servers = new ConcurrentHashMap<>();
   private final Map<String, GrpcReplicationTransport> transports = new ConcurrentHashMap<>();
   private final Set<String> running = ConcurrentHashMap.newKeySet();
+  private volatile Filter filter = (from, to, request) -> false;
   private final Set<Set<String>> cut = ConcurrentHashMap.newKeySet();
   private final AtomicLong delivered = new AtomicLong();
 
@@ -208,18 +209,18 @@ final class GrpcNetwork implements ScenarioNetwork {
       @Override
       public CompletableFuture<Promise> newEpoch(String member, NewEpoch request,
           Duration deadline) {
-        return across(sender, member, () -> grpc.newEpoch(member, request, deadline));
+        return across(sender, member, request, () -> grpc.newEpoch(member, request, deadline));
       }
 
       @Override
       public CompletableFuture<AppendReply> append(String member, Append request,
           Duration deadline) {
-        return across(sender, member, () -> grpc.append(member, request, deadline));
+        return across(sender, member, request, () -> grpc.append(member, request, deadline));
       }
 
       @Override
       public CompletableFuture<Fetched> fetch(String member, Fetch request, Duration deadline) {
-        return across(sender, member, () -> grpc.fetch(member, request, deadline));
+        return across(sender, member, request, () -> grpc.fetch(member, request, deadline));
       }
     };
   }
@@ -228,12 +229,16 @@ final class GrpcNetwork implements ScenarioNetwork {
   public Forwarding forwardingFrom(String sender) {
     GrpcReplicationTransport grpc = transportOf(sender);
     return (leader, command, deadline) ->
-        across(sender, leader, () -> grpc.forward(leader, command, deadline));
+        across(sender, leader, command, () -> grpc.forward(leader, command, deadline));
   }
 
   /** Makes {@code call} unless the link is cut; an answer that comes back across a cut is lost. */
-  private <T> CompletableFuture<T> across(String from, String to,
+  private <T> CompletableFuture<T> across(String from, String to, Object request,
       Supplier<CompletableFuture<T>> call) {
+    if (filter.blocks(from, to, request)) {
+      return CompletableFuture.failedFuture(
+          new PeerUnreachableException("the test lost a call from " + from + " to " + to, null));
+    }
     if (!connected(from, to)) {
       return CompletableFuture.failedFuture(
           new PeerUnreachableException("the link from " + from + " to " + to + " is cut", null));
@@ -250,6 +255,11 @@ final class GrpcNetwork implements ScenarioNetwork {
       }
     });
     return answer;
+  }
+
+  @Override
+  public void block(Filter filter) {
+    this.filter = filter;
   }
 
   /** Does nothing: see the class comment. */

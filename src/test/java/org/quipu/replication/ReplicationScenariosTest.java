@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,12 @@ import org.quipu.replication.SimulatedCluster.SimNode;
 abstract class ReplicationScenariosTest {
 
   private SimulatedCluster cluster;
+
+  /** As {@link SimulatedCluster#FAST}, but a leader cut off steps down only after 10 s. */
+  private static final ReplicationSettings PATIENT = new ReplicationSettings(Duration.ofMillis(20),
+      Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofMillis(30), 50,
+      Duration.ofMillis(400));
+
 
   /** The network the scenarios run on, for a group of {@code members}. */
   abstract ScenarioNetwork network(Set<String> members, long seed);
@@ -199,6 +207,126 @@ abstract class ReplicationScenariosTest {
 
     long tookMillis = (System.nanoTime() - start) / 1_000_000;
     assertTrue(tookMillis < 2_000, "serving took " + tookMillis + " ms");
+  }
+
+  /**
+   * Becoming leader, step 5: a node serves only once its epoch-start entry is durable on a
+   * majority. Here a majority promises (n1 and n2; n3 is down) but the start entry never reaches
+   * n2: n1 must not report serving nor take a write. Breaks if a new leader serves as soon as it has
+   * appended its start entry.
+   */
+  @Test
+  void aNewLeaderWhoseStartEntryReachesNoMajority_doesNotServe() throws Exception {
+    cluster = new SimulatedCluster(3, 21, this::network, PATIENT);
+    SimNode leader = cluster.node("n1");
+    cluster.node("n3").crash();
+    AtomicInteger lost = new AtomicInteger();
+    cluster.network.block((from, to, request) -> request instanceof Append a
+        && a.entries().stream().anyMatch(e -> e.command() instanceof StartEpoch)
+        && lost.incrementAndGet() > 0);
+
+    cluster.elect(leader);
+    await().atMost(5, TimeUnit.SECONDS).until(() -> lost.get() >= 3);
+
+    assertFalse(leader.serving(), "served before its start entry was on a majority");
+    assertNotAcknowledged(leader.submit(new RegisterUser("alice", "h", Role.USER)));
+    assertEquals(0, leader.appliedSeq());
+    cluster.network.block((from, to, request) -> false);
+    await().atMost(5, TimeUnit.SECONDS).until(leader::serving);
+    assertEquals(1, leader.appliedSeq(), "its start entry, committed once n2 has it");
+  }
+
+  /**
+   * The leader's commit point counts copies only of entries of its own epoch (as in Raft); older
+   * ones are committed through its start entry. n1 comes back with sixty entries of epoch 1 that
+   * only it holds; elected in epoch 2 it sends them to n2 fifty at a time, and the append carrying
+   * the rest and its start entry never arrives. Seqs 2..51 are then on a majority (n1, n2) but of
+   * an older epoch: the leader must not count them as committed, nor tell a follower so. Breaks
+   * if the leader commits by counting from any seq (QuorumTracker's firstSeqOfEpoch ignored, or the
+   * term passing 1 for it).
+   */
+  @Test
+  void olderEntriesOnAMajority_areNotCommittedByCounting_untilTheStartEntryIs() throws Exception {
+    cluster = new SimulatedCluster(3, 22, this::network);
+    SimNode leader = cluster.node("n1");
+    SimNode follower = cluster.node("n2");
+    cluster.electAndWait(leader); // epoch 1, its start entry at seq 1 on every node
+    await().atMost(5, TimeUnit.SECONDS).until(() -> follower.appliedSeq() == 1);
+    leader.crash();
+    cluster.node("n3").crash();
+    List<LogEntry> older = new ArrayList<>();
+    for (long seq = 2; seq <= 61; seq++) {
+      older.add(new LogEntry(seq, 1, 2_000_000, new StartEpoch()));
+    }
+    leader.log.append(older); // appended in epoch 1, never replicated
+    leader.start();
+    AtomicInteger lost = new AtomicInteger();
+    AtomicLong announced = new AtomicLong(); // the highest commit point n1 tells in epoch 2
+    cluster.network.block((from, to, request) -> {
+      if (!(request instanceof Append a) || a.epoch() < 2) {
+        return false;
+      }
+      announced.accumulateAndGet(a.commitSeq(), Math::max);
+      return a.entries().stream().anyMatch(e -> e.epoch() >= 2) && lost.incrementAndGet() > 0;
+    });
+
+    cluster.elect(leader); // epoch 2: promises from n1 and n2, n1's log is the most advanced
+    // Two lost appends: the second is sent after n2's acknowledgement of 2..51 was counted.
+    await().atMost(5, TimeUnit.SECONDS).until(() -> lost.get() >= 2);
+
+    assertEquals(51, follower.log.entries.size(), "n2 holds seqs 1..51 durably");
+    assertEquals(1, announced.get(),
+        "entries of epoch 1 were committed by counting their copies in epoch 2");
+    assertEquals(1, leader.writes.replica().committedSeq());
+    assertEquals(1, follower.writes.replica().committedSeq());
+    cluster.network.block((from, to, request) -> false);
+    cluster.node("n3").start();
+    cluster.electAndWait(leader);
+    cluster.awaitConverged();
+    assertSameLogs();
+    assertEquals(63, leader.appliedSeq(), "the 61 entries of epoch 1 and the starts of 2 and 3");
+  }
+
+  /**
+   * Stepping down: a leader whose appends are answered STALE_EPOCH steps down at once, not when
+   * its contact timeout (10 s here) runs out. n2 is elected in epoch 2 with n3's promise; nothing
+   * from n2 reaches n1, so n1 learns of epoch 2 only from the answers to its own heartbeats. Breaks
+   * if the replicator stops on STALE_EPOCH without deposing the term.
+   */
+  @Test
+  void aLeaderAnsweredStaleEpoch_stepsDownAtOnce() throws Exception {
+    cluster = new SimulatedCluster(3, 23, this::network, PATIENT);
+    SimNode first = cluster.node("n1");
+    cluster.electAndWait(first);
+    aliceWithQueue(first);
+    cluster.network.block((from, to, request) -> from.equals("n2") && to.equals("n1"));
+
+    cluster.electAndWait(cluster.node("n2"));
+
+    await().atMost(3, TimeUnit.SECONDS).until(() -> !first.serving());
+    assertEquals(1, first.writes.replica().promisedEpoch(), "it heard of epoch 2 only in answers");
+    assertTrue(first.leadership.relinquished.get() >= 1, "it gave its leadership back");
+    assertNotAcknowledged(first.submit(send("late")));
+  }
+
+  /**
+   * Stepping down: a leader that promises a later epoch (a NewEpoch reached it) stops at once,
+   * without waiting to be refused or for its contact timeout (10 s here). Nothing n1 sends arrives,
+   * so no STALE_EPOCH answer tells it. Breaks if the proposer ignores its own log's promise.
+   */
+  @Test
+  void aLeaderThatPromisesALaterEpoch_stepsDownAtOnce() throws Exception {
+    cluster = new SimulatedCluster(3, 24, this::network, PATIENT);
+    SimNode first = cluster.node("n1");
+    cluster.electAndWait(first);
+    aliceWithQueue(first);
+    cluster.network.block((from, to, request) -> from.equals("n1"));
+
+    cluster.electAndWait(cluster.node("n2"));
+
+    await().atMost(3, TimeUnit.SECONDS).until(() -> !first.serving());
+    assertEquals(2, first.writes.replica().promisedEpoch());
+    assertTrue(first.leadership.relinquished.get() >= 1, "it gave its leadership back");
   }
 
   @Test

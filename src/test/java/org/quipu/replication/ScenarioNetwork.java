@@ -36,6 +36,19 @@ interface ScenarioNetwork extends AutoCloseable {
   /** Restores every cut link. */
   void heal();
 
+  /** Which calls a test loses on purpose, by sender, receiver and message. */
+  @FunctionalInterface
+  interface Filter {
+    boolean blocks(String from, String to, Object request);
+  }
+
+  /**
+   * Loses, from now on, every replication call {@code filter} blocks (decided when it is sent),
+   * on top of anything else; the caller sees it fail as unreachable. {@code (f, t, r) -> false}
+   * lets everything through again.
+   */
+  void block(Filter filter);
+
   /** How {@code sender} calls the others; called once each time the sender starts. */
   ReplicationTransport from(String sender);
 

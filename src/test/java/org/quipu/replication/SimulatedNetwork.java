@@ -34,6 +34,7 @@ final class SimulatedNetwork implements ScenarioNetwork {
   });
   private final Map<String, ReplicaEndpoint> up = new ConcurrentHashMap<>();
   private final Map<String, ForwardTarget> targets = new ConcurrentHashMap<>();
+  private volatile Filter filter = (from, to, request) -> false;
   private final Set<Set<String>> cut = ConcurrentHashMap.newKeySet();
   private volatile double dropRate;
   private volatile long maxDelayMillis;
@@ -109,6 +110,11 @@ final class SimulatedNetwork implements ScenarioNetwork {
   }
 
   @Override
+  public void block(Filter filter) {
+    this.filter = filter;
+  }
+
+  @Override
   public void heal() {
     cut.clear();
   }
@@ -123,18 +129,18 @@ final class SimulatedNetwork implements ScenarioNetwork {
       @Override
       public CompletableFuture<Promise> newEpoch(String member, NewEpoch request,
           Duration deadline) {
-        return call(sender, member, deadline, e -> e.newEpoch(request));
+        return call(sender, member, deadline, request, e -> e.newEpoch(request));
       }
 
       @Override
       public CompletableFuture<AppendReply> append(String member, Append request,
           Duration deadline) {
-        return call(sender, member, deadline, e -> e.append(request));
+        return call(sender, member, deadline, request, e -> e.append(request));
       }
 
       @Override
       public CompletableFuture<Fetched> fetch(String member, Fetch request, Duration deadline) {
-        return call(sender, member, deadline, e -> e.fetch(request));
+        return call(sender, member, deadline, request, e -> e.fetch(request));
       }
     };
   }
@@ -144,7 +150,8 @@ final class SimulatedNetwork implements ScenarioNetwork {
     T on(ReplicaEndpoint endpoint) throws StoreUnavailableException;
   }
 
-  private <T> CompletableFuture<T> call(String from, String to, Duration deadline, Call<T> call) {
+  private <T> CompletableFuture<T> call(String from, String to, Duration deadline, Object request,
+      Call<T> call) {
     CompletableFuture<T> answer = new CompletableFuture<>();
     wire.schedule(() -> answer.completeExceptionally(
         new PeerUnreachableException(to + " did not answer in " + deadline.toMillis() + " ms",
@@ -159,7 +166,7 @@ final class SimulatedNetwork implements ScenarioNetwork {
       lostThere = random.nextDouble() < dropRate;
       lostBack = random.nextDouble() < dropRate;
     }
-    if (lostThere) {
+    if (lostThere || filter.blocks(from, to, request)) {
       dropped.incrementAndGet();
       return answer;
     }
