@@ -163,7 +163,7 @@ public class Node {
 
   /** Writes that reach this node while another leads go there over gRPC. */
   private Forwarding forwarding() {
-    return replication != null ? replication : ReplicationTransport.noLeaderElsewhere();
+    return replication != null ? replication : Forwarding.noLeaderElsewhere();
   }
 
   /** ZooKeeper's latch and epochs when QUIPU_ZK_CONNECT is set, otherwise a fixed grant. */

@@ -27,4 +27,10 @@ public interface Forwarding {
    * retry is safe only for a command that carries an idempotency key.
    */
   CompletableFuture<Committed> forward(String leaderId, Command command, Duration deadline);
+
+  /** Forwarding in a group of one: there is never another leader to forward to. */
+  static Forwarding noLeaderElsewhere() {
+    return (leaderId, command, deadline) -> CompletableFuture.failedFuture(
+        new NotCommittedException("no other member to forward to in a group of one"));
+  }
 }

@@ -22,12 +22,6 @@ public interface ReplicationTransport {
 
   CompletableFuture<Fetched> fetch(String member, Fetch request, Duration deadline);
 
-  /** Forwarding in a group of one: there is never another leader to forward to. */
-  static Forwarding noLeaderElsewhere() {
-    return (leaderId, command, deadline) -> CompletableFuture.failedFuture(
-        new NotCommittedException("no other member to forward to in a group of one"));
-  }
-
   /** The transport of a group of one: it has no one to call, and every call fails so. */
   static ReplicationTransport noPeers() {
     return new ReplicationTransport() {

@@ -81,29 +81,25 @@ final class Replicator {
    * for a heartbeat).
    */
   void wake() {
-    CompletableFuture<AppendReply> sent;
-    Append append;
-    synchronized (this) {
-      boolean due = mismatched || nextSeq <= log.lastSeq() || term.commitSeq() > sentCommitSeq;
-      if (stopped || inFlight || retryPending || !due) {
-        return;
-      }
-      append = next();
-      if (append == null) {
-        return;
-      }
-      sent = send(append);
-    }
-    sent.whenComplete((reply, failure) -> answered(append, reply, failure));
+    sendIfDue(false);
   }
 
   /** Sends a heartbeat (or whatever is due) if nothing was sent for a heartbeat interval. */
   void tick() {
+    sendIfDue(true);
+  }
+
+  private void sendIfDue(boolean heartbeat) {
     CompletableFuture<AppendReply> sent;
     Append append;
     synchronized (this) {
-      if (stopped || inFlight || retryPending
-          || System.nanoTime() - lastSentNanos < settings.heartbeat().toNanos()) {
+      if (stopped || inFlight || retryPending) {
+        return;
+      }
+      boolean due = heartbeat
+          ? System.nanoTime() - lastSentNanos >= settings.heartbeat().toNanos()
+          : mismatched || nextSeq <= log.lastSeq() || term.commitSeq() > sentCommitSeq;
+      if (!due) {
         return;
       }
       append = next();

@@ -1,7 +1,6 @@
 package org.quipu.replication;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -39,7 +38,6 @@ final class SimulatedNetwork implements ScenarioNetwork {
   private volatile double dropRate;
   private volatile long maxDelayMillis;
   private final AtomicLong delivered = new AtomicLong();
-  final AtomicLong dropped = new AtomicLong();
 
   SimulatedNetwork(long seed) {
     this.random = new Random(seed);
@@ -167,7 +165,6 @@ final class SimulatedNetwork implements ScenarioNetwork {
       lostBack = random.nextDouble() < dropRate;
     }
     if (lostThere || filter.blocks(from, to, request)) {
-      dropped.incrementAndGet();
       return answer;
     }
     wire.schedule(() -> {
@@ -183,7 +180,6 @@ final class SimulatedNetwork implements ScenarioNetwork {
       }
       delivered.incrementAndGet();
       if (lostBack) {
-        dropped.incrementAndGet();
         return;
       }
       wire.schedule(() -> {
@@ -193,10 +189,6 @@ final class SimulatedNetwork implements ScenarioNetwork {
       }, back, TimeUnit.MILLISECONDS);
     }, there, TimeUnit.MILLISECONDS);
     return answer;
-  }
-
-  Set<String> upNodes() {
-    return new HashSet<>(up.keySet());
   }
 
   @Override

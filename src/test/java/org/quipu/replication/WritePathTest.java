@@ -49,7 +49,7 @@ class WritePathTest {
   /** A group of one, as a node alone runs. */
   private WritePath writePath(Leadership leadership) {
     return new WritePath("node-1", 0, Set.of("node-1"), log, promises, store, state, leadership,
-        ReplicationTransport.noPeers(), ReplicationTransport.noLeaderElsewhere(),
+        ReplicationTransport.noPeers(), Forwarding.noLeaderElsewhere(),
         ReplicationSettings.defaults(), clock::get, 100,
         Runnable::run);
   }
