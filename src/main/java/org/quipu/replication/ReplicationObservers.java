@@ -2,12 +2,18 @@ package org.quipu.replication;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The observers of one write path, as one {@link ReplicationObserver} that the stages hold from
  * the start: an observer added later (metrics register once the node runs) is told from then on.
+ * An observer that throws is logged and skipped: it must never stop a replication thread.
  */
 final class ReplicationObservers implements ReplicationObserver {
+
+  private static final Logger LOG = Logger.getLogger(ReplicationObservers.class.getName());
 
   private final List<ReplicationObserver> observers = new CopyOnWriteArrayList<>();
 
@@ -17,21 +23,31 @@ final class ReplicationObservers implements ReplicationObserver {
 
   @Override
   public void quorumCommitted(int entries, long nanosSinceAppended) {
-    observers.forEach(o -> o.quorumCommitted(entries, nanosSinceAppended));
+    tell(o -> o.quorumCommitted(entries, nanosSinceAppended));
   }
 
   @Override
   public void appendSent(String follower, int entries) {
-    observers.forEach(o -> o.appendSent(follower, entries));
+    tell(o -> o.appendSent(follower, entries));
   }
 
   @Override
   public void forwarded() {
-    observers.forEach(ReplicationObserver::forwarded);
+    tell(ReplicationObserver::forwarded);
   }
 
   @Override
   public void forwardFailed() {
-    observers.forEach(ReplicationObserver::forwardFailed);
+    tell(ReplicationObserver::forwardFailed);
+  }
+
+  private void tell(Consumer<ReplicationObserver> call) {
+    for (ReplicationObserver o : observers) {
+      try {
+        call.accept(o);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "replication observer failed", e);
+      }
+    }
   }
 }
