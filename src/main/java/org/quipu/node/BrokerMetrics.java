@@ -64,7 +64,7 @@ public class BrokerMetrics {
         node, n -> n.state().appliedSeq());
     registry.gauge(Metadata.builder().withName("quipu_replication_lag")
         .withDescription("Committed entries this node has not applied yet").build(),
-        node, n -> 0L);
+        node, n -> n.writes().unappliedEntries());
     registry.gauge(Metadata.builder().withName("quipu_memory_alarm")
         .withDescription("1 while the memory alarm refuses new messages, else 0").build(),
         node, n -> n.memoryAlarm().raised() ? 1 : 0);

@@ -130,6 +130,12 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
     return serving && current != null ? current.epoch() : 0;
   }
 
+  /** The commit point of the last term this node led or leads, 0 if it never led. */
+  long commitSeq() {
+    LeaderTerm current = term;
+    return current == null ? 0 : current.commitSeq();
+  }
+
   /**
    * While this node serves an epoch as leader, how many entries each follower lacks (see {@link
    * LeaderTerm#followerLag}); empty while it does not.

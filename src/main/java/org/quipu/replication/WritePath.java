@@ -149,6 +149,17 @@ public final class WritePath implements AutoCloseable {
     return proposer.followerLag();
   }
 
+  /**
+   * Committed entries this node has not applied yet: the highest commit point it knows (a
+   * leader's announcement, or its own as leader) minus its applied seq. A follower cut off from
+   * its leader learns of no new commits, so this stays where it was until it hears again.
+   */
+  public long unappliedEntries() {
+    ReplicaLog r = replica;
+    long committed = Math.max(r == null ? 0 : r.leaderCommitSeq(), proposer.commitSeq());
+    return Math.max(0, committed - state.appliedSeq());
+  }
+
   /** The highest epoch this node has promised to follow (or leads), 0 while recovering. */
   public long promisedEpoch() {
     ReplicaLog r = replica;
