@@ -31,8 +31,10 @@ import org.quipu.replication.LogEntry;
 /**
  * Prometheus metrics at {@code /metrics} (MicroProfile Metrics, application scope): per queue the
  * messages in, out (delivered) and acked, and the depth, in-flight and delayed gauges; for the node
- * the applied sequence number, replication lag, and the size and latency of group commits.
- * Counters are fed by the committed batches; gauges read the applied state when scraped.
+ * the applied sequence number, replication lag, and the size and latency of group commits; the
+ * replication figures (quorum commit latency, follower lag, forwarded writes, epoch and
+ * leadership) through {@link ReplicationMetrics}. Counters are fed by the committed batches;
+ * gauges read the applied state when scraped.
  */
 @ApplicationScoped
 public class BrokerMetrics {
@@ -46,6 +48,7 @@ public class BrokerMetrics {
   private ScheduledExecutorService reconciler;
   private Histogram batchSize;
   private Histogram commitMillis;
+  private ReplicationMetrics replication;
 
   /** Runs after {@link Node#start} (a later priority), once the write path exists. */
   void start(
@@ -61,7 +64,7 @@ public class BrokerMetrics {
         node, n -> n.state().appliedSeq());
     registry.gauge(Metadata.builder().withName("quipu_replication_lag")
         .withDescription("Committed entries this node has not applied yet").build(),
-        node, n -> 0L);
+        node, n -> n.writes().unappliedEntries());
     registry.gauge(Metadata.builder().withName("quipu_memory_alarm")
         .withDescription("1 while the memory alarm refuses new messages, else 0").build(),
         node, n -> n.memoryAlarm().raised() ? 1 : 0);
@@ -69,6 +72,8 @@ public class BrokerMetrics {
         .withDescription("Share of the maximum heap in use after the last collection").build(),
         node, n -> n.memoryAlarm().usedAfterGc());
     node.writes().observe(this::committed);
+    replication = new ReplicationMetrics(registry, node.writes());
+    node.writes().observeReplication(replication);
     reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "quipu-metrics");
       t.setDaemon(true);
@@ -101,8 +106,12 @@ public class BrokerMetrics {
     return registry.counter(name, new Tag("queue", queue));
   }
 
-  /** Adds gauges for new queues and removes every metric of deleted ones. */
+  /**
+   * Adds gauges for new queues and removes every metric of deleted ones; adds and removes the
+   * follower lag gauges as this node starts and stops leading.
+   */
   private synchronized void reconcileGauges() {
+    replication.reconcileFollowerGauges();
     if (node.writes() == null || !node.writes().serving()) {
       return;
     }

@@ -47,20 +47,32 @@ final class LeaderTerm {
   private final ReplicationSettings settings;
   private final ScheduledExecutorService timer;
   private final BiConsumer<LeaderTerm, String> stepDown;
+  private final ReplicationObserver observer;
   private final Map<String, Replicator> replicators = new ConcurrentHashMap<>();
   private final Map<String, Long> lastHeardNanos = new ConcurrentHashMap<>();
-  private final Deque<Applier.Batch> undelivered = new ArrayDeque<>();
+  /** Batches appended here and not committed yet, oldest first (guarded by this). */
+  private final Deque<Appended> undelivered = new ArrayDeque<>();
   /** Changes waiting to be shown (or unservable) on every follower, by seq. */
   private final Map<CompletableFuture<Void>, Long> waitingEverywhere = new ConcurrentHashMap<>();
   private final long startedNanos = System.nanoTime();
   private volatile QuorumTracker tracker;
   private volatile long commitSeq;
+  /** The last seq this leader appended to its own log in this term (0 before its start entry). */
+  private volatile long lastAppendedSeq;
   private volatile boolean closed;
   private ScheduledFuture<?> ticks;
 
+  /** A batch as appended to the leader's own log, and when ({@link System#nanoTime}). */
+  private record Appended(Applier.Batch batch, long atNanos) {
+    long lastSeq() {
+      return batch.entries().get(batch.entries().size() - 1).seq();
+    }
+  }
+
   LeaderTerm(String self, int group, long epoch, Set<String> members, ReplicaLog log,
       ReplicationTransport transport, ReplicationSettings settings,
-      ScheduledExecutorService timer, BiConsumer<LeaderTerm, String> stepDown) {
+      ScheduledExecutorService timer, BiConsumer<LeaderTerm, String> stepDown,
+      ReplicationObserver observer) {
     if (!members.contains(self)) {
       throw new IllegalArgumentException(self + " is not a member of its group " + members);
     }
@@ -73,6 +85,7 @@ final class LeaderTerm {
     this.settings = settings;
     this.timer = timer;
     this.stepDown = stepDown;
+    this.observer = observer;
   }
 
   String self() {
@@ -136,7 +149,7 @@ final class LeaderTerm {
           long oldLease = startedNanos + settings.rpcDeadline().toNanos()
               + settings.lease().toNanos();
           replicators.put(member, new Replicator(member, next, this, log, transport, settings,
-              timer, oldLease));
+              timer, oldLease, observer));
         }
       }
       long period = settings.heartbeat().toMillis();
@@ -165,17 +178,18 @@ final class LeaderTerm {
 
   /** Registers a batch this leader has appended to its own log, and replicates it. */
   void appended(Applier.Batch batch) {
-    List<LogEntry> entries = batch.entries();
+    Appended appended = new Appended(batch, System.nanoTime());
     synchronized (this) {
       if (!closed) {
-        undelivered.addLast(batch);
+        undelivered.addLast(appended);
+        lastAppendedSeq = Math.max(lastAppendedSeq, appended.lastSeq());
       }
     }
     if (closed) {
       fail(batch, "this node stopped leading");
       return;
     }
-    acked(self, entries.get(entries.size() - 1).seq());
+    acked(self, appended.lastSeq());
     for (Replicator r : replicators.values()) {
       r.wake();
     }
@@ -188,16 +202,21 @@ final class LeaderTerm {
    */
   void acked(String member, long matchSeq) {
     long before = commitSeq;
+    List<Appended> delivered = new ArrayList<>();
     synchronized (this) {
       if (closed) {
         return;
       }
       try {
-        advance(member, matchSeq);
+        advance(member, matchSeq, delivered);
       } catch (StoreUnavailableException | RuntimeException unreadable) {
         // Handing committed entries over needs the log when they are not in memory any more.
         LOG.log(Level.WARNING, "cannot hand committed entries to the applier", unreadable);
       }
+    }
+    long now = System.nanoTime();
+    for (Appended a : delivered) {
+      observer.quorumCommitted(a.batch().entries().size(), now - a.atNanos());
     }
     if (commitSeq > before && !member.equals(self)) {
       replicators.values().forEach(Replicator::wake); // tell the others the new commit point
@@ -233,6 +252,17 @@ final class LeaderTerm {
     });
   }
 
+  /**
+   * How far each follower is behind this leader: the last seq it appended in this term minus the
+   * last one the follower acknowledged holding (every entry, while it has acknowledged none).
+   */
+  Map<String, Long> followerLag() {
+    long last = lastAppendedSeq;
+    Map<String, Long> lag = new HashMap<>();
+    replicators.forEach((member, r) -> lag.put(member, Math.max(0, last - r.matchSeq())));
+    return lag;
+  }
+
   void heardFrom(String member) {
     lastHeardNanos.put(member, System.nanoTime());
   }
@@ -244,7 +274,7 @@ final class LeaderTerm {
 
   /** Stops: no more replication or commits in this epoch; waiting callers get 503. */
   void close(String why) {
-    List<Applier.Batch> left;
+    List<Applier.Batch> left = new ArrayList<>();
     synchronized (this) {
       if (closed) {
         return;
@@ -254,7 +284,7 @@ final class LeaderTerm {
         ticks.cancel(false);
       }
       replicators.values().forEach(Replicator::stop);
-      left = new ArrayList<>(undelivered);
+      undelivered.forEach(a -> left.add(a.batch()));
       undelivered.clear();
     }
     left.forEach(b -> fail(b, why));
@@ -266,18 +296,19 @@ final class LeaderTerm {
     }
   }
 
-  // Holding this.
-  private void advance(String member, long seq) throws StoreUnavailableException {
+  // Holding this. Adds the batches it hands to the applier to delivered.
+  private void advance(String member, long seq, List<Appended> delivered)
+      throws StoreUnavailableException {
     long committed = tracker.durable(member, seq);
     commitSeq = committed;
     while (!undelivered.isEmpty()) {
-      Applier.Batch head = undelivered.peekFirst();
-      long last = head.entries().get(head.entries().size() - 1).seq();
-      if (last > committed) {
+      Appended head = undelivered.peekFirst();
+      if (head.lastSeq() > committed) {
         break;
       }
-      log.deliver(head);
+      log.deliver(head.batch());
       undelivered.pollFirst();
+      delivered.add(head);
     }
   }
 

@@ -2,6 +2,7 @@ package org.quipu.replication;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -55,6 +56,7 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
   private final ScheduledExecutorService timer;
   private final LongSupplier clock;
   private final int maxBatch;
+  private final ReplicationObserver observer;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile ReplicaLog log;
@@ -78,9 +80,11 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
   /**
    * @param members every member of the replication group, this node included; a majority of this
    *     set (never of the members alive) commits
+   * @param observer told about quorum commits and appends to followers in every term it leads
    */
   public Proposer(String self, int group, Set<String> members, ReplicationTransport transport,
-      ReplicationSettings settings, LongSupplier clock, int maxBatch) {
+      ReplicationSettings settings, LongSupplier clock, int maxBatch,
+      ReplicationObserver observer) {
     this.self = self;
     this.group = group;
     this.members = Set.copyOf(members);
@@ -88,6 +92,7 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.maxBatch = maxBatch;
+    this.observer = observer;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "quipu-replication-timer");
       t.setDaemon(true);
@@ -123,6 +128,21 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
   public long servingEpoch() {
     LeaderTerm current = term;
     return serving && current != null ? current.epoch() : 0;
+  }
+
+  /** The commit point of the last term this node led or leads, 0 if it never led. */
+  long commitSeq() {
+    LeaderTerm current = term;
+    return current == null ? 0 : current.commitSeq();
+  }
+
+  /**
+   * While this node serves an epoch as leader, how many entries each follower lacks (see {@link
+   * LeaderTerm#followerLag}); empty while it does not.
+   */
+  public Map<String, Long> followerLag() {
+    LeaderTerm current = term;
+    return serving && current != null && !current.closed() ? current.followerLag() : Map.of();
   }
 
   /**
@@ -283,7 +303,7 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
       previous.close("this node now leads epoch " + epoch); // granted again, with a later epoch
     }
     LeaderTerm next = new LeaderTerm(self, group, epoch, members, log, transport, settings, timer,
-        this::stepDown);
+        this::stepDown, observer);
     term = next;
     boolean recovered;
     try {

@@ -40,7 +40,8 @@ public final class ReplicaLog implements ReplicaEndpoint {
    * <= cachedThrough <= lastSeq}); an entry is added only while the cache reaches the log's end.
    */
   private final NavigableMap<Long, LogEntry> tail = new TreeMap<>();
-  private long promisedEpoch;
+  /** Written under the lock only; volatile so that {@link #promisedEpoch()} never waits for it. */
+  private volatile long promisedEpoch;
   private long lastSeq;
   private long lastEpoch;
   private long lastTimestamp;
@@ -89,7 +90,7 @@ public final class ReplicaLog implements ReplicaEndpoint {
     epochListeners.add(listener);
   }
 
-  public synchronized long promisedEpoch() {
+  public long promisedEpoch() {
     return promisedEpoch;
   }
 

@@ -37,6 +37,7 @@ final class Replicator {
   private final ReplicationTransport transport;
   private final ReplicationSettings settings;
   private final ScheduledExecutorService timer;
+  private final ReplicationObserver observer;
 
   // Guarded by this.
   private long nextSeq;
@@ -53,6 +54,8 @@ final class Replicator {
   private volatile long leaseHeldUntilNanos;
   /** How far the follower has applied, as its last answer said. */
   private volatile long appliedSeq;
+  /** The last seq the follower acknowledged holding in this epoch (0: none yet). */
+  private volatile long matchSeq;
 
   /**
    * @param oldLeaseUntilNanos until when the follower may still hold a lease granted by an earlier
@@ -60,7 +63,7 @@ final class Replicator {
    */
   Replicator(String member, long nextSeq, LeaderTerm term, ReplicaLog log,
       ReplicationTransport transport, ReplicationSettings settings,
-      ScheduledExecutorService timer, long oldLeaseUntilNanos) {
+      ScheduledExecutorService timer, long oldLeaseUntilNanos, ReplicationObserver observer) {
     this.leaseHeldUntilNanos = oldLeaseUntilNanos;
     this.member = member;
     this.nextSeq = Math.max(1, nextSeq);
@@ -69,10 +72,16 @@ final class Replicator {
     this.transport = transport;
     this.settings = settings;
     this.timer = timer;
+    this.observer = observer;
   }
 
   String member() {
     return member;
+  }
+
+  /** The last seq the follower acknowledged holding in this epoch; 0 while it acknowledged none. */
+  long matchSeq() {
+    return matchSeq;
   }
 
   /**
@@ -107,6 +116,9 @@ final class Replicator {
         return;
       }
       sent = send(append);
+    }
+    if (!append.entries().isEmpty()) {
+      observer.appendSent(member, append.entries().size());
     }
     sent.whenComplete((reply, failure) -> answered(append, reply, failure));
   }
@@ -186,6 +198,7 @@ final class Replicator {
           backupStep = 1;
           mismatched = false;
           acked = reply.matchSeq();
+          matchSeq = Math.max(matchSeq, acked);
         }
         case MISMATCH -> {
           long back = reply.lastSeq() < sent.prevSeq()

@@ -2,6 +2,7 @@ package org.quipu.replication;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -42,6 +43,7 @@ public final class WritePath implements AutoCloseable {
   private final Thread recovery;
   private final ReplicaState state;
   private final Forwarding forwarding;
+  private final ReplicationObservers observers = new ReplicationObservers();
   private volatile ReplicaLog replica; // once recovered
   private final List<Leadership.Listener> leadershipListeners = new CopyOnWriteArrayList<>();
   private volatile boolean recovered;
@@ -68,7 +70,8 @@ public final class WritePath implements AutoCloseable {
     this.promises = promises;
     this.leadership = leadership;
     this.applier = new Applier(store, state, answers);
-    this.proposer = new Proposer(nodeId, group, members, transport, settings, clock, maxBatch);
+    this.proposer = new Proposer(nodeId, group, members, transport, settings, clock, maxBatch,
+        observers);
     this.recovery = new Thread(this::recover, "quipu-recovery");
     applier.onDeath(this::stageDied);
     proposer.onDeath(this::stageDied);
@@ -89,6 +92,14 @@ public final class WritePath implements AutoCloseable {
   /** Adds an observer told about every applied batch, on the applier thread. */
   public void observe(CommitObserver observer) {
     applier.observe(observer);
+  }
+
+  /**
+   * Adds an observer told, from now on, about quorum commits, appends to followers and forwarded
+   * writes, on the replication threads (see {@link ReplicationObserver}); may be called any time.
+   */
+  public void observeReplication(ReplicationObserver observer) {
+    observers.add(observer);
   }
 
   /**
@@ -128,6 +139,31 @@ public final class WritePath implements AutoCloseable {
   /** The epoch this node serves as leader, 0 while it does not. */
   public long leadingEpoch() {
     return proposer.servingEpoch();
+  }
+
+  /**
+   * While this node serves as leader, how many entries each follower lacks: the last seq the
+   * leader appended minus the last the follower acknowledged holding. Empty while it does not.
+   */
+  public Map<String, Long> followerLag() {
+    return proposer.followerLag();
+  }
+
+  /**
+   * Committed entries this node has not applied yet: the highest commit point it knows (a
+   * leader's announcement, or its own as leader) minus its applied seq. A follower cut off from
+   * its leader learns of no new commits, so this stays where it was until it hears again.
+   */
+  public long unappliedEntries() {
+    ReplicaLog r = replica;
+    long committed = Math.max(r == null ? 0 : r.leaderCommitSeq(), proposer.commitSeq());
+    return Math.max(0, committed - state.appliedSeq());
+  }
+
+  /** The highest epoch this node has promised to follow (or leads), 0 while recovering. */
+  public long promisedEpoch() {
+    ReplicaLog r = replica;
+    return r == null ? 0 : r.promisedEpoch();
   }
 
   /** This node's log, or null while it is still recovering. */
@@ -193,6 +229,7 @@ public final class WritePath implements AutoCloseable {
    * unknown outcome (no answer) is a 503: the client retries with its idempotency key.
    */
   private CompletableFuture<Committed> forwardToLeader(String leader, Command command) {
+    observers.forwarded();
     return forwarding.forward(leader, command, FORWARD_DEADLINE)
         .handle((committed, failure) -> {
           if (failure == null) {
@@ -200,6 +237,7 @@ public final class WritePath implements AutoCloseable {
                 .completeOnTimeout(null, APPLIED_WAIT.toMillis(), TimeUnit.MILLISECONDS)
                 .thenApply(applied -> committed);
           }
+          observers.forwardFailed();
           Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
           NotCommittedException refused = cause instanceof NotCommittedException nc ? nc
               : new NotCommittedException("the leader did not answer; the write may have been "

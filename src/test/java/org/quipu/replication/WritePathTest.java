@@ -156,6 +156,21 @@ class WritePathTest {
   }
 
   @Test
+  void unappliedEntries_countsCommittedWritesTheStateStoreHasNotTaken_andIsZeroOnceItHas()
+      throws Exception {
+    start();
+    aliceWithQueue();
+    assertEquals(0, writes.unappliedEntries());
+    store.failNextApplies = 3; // about 1.5 s of retries
+
+    var sent = writes.submit(send(1));
+
+    await().atMost(5, TimeUnit.SECONDS).until(() -> writes.unappliedEntries() == 1);
+    sent.get(10, TimeUnit.SECONDS);
+    assertEquals(0, writes.unappliedEntries());
+  }
+
+  @Test
   void aStateWriteStoredButNotAcknowledged_isNotWrittenAgain_andTheWriteIsAnswered() throws Exception {
     start();
     aliceWithQueue();
