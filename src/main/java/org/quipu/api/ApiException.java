@@ -21,6 +21,11 @@ public final class ApiException extends RuntimeException {
     return new ApiException(413, "Content Too Large", detail);
   }
 
+  /** 503 with {@code Retry-After: 1}: this node cannot answer right now, another try may. */
+  public static ApiException unavailable(String detail) {
+    return new ApiException(503, "Service Unavailable", detail).withHeader("Retry-After", "1");
+  }
+
   /** Adds a response header (a challenge on 401, Retry-After on 429). */
   public ApiException withHeader(String name, String value) {
     headers.put(name, value);

@@ -34,6 +34,7 @@ import org.quipu.cluster.Peers;
 import org.quipu.core.state.Subscription;
 import org.quipu.replication.Forwarding;
 import org.quipu.replication.Leadership;
+import org.quipu.replication.ReplicaLog;
 import org.quipu.replication.ReplicaState;
 import org.quipu.replication.ReplicationSettings;
 import org.quipu.replication.ReplicationTransport;
@@ -269,6 +270,25 @@ public class Node {
   /** The epoch this node leads, or 0 while it leads none. */
   public long epoch() {
     return epoch;
+  }
+
+  /**
+   * The HTTP base URL of the leader this node follows, as the leader published it in ZooKeeper;
+   * empty while this node leads, knows no leader (none has reached it since its last promise), or
+   * the leader published no address. Reads ZooKeeper: for the rare path that needs it, not per
+   * request.
+   */
+  public Optional<String> leaderAddress() {
+    WritePath w = writes;
+    ReplicaLog replica = w != null ? w.replica() : null;
+    String leader = replica != null ? replica.leaderId() : null;
+    if (leader == null || leader.equals(id()) || epoch > 0) {
+      return Optional.empty();
+    }
+    return members().stream()
+        .filter(m -> m.id().equals(leader) && m.http() != null)
+        .map(Member::http)
+        .findFirst();
   }
 
   /** The queue a subscription delivers into (its own queue once it is gone, for late counts). */
