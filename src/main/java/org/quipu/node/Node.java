@@ -14,9 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -63,6 +66,8 @@ public class Node {
   private static final long PEER_DEADLINE_MILLIS = 1_000;
   /** Threads reading message contents the cache no longer holds (one connection each). */
   private static final int CONTENT_READERS = 4;
+  /** How long a node alone in its group holds its deployment up while it recovers its log. */
+  private static final Duration SERVING_ALONE_WITHIN = Duration.ofSeconds(120);
   @Resource(lookup = QuipuDataSource.JNDI_NAME)
   DataSource dataSource;
 
@@ -122,8 +127,38 @@ public class Node {
       LOG.log(Level.SEVERE, "a write-path stage died; node " + config.nodeId() + " exits", died);
       Runtime.getRuntime().halt(70);
     });
+    CountDownLatch serving = new CountDownLatch(1);
+    writes.onLeadership(new Leadership.Listener() {
+      @Override
+      public void onGranted(long granted) {
+        serving.countDown();
+      }
+
+      @Override
+      public void onRevoked() {}
+    });
     startRpcServer(writes); // before leadership (started with the write path) publishes its address
     writes.start();
+    if (members.size() == 1) {
+      awaitServingAlone(serving);
+    }
+  }
+
+  /**
+   * A node alone in its group leads as soon as it has recovered its log: its deployment ends when
+   * it serves, so that "deployed" means "ready" (clients and tests do not meet a 503 from a node
+   * that is only still replaying). A node of a larger group waits for the others and does not
+   * hold its deployment up: it reports /health/ready when it can serve.
+   */
+  private void awaitServingAlone(CountDownLatch serving) {
+    try {
+      if (!serving.await(SERVING_ALONE_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
+        LOG.warning("node " + config.nodeId() + " is alone in its group and did not serve within "
+            + SERVING_ALONE_WITHIN.toSeconds() + " s; it reports ready once it does");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
