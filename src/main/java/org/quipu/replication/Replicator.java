@@ -148,7 +148,11 @@ final class Replicator {
           log.entriesAfter(prevSeq, settings.maxEntriesPerAppend()), MAX_APPEND_BYTES);
       long now = System.nanoTime();
       long lease = settings.lease().toMillis();
-      boolean grant = answeredNanos != 0 && now - answeredNanos < settings.lease().toNanos();
+      // A lease only to a follower that answered lately and has applied nearly all that is
+      // committed: one catching up (restarted, say) would answer reads, and take tokens, from a
+      // state the clients have long left, and every logout would wait for it.
+      boolean grant = answeredNanos != 0 && now - answeredNanos < settings.lease().toNanos()
+          && term.commitSeq() - appliedSeq < WritePath.CATCHING_UP_ENTRIES;
       if (grant) {
         // Held at most until the lease after the latest moment the follower can receive this.
         long until = now + settings.rpcDeadline().toNanos() + settings.lease().toNanos();

@@ -271,8 +271,11 @@ public final class WritePath implements AutoCloseable {
     return committed.thenCompose(c -> proposer.visibleEverywhere(c.seq()).thenApply(v -> c));
   }
 
-  /** A follower this far behind its leader's commit point is catching up, not ready. */
-  private static final long CATCHING_UP_ENTRIES = 1_000;
+  /**
+   * A follower this far behind its leader's commit point is catching up: not ready, and given no
+   * read lease (its state would answer for a past the clients have left).
+   */
+  static final long CATCHING_UP_ENTRIES = 1_000;
 
   /**
    * Ready for clients: it leads and serves, or it follows under a lease and has caught up (DESIGN:

@@ -38,6 +38,8 @@ final class InMemoryStateStore implements StateStore {
   int failNextRestores;
   /** The next applies commit, then throw as if the connection died before the answer came. */
   int loseNextAnswers;
+  /** While set, every apply waits for it (a follower slow to apply); count it down to go on. */
+  volatile java.util.concurrent.CountDownLatch holdApplies;
 
   @Override
   public synchronized long restore(Broker broker) throws StoreUnavailableException {
@@ -58,7 +60,21 @@ final class InMemoryStateStore implements StateStore {
   }
 
   @Override
-  public synchronized void apply(List<Change> changes, long appliedSeq, long epoch)
+  public void apply(List<Change> changes, long appliedSeq, long epoch)
+      throws StoreUnavailableException {
+    java.util.concurrent.CountDownLatch hold = holdApplies;
+    if (hold != null) {
+      try {
+        hold.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreUnavailableException("interrupted while held", e);
+      }
+    }
+    applyNow(changes, appliedSeq, epoch);
+  }
+
+  private synchronized void applyNow(List<Change> changes, long appliedSeq, long epoch)
       throws StoreUnavailableException {
     if (dieOnNextApply != null) {
       Error e = dieOnNextApply;

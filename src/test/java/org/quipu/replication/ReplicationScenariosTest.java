@@ -165,6 +165,33 @@ abstract class ReplicationScenariosTest {
   }
 
   @Test
+  void aFollowerFarBehindInApplying_getsNoReadLease_untilItHasCaughtUp() throws Exception {
+    cluster = startCluster(11);
+    SimNode leader = cluster.node("n1");
+    cluster.electAndWait(leader);
+    aliceWithQueue(leader);
+    SimNode slow = cluster.node("n3");
+    await().atMost(5, TimeUnit.SECONDS).until(slow.writes::servesReads);
+
+    // n3 keeps answering appends (its log is durable) but applies nothing: a restarted node
+    // replaying, in effect. Once it is a catch-up's worth behind, the leader stops its lease.
+    slow.store.holdApplies = new java.util.concurrent.CountDownLatch(1);
+    List<CompletableFuture<Committed>> sends = new ArrayList<>();
+    for (int i = 0; i < WritePath.CATCHING_UP_ENTRIES + 200; i++) {
+      sends.add(leader.submit(send("m" + i)));
+    }
+    CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    await("n3 to lose its read lease").atMost(5, TimeUnit.SECONDS)
+        .until(() -> !slow.writes.servesReads());
+    assertTrue(cluster.node("n2").writes.servesReads(), "n2, caught up, keeps its lease");
+
+    slow.store.holdApplies.countDown();
+    slow.store.holdApplies = null;
+    await("n3 to serve again once caught up").atMost(10, TimeUnit.SECONDS)
+        .until(slow.writes::servesReads);
+  }
+
+  @Test
   void aLogout_isAnsweredOnlyOnceEveryFollowerShowsIt_orCanNoLongerServe() throws Exception {
     cluster = startCluster(10);
     SimNode leader = cluster.node("n1");
