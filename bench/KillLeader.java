@@ -1,0 +1,304 @@
+/*
+ * KillLeader: `./quipu bench --kill-leader [--kills K] [--producers P]` — how long writes stall
+ * when the leader of the running cluster dies, over K kills (20 by default), and whether anything
+ * acknowledged was lost. Java 17 source-file mode, JDK only.
+ *
+ * P producers (8) send small keyed messages through NGINX in closed loops, each retried with its
+ * Idempotency-Key while the answer is a 5xx or no answer (up to 30 s), and write down the moment
+ * every send was answered 2xx. Then, K times: wait until every node is ready, ask the cluster who
+ * leads (GET /api/v1/cluster), SIGKILL it with `./quipu kill` (by PID), and wait for the first send
+ * started after the kill to be answered 2xx. The stall of one kill is the gap clients saw: from the
+ * last send answered before the kill to that first one after. The killed node is started again
+ * with `./quipu start` (under load: a restart and its catch-up are part of every round) before the
+ * next kill. At the end the queue's depth must equal the sends answered 2xx (nothing is consumed),
+ * give or take sends whose outcome stayed unknown.
+ *
+ * Traffic goes to the loopback URL only; the run is bounded by K and by a deadline per round.
+ */
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+public class KillLeader {
+
+  private static final Duration RETRY_BUDGET = Duration.ofSeconds(30);
+  private static final Duration ROUND_AT_MOST = Duration.ofMinutes(5);
+
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+  private final URI api;
+  private final String quipu;
+  private final List<String> nodeUrls;
+  private String token;
+  private String queue;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  /** nanoTime at which each 2xx send was answered, and when it was started. */
+  private final ConcurrentLinkedQueue<long[]> answered = new ConcurrentLinkedQueue<>();
+  private final AtomicLong ok = new AtomicLong();
+  private final AtomicLong unknown = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
+  /** The highest seq a send was answered with: the final count reads at least that far. */
+  private final AtomicLong lastSeq = new AtomicLong();
+
+  KillLeader(String url, String quipu, List<String> nodeUrls) {
+    this.api = URI.create(url.replaceAll("/+$", "") + "/api/v1/");
+    this.quipu = quipu;
+    this.nodeUrls = nodeUrls;
+  }
+
+  public static void main(String[] args) throws Exception {
+    String url = null;
+    String quipu = null;
+    List<String> nodes = new ArrayList<>();
+    int kills = 20;
+    int producers = 8;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--url" -> url = args[++i];
+        case "--quipu" -> quipu = args[++i];
+        case "--node" -> nodes.add(args[++i]);
+        case "--kills" -> kills = Integer.parseInt(args[++i]);
+        case "--producers" -> producers = Integer.parseInt(args[++i]);
+        default -> usage("unknown option " + args[i]);
+      }
+    }
+    if (url == null || quipu == null || nodes.size() < 3) {
+      usage("--url, --quipu and at least three --node are needed");
+    }
+    for (String u : nodes) {
+      if (!u.startsWith("http://127.0.0.1:")) {
+        usage("only loopback URLs may be loaded, not " + u);
+      }
+    }
+    if (!url.startsWith("http://127.0.0.1:")) {
+      usage("only a loopback URL may be loaded, not " + url);
+    }
+    String password = System.getenv("QUIPU_ADMIN_PASSWORD");
+    if (password == null) {
+      usage("QUIPU_ADMIN_PASSWORD is not set");
+    }
+    System.exit(new KillLeader(url, quipu, nodes).run(password, kills, producers));
+  }
+
+  private static void usage(String why) {
+    System.err.println("kill-leader: " + why);
+    System.err.println("usage: java bench/KillLeader.java --url NGINX --quipu ./quipu "
+        + "--node URL1 --node URL2 --node URL3 [--kills K] [--producers P]");
+    System.exit(2);
+  }
+
+  int run(String password, int kills, int producers) throws Exception {
+    HttpResponse<String> login = call("POST", "sessions",
+        "{\"username\":\"admin\",\"password\":\"" + password + "\"}");
+    if (login.statusCode() != 201) {
+      System.err.println("kill-leader: login as admin: " + login.statusCode());
+      return 2;
+    }
+    token = field(login.body(), "token");
+    queue = "bench-kill-leader-" + System.currentTimeMillis();
+    if (call("PUT", "queues/" + queue, "{}").statusCode() != 201) {
+      System.err.println("kill-leader: cannot create queue " + queue);
+      return 2;
+    }
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < producers; i++) {
+      Thread t = new Thread(this::produce, "producer-" + i);
+      t.start();
+      threads.add(t);
+    }
+    List<Long> stalls = new ArrayList<>();
+    try {
+      Thread.sleep(3_000);
+      for (int k = 1; k <= kills; k++) {
+        awaitAllReady();
+        Thread.sleep(2_000);
+        String leader = leader();
+        script("kill", leader);
+        long killed = System.nanoTime();
+        long stall = awaitStall(killed);
+        stalls.add(stall);
+        System.out.printf("kill %2d: %s SIGKILL, writes stalled %,d ms%n", k, leader, stall);
+        script("start", leader);
+      }
+    } finally {
+      running.set(false);
+      for (Thread t : threads) {
+        t.join(RETRY_BUDGET.toMillis() + 15_000);
+      }
+    }
+    awaitAllReady();
+    long depth = Long.parseLong(field(call("GET", "queues/" + queue, null,
+        "X-Quipu-Min-Seq", Long.toString(lastSeq.get())).body(), "depth"));
+    call("DELETE", "queues/" + queue + "?force=true", null);
+    Collections.sort(stalls);
+    long median = stalls.isEmpty() ? 0 : stalls.get(stalls.size() / 2);
+    long worst = stalls.isEmpty() ? 0 : stalls.get(stalls.size() - 1);
+    System.out.printf("%nkills %d: stall median %,d ms, worst %,d ms, all %s%n", stalls.size(),
+        median, worst, stalls);
+    System.out.printf("sends answered 2xx %,d, unknown %,d, refused %,d; queue depth %,d%n",
+        ok.get(), unknown.get(), refused.get(), depth);
+    boolean lost = depth < ok.get();
+    boolean extra = depth > ok.get() + unknown.get();
+    System.out.println(lost ? "LOST: fewer messages in the queue than sends acknowledged"
+        : extra ? "DUPLICATED: more messages than sends tried"
+        : "nothing acknowledged lost, nothing stored twice");
+    return lost || extra ? 1 : 0;
+  }
+
+  private void produce() {
+    while (running.get()) {
+      String key = UUID.randomUUID().toString();
+      String body = "{\"body\":\"kill-leader " + key + "\"}";
+      long deadline = System.nanoTime() + RETRY_BUDGET.toNanos();
+      int status = -1;
+      do {
+        long started = System.nanoTime();
+        try {
+          HttpResponse<String> answer = call("POST", "queues/" + queue + "/messages", body,
+              "Idempotency-Key", key);
+          status = answer.statusCode();
+          if (status / 100 == 2) {
+            lastSeq.accumulateAndGet(Long.parseLong(field(answer.body(), "seq")), Math::max);
+          }
+        } catch (IOException | InterruptedException noAnswer) {
+          status = -1;
+        }
+        if (status / 100 == 2) {
+          answered.add(new long[] {started, System.nanoTime()});
+          break;
+        }
+        if (status != -1 && status < 500 && status != 429) {
+          break; // a definite refusal: counted, never retried
+        }
+        sleep(100);
+      } while (System.nanoTime() < deadline);
+      (status / 100 == 2 ? ok : status == -1 || status >= 500 || status == 429 ? unknown
+          : refused).incrementAndGet();
+    }
+  }
+
+  /** The gap in 2xx answers around {@code killed}: last answer before it to first after it. */
+  private long awaitStall(long killed) throws InterruptedException {
+    long deadline = System.nanoTime() + ROUND_AT_MOST.toNanos();
+    while (System.nanoTime() < deadline) {
+      long first = Long.MAX_VALUE;
+      long last = killed;
+      boolean anyBefore = false;
+      for (long[] a : answered) {
+        if (a[0] >= killed) {
+          first = Math.min(first, a[1]);
+        } else if (a[1] <= killed) {
+          last = anyBefore ? Math.max(last, a[1]) : a[1];
+          anyBefore = true;
+        }
+      }
+      if (first != Long.MAX_VALUE) {
+        return TimeUnit.NANOSECONDS.toMillis(first - last);
+      }
+      Thread.sleep(20);
+    }
+    throw new IllegalStateException("no write was accepted within " + ROUND_AT_MOST
+        + " of killing the leader");
+  }
+
+  private void awaitAllReady() throws InterruptedException {
+    long deadline = System.nanoTime() + ROUND_AT_MOST.toNanos();
+    while (System.nanoTime() < deadline) {
+      boolean all = true;
+      for (String node : nodeUrls) {
+        all &= status(node + "/health/ready") == 200;
+      }
+      if (all) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("not every node was ready within " + ROUND_AT_MOST);
+  }
+
+  /** The leader as a ready node reports it. */
+  private String leader() throws Exception {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      HttpResponse<String> view = call("GET", "cluster", null);
+      if (view.statusCode() == 200) {
+        String leader = field(view.body(), "leader");
+        if (leader != null) {
+          return leader;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("no node reports a leader");
+  }
+
+  private void script(String action, String node) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(quipu, action, node).inheritIO().start();
+    if (!p.waitFor(ROUND_AT_MOST.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IllegalStateException("./quipu " + action + " " + node + " failed");
+    }
+  }
+
+  private int status(String url) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2))
+          .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /** One request through NGINX with the admin's token; {@code headers} are name, value pairs. */
+  private HttpResponse<String> call(String method, String path, String json, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(api.resolve(path))
+        .timeout(Duration.ofSeconds(15));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    if (json != null) {
+      b.header("Content-Type", "application/json");
+    }
+    b.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(json));
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A top-level string or number member of a JSON object (enough for the answers used here). */
+  private static String field(String json, String name) {
+    Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*(\"([^\"]*)\"|(-?\\d+))")
+        .matcher(json);
+    if (!m.find()) {
+      return null;
+    }
+    return m.group(2) != null ? m.group(2) : m.group(3);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
