@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.quipu.core.command.Command;
+import org.quipu.core.command.StartEpoch;
 import org.quipu.proto.replication.v1.AppendReply;
 import org.quipu.proto.replication.v1.AppendRequest;
 import org.quipu.proto.replication.v1.Caller;
@@ -121,6 +122,13 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
       LOG.log(Level.WARNING, "Forward from " + from + " cannot be read", unreadable);
       answer.onError(Status.INVALID_ARGUMENT.withDescription("the request cannot be read")
           .asRuntimeException());
+      return;
+    }
+    if (command instanceof StartEpoch) {
+      // An epoch's start entry is its leader's own (LeaderTerm); no client write is one.
+      LOG.warning("Forward from " + from + " carried an epoch's start entry: refused");
+      answer.onError(Status.INVALID_ARGUMENT.withDescription(
+          "an epoch's start entry is never forwarded").asRuntimeException());
       return;
     }
     ServerCallStreamObserver<ForwardReply> call = (ServerCallStreamObserver<ForwardReply>) answer;

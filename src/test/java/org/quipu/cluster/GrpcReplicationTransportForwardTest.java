@@ -23,6 +23,7 @@ import org.quipu.core.command.CreateQueue;
 import org.quipu.core.command.ReceiveMessages;
 import org.quipu.core.command.RegisterUser;
 import org.quipu.core.command.SendMessages;
+import org.quipu.core.command.StartEpoch;
 import org.quipu.core.state.Broker;
 import org.quipu.core.state.Outcome;
 import org.quipu.core.state.QueueAttributes;
@@ -179,6 +180,16 @@ class GrpcReplicationTransportForwardTest {
           wrong.forward("node-1", send("m-1"), DEADLINE));
       assertTrue(failed.getMessage().contains("UNAUTHENTICATED"), failed.getMessage());
     }
+    assertEquals(List.of(), submitted);
+  }
+
+  @Test
+  void aForwardedEpochStart_isRefusedAsInvalid_andNeverReachesTheLeader() {
+    leader = command -> CompletableFuture.completedFuture(new Committed(1, new Outcome.Done()));
+
+    PeerUnreachableException failed = failure(PeerUnreachableException.class,
+        follower.forward("node-1", new StartEpoch(), DEADLINE));
+    assertTrue(failed.getMessage().contains("INVALID_ARGUMENT"), failed.getMessage());
     assertEquals(List.of(), submitted);
   }
 

@@ -107,8 +107,9 @@ class ClusterFaultsIT {
     Workload load = workload("leader-kill");
     Thread.sleep(WARM.toMillis());
     String leader = cluster.awaitLeader(Duration.ofSeconds(30));
+    long sent = System.nanoTime();
     cluster.kill(leader);
-    long stall = awaitWritesAfter(load, System.nanoTime());
+    long stall = awaitWritesAfter(load, sent, System.nanoTime());
     String next = cluster.awaitLeader(Duration.ofSeconds(30));
     report("SIGKILL of leader " + leader + ": writes stalled " + stall + " ms; " + next
         + " leads");
@@ -133,13 +134,14 @@ class ClusterFaultsIT {
     Thread.sleep(WARM.toMillis());
 
     leader = cluster.awaitLeader(Duration.ofSeconds(30));
+    long sent = System.nanoTime();
     cluster.pause(leader);
     paused = System.nanoTime();
     // Resumed after the pause whatever happened: requests NGINX handed the frozen node wait in it
     // until then (or NGINX's read timeout), and that wait is part of the stall clients see.
     Thread.sleep(PAUSE.toMillis());
     cluster.resume(leader);
-    long stall = awaitWritesAfter(load, paused);
+    long stall = awaitWritesAfter(load, sent, paused);
     String next = cluster.awaitLeader(Duration.ofSeconds(30));
     report("SIGSTOP of leader " + leader + " for " + PAUSE.toSeconds() + " s: writes stalled "
         + stall + " ms; " + next + " leads; the old leader, resumed, follows");
@@ -153,10 +155,11 @@ class ClusterFaultsIT {
     Workload load = workload("zk-cut");
     Thread.sleep(WARM.toMillis());
     String leader = cluster.awaitLeader(Duration.ofSeconds(30));
+    long sent = System.nanoTime();
     cluster.zooKeeperOf(leader).cut();
     long cut = System.nanoTime();
     try {
-      long stall = awaitWritesAfter(load, cut);
+      long stall = awaitWritesAfter(load, sent, cut);
       String next = await("another node to lead").atMost(Duration.ofSeconds(30))
           .until(() -> cluster.leader(), l -> l.isPresent() && !l.get().equals(leader))
           .orElseThrow();
@@ -174,10 +177,11 @@ class ClusterFaultsIT {
   void aZooKeeperServerLost_writesGoOn() throws Exception {
     Workload load = workload("zk-server-kill");
     Thread.sleep(WARM.toMillis());
+    long sent = System.nanoTime();
     cluster.kill("zookeeper-1");
     long killed = System.nanoTime();
     Thread.sleep(PAUSE.toMillis());
-    long stall = awaitWritesAfter(load, killed);
+    long stall = awaitWritesAfter(load, sent, killed);
     report("SIGKILL of zookeeper-1 of 3: writes stalled " + stall + " ms");
     cluster.start("zookeeper-1");
     checkAndReport("ZooKeeper server SIGKILL", load);
@@ -221,7 +225,8 @@ class ClusterFaultsIT {
     CompletableFuture<Void> first = CompletableFuture.runAsync(() -> cluster.start(follower));
     CompletableFuture<Void> second = CompletableFuture.runAsync(() -> cluster.start(leader));
     CompletableFuture.allOf(first, second).get(7, TimeUnit.MINUTES);
-    awaitWritesAfter(load, System.nanoTime());
+    long restarted = System.nanoTime();
+    awaitWritesAfter(load, restarted, restarted);
     checkAndReport("two nodes SIGKILL", load);
   }
 
@@ -278,13 +283,13 @@ class ClusterFaultsIT {
   }
 
   /**
-   * Waits until a send started after {@code fault} (taken once the drill returned, so the signal
-   * had landed) is answered 2xx; returns the stall clients saw ({@link Workload#sendStall}), ms.
+   * Waits until a send started after the drill returned is answered 2xx; returns the stall
+   * clients saw around it ({@link Workload#sendStall}), in ms.
    */
-  private static long awaitWritesAfter(Workload load, long fault) {
+  private static long awaitWritesAfter(Workload load, long sent, long returned) {
     long stall = await("a write accepted after the fault").atMost(WRITES_BACK_AT_MOST)
         .pollInterval(Duration.ofMillis(50))
-        .until(() -> load.sendStall(fault), gap -> gap >= 0);
+        .until(() -> load.sendStall(sent, returned), gap -> gap >= 0);
     return TimeUnit.NANOSECONDS.toMillis(stall);
   }
 

@@ -18,6 +18,7 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -149,20 +150,27 @@ final class Workload implements AutoCloseable {
   }
 
   /**
-   * How long sends stood still around a fault at {@code at}, in nanoseconds: from the last send
-   * answered 2xx before it to the first send started after it that was answered 2xx. This is the
-   * gap a client saw, whatever the exact instant the signal landed. -1 while no send started
-   * after {@code at} was answered.
+   * How long sends stood still around a fault, in nanoseconds: the longest gap between
+   * consecutive sends answered 2xx from a second before the drill was sent ({@code sent}) until
+   * the first send started after it returned ({@code returned}) was answered. The drill's own
+   * time (a kill waits until the process is gone) cannot hide the gap, nor inflate it. -1 while
+   * no send started after {@code returned} was answered.
    */
-  long sendStall(long at) {
-    long after = firstSuccessAfter("send", at);
+  long sendStall(long sent, long returned) {
+    long after = firstSuccessAfter("send", returned);
     if (after < 0) {
       return -1;
     }
-    long before = attempts.stream()
-        .filter(a -> a.kind().equals("send") && a.status() / 100 == 2 && a.ended() <= at)
-        .mapToLong(Attempt::ended).max().orElse(at);
-    return after - before;
+    long from = sent - TimeUnit.SECONDS.toNanos(1);
+    long[] ends = attempts.stream()
+        .filter(a -> a.kind().equals("send") && a.status() / 100 == 2 && a.ended() >= from
+            && a.ended() <= after)
+        .mapToLong(Attempt::ended).sorted().toArray();
+    long gap = 0;
+    for (int i = 1; i < ends.length; i++) {
+      gap = Math.max(gap, ends[i] - ends[i - 1]);
+    }
+    return gap;
   }
 
   /** The first write attempt of {@code kind} answered 2xx that started at or after {@code from}. */
