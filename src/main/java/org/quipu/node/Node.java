@@ -283,17 +283,20 @@ public class Node {
     if (duties != null) {
       duties.stop();
     }
+    if (curator != null) {
+      curator.close(); // stop leading before the write path stops
+    }
+    if (replication != null) {
+      replication.close(); // no more appends: this node can no longer commit anything
+    }
+    // Only now stop listening: a member whose gRPC port refuses connections must be one that can
+    // take part in no majority (DegradedReads counts on it). Closed first, a leader would go on
+    // committing with a follower for a moment while the third member saw it as dead.
     if (rpc != null) {
       rpc.close();
     }
     if (peers != null) {
       peers.close();
-    }
-    if (replication != null) {
-      replication.close();
-    }
-    if (curator != null) {
-      curator.close(); // first: stop leading before the write path stops
     }
     if (writes != null) {
       writes.close();
