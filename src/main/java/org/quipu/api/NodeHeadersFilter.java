@@ -29,6 +29,11 @@ import org.quipu.replication.NotCommittedException;
  * was answered from the leader's state, and the applied seq is what the client's next {@code
  * X-Quipu-Min-Seq} should build on.
  *
+ * <p>A node that does not serve reads (a follower without a lease) answers 503, except GET and
+ * HEAD while it serves degraded reads ({@link Node#servesDegradedReads}: no majority of its group
+ * listens, so nothing it lacks can have committed); those answers carry {@code X-Quipu-Degraded:
+ * no-quorum}.
+ *
  * <p>Runs after the other pre-matching filters ({@link Priorities#USER} + 100), so that the body
  * it may forward has passed {@link RequestSizeLimit} and {@link EmptyBodyFilter}.
  */
@@ -43,6 +48,8 @@ public class NodeHeadersFilter implements ContainerRequestFilter, ContainerRespo
   private static final Duration FORWARD_CONNECT_TIMEOUT = Duration.ofSeconds(2);
   /** Marks a request answered by the leader: the node headers of its answer stand. */
   private static final String LEADERS_ANSWER = NodeHeadersFilter.class.getName() + ".leader";
+  /** Marks a read answered without a lease: its answer says so. */
+  private static final String DEGRADED = NodeHeadersFilter.class.getName() + ".degraded";
 
   private final LeaderReadForwarder forwarder =
       new LeaderReadForwarder(FORWARD_CONNECT_TIMEOUT, FORWARD_TIMEOUT);
@@ -53,9 +60,12 @@ public class NodeHeadersFilter implements ContainerRequestFilter, ContainerRespo
   public void filter(ContainerRequestContext request) {
     if (!request.getUriInfo().getPath().startsWith("_floor") && !node.servesReads()) {
       // A follower without a lease may hold stale state (a revoked token, a changed password):
-      // it answers nothing from it.
-      throw new NotCommittedException("this node is not in touch with a leader right now; "
-          + "another node may answer");
+      // it answers nothing from it — unless no commit it lacks is possible (degraded reads).
+      if (!isRead(request.getMethod()) || !node.servesDegradedReads()) {
+        throw new NotCommittedException("this node is not in touch with a leader right now; "
+            + "another node may answer");
+      }
+      request.setProperty(DEGRADED, Boolean.TRUE);
     }
     String minSeq = request.getHeaderString("X-Quipu-Min-Seq");
     if (minSeq == null) {
@@ -79,6 +89,10 @@ public class NodeHeadersFilter implements ContainerRequestFilter, ContainerRespo
       request.setProperty(LEADERS_ANSWER, Boolean.TRUE);
       request.abortWith(relayed(answer));
     }
+  }
+
+  private static boolean isRead(String method) {
+    return "GET".equals(method) || "HEAD".equals(method);
   }
 
   /** The request as it reached this node, body included (read here; it goes no further). */
@@ -111,6 +125,9 @@ public class NodeHeadersFilter implements ContainerRequestFilter, ContainerRespo
     if (!leaders || !headers.containsKey("X-Quipu-Node")) {
       headers.putSingle("X-Quipu-Node", node.id());
       headers.putSingle("X-Quipu-Applied-Seq", node.state().appliedSeq());
+    }
+    if (!leaders && request.getProperty(DEGRADED) != null) {
+      headers.putSingle("X-Quipu-Degraded", "no-quorum");
     }
     // Every answer is live and per caller (tokens, user data, queues): never cached or sniffed.
     headers.putSingle("X-Content-Type-Options", "nosniff");

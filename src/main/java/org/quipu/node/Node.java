@@ -33,8 +33,10 @@ import org.quipu.cluster.GrpcReplicationTransport;
 import org.quipu.cluster.Member;
 import org.quipu.cluster.NodeRpcServer;
 import org.quipu.cluster.NodeStatus;
+import org.quipu.cluster.PeerProbe;
 import org.quipu.cluster.Peers;
 import org.quipu.core.state.Subscription;
+import org.quipu.replication.DegradedReads;
 import org.quipu.replication.Forwarding;
 import org.quipu.replication.Leadership;
 import org.quipu.replication.ReplicaLog;
@@ -60,6 +62,7 @@ import org.quipu.store.StateEntities;
 public class Node {
 
   private static final Logger LOG = Logger.getLogger(Node.class.getName());
+  private static final ReplicationSettings SETTINGS = ReplicationSettings.defaults();
   /** A node without ZooKeeper leads epoch 1 alone. */
   private static final long SINGLE_NODE_EPOCH = 1;
   /** How long the cluster view waits for each peer's status. */
@@ -68,6 +71,17 @@ public class Node {
   private static final int CONTENT_READERS = 4;
   /** How long a node alone in its group holds its deployment up while it recovers its log. */
   private static final Duration SERVING_ALONE_WITHIN = Duration.ofSeconds(120);
+  /**
+   * How often, and how patiently, the peers' gRPC ports are probed for {@link DegradedReads}. A
+   * round lasts at most the period plus one connect timeout per peer: 300 ms in a group of three.
+   * Degraded reads end within a round of a dead member listening again, and a new leader answers
+   * a logout this node has not applied only after the lease it counts for this node: 4 s after its
+   * election (rpcDeadline 2 s + lease 2 s, {@link ReplicationSettings#defaults}). {@link
+   * #startPeerProbe} serves no degraded reads in a group so large that a round would not stay
+   * below a quarter of that (1 s; eleven members and more).
+   */
+  private static final Duration PROBE_PERIOD = Duration.ofMillis(100);
+  private static final Duration PROBE_CONNECT_TIMEOUT = Duration.ofMillis(100);
   @Resource(lookup = QuipuDataSource.JNDI_NAME)
   DataSource dataSource;
 
@@ -75,6 +89,7 @@ public class Node {
   @Inject PasswordHasher passwordHasher;
 
   private final ReplicaState state = new ReplicaState();
+  private final DegradedReads degradedReads = new DegradedReads();
   /** The state tables' entities, on the same data source. */
   private EntityManagerFactory entities;
   private JdbcCommandLog log;
@@ -90,6 +105,7 @@ public class Node {
   private NodeRpcServer rpc; // null without a gRPC address
   private Peers peers; // null without a gRPC address
   private GrpcReplicationTransport replication; // null in a group of one
+  private PeerProbe probe; // null in a group of one
   private volatile long epoch; // the epoch this node leads, 0 while it does not
 
   void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
@@ -106,7 +122,7 @@ public class Node {
     writes = new WritePath(config.nodeId(), ClusterPaths.GROUP_0.group(), members.keySet(), log,
         promises,
         new JpaStateStore(entities, dataSource, contents, config.stateWriter()), state,
-        leadership(), transport(members), forwarding(), ReplicationSettings.defaults(),
+        leadership(), transport(members), forwarding(), SETTINGS,
         System::currentTimeMillis, config.maxCommitBatch(), answers);
     duties = new LeaderDuties(writes, state, passwordHasher, config.adminPassword());
     writes.onLeadership(duties);
@@ -139,6 +155,7 @@ public class Node {
     });
     startRpcServer(writes); // before leadership (started with the write path) publishes its address
     writes.start();
+    startPeerProbe(members);
     if (members.size() == 1) {
       awaitServingAlone(serving);
     }
@@ -181,6 +198,31 @@ public class Node {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve gRPC on " + address, e);
     }
+  }
+
+  /**
+   * In a group of several, probes the other members' gRPC ports for {@link DegradedReads}: the
+   * lease is sampled after each round's connections, as its argument needs.
+   */
+  private void startPeerProbe(Map<String, String> members) {
+    if (members.size() < 2) {
+      return;
+    }
+    List<String> others = members.entrySet().stream()
+        .filter(m -> !m.getKey().equals(id()))
+        .map(Map.Entry::getValue)
+        .toList();
+    Duration round = PROBE_PERIOD.plus(PROBE_CONNECT_TIMEOUT.multipliedBy(others.size()));
+    Duration oldLeaseCounted = SETTINGS.rpcDeadline().plus(SETTINGS.lease());
+    if (round.multipliedBy(4).compareTo(oldLeaseCounted) > 0) {
+      LOG.warning("node " + id() + " serves no reads without a lease: a peer probe round of "
+          + round.toMillis() + " ms is not well below the " + oldLeaseCounted.toMillis()
+          + " ms a new leader counts for an old lease");
+      return;
+    }
+    int groupSize = members.size();
+    probe = PeerProbe.start(others, PROBE_PERIOD, PROBE_CONNECT_TIMEOUT,
+        notRefusing -> degradedReads.observe(servesReads(), 1 + notRefusing, groupSize));
   }
 
   /** gRPC to the other members of the group; a group of one has none to call. */
@@ -235,20 +277,26 @@ public class Node {
 
   @PreDestroy
   void stop() {
+    if (probe != null) {
+      probe.close();
+    }
     if (duties != null) {
       duties.stop();
     }
+    if (curator != null) {
+      curator.close(); // stop leading before the write path stops
+    }
+    if (replication != null) {
+      replication.close(); // no more appends: this node can no longer commit anything
+    }
+    // Only now stop listening: a member whose gRPC port refuses connections must be one that can
+    // take part in no majority (DegradedReads counts on it). Closed first, a leader would go on
+    // committing with a follower for a moment while the third member saw it as dead.
     if (rpc != null) {
       rpc.close();
     }
     if (peers != null) {
       peers.close();
-    }
-    if (replication != null) {
-      replication.close();
-    }
-    if (curator != null) {
-      curator.close(); // first: stop leading before the write path stops
     }
     if (writes != null) {
       writes.close();
@@ -287,6 +335,15 @@ public class Node {
   public boolean servesReads() {
     WritePath w = writes;
     return w != null && w.servesReads();
+  }
+
+  /**
+   * True while this node, without a lease, may still answer reads because no majority of its group
+   * can be alive to commit anything it lacks: see {@link DegradedReads}. As of the last probe
+   * round (at most 100 ms plus the connects ago); false in a group of one.
+   */
+  public boolean servesDegradedReads() {
+    return degradedReads.degraded();
   }
 
   public WritePath writes() {
