@@ -58,8 +58,12 @@ final class Workload implements AutoCloseable {
   /** One message's ack (sent with the others of its receive): OK only when it surely happened. */
   record Ack(String id, String receipt, long invoked, long completed, Outcome outcome, int status) {}
 
-  /** One HTTP attempt of a write or read: when it started and ended, and its status (-1: none). */
-  record Attempt(String kind, long started, long ended, int status, boolean problemJson) {}
+  /**
+   * One HTTP attempt of a write or read: when it started and ended, its status (-1: none), and
+   * whether it was answered as problem+json or as a degraded read ({@code X-Quipu-Degraded}).
+   */
+  record Attempt(String kind, long started, long ended, int status, boolean problemJson,
+      boolean degraded) {}
 
   private final HttpClient http = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
@@ -289,10 +293,12 @@ final class Workload implements AutoCloseable {
           HttpResponse.BodyHandlers.ofString());
       boolean problem = response.headers().firstValue("Content-Type")
           .filter(type -> type.startsWith("application/problem+json")).isPresent();
-      attempts.add(new Attempt(kind, started, System.nanoTime(), response.statusCode(), problem));
+      boolean degraded = response.headers().firstValue("X-Quipu-Degraded").isPresent();
+      attempts.add(new Attempt(kind, started, System.nanoTime(), response.statusCode(), problem,
+          degraded));
       return new Answer(response.statusCode(), response.body());
     } catch (IOException noAnswer) { // refused, reset, timed out: the outcome is unknown
-      attempts.add(new Attempt(kind, started, System.nanoTime(), -1, false));
+      attempts.add(new Attempt(kind, started, System.nanoTime(), -1, false, false));
       return new Answer(-1, null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
