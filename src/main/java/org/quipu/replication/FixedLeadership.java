@@ -1,7 +1,6 @@
 package org.quipu.replication;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -16,11 +15,6 @@ final class FixedLeadership implements Leadership {
   static final long RETAKE_AFTER_MILLIS = 1_000;
 
   private final long epoch;
-  private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "quipu-fixed-leadership");
-    t.setDaemon(true);
-    return t;
-  });
   private Listener listener;
   private boolean granted;
 
@@ -46,11 +40,13 @@ final class FixedLeadership implements Leadership {
     LOG.warning("leadership of epoch " + epoch + " given back (" + why + "); retaken in "
         + RETAKE_AFTER_MILLIS + " ms");
     listener.onRevoked();
-    later.schedule(() -> {
+    // The JDK's shared delayer, not a thread of our own: a fixed leadership is made per write
+    // path (every deployment, every test) and is never closed.
+    CompletableFuture.delayedExecutor(RETAKE_AFTER_MILLIS, TimeUnit.MILLISECONDS).execute(() -> {
       synchronized (this) {
         granted = true;
       }
       listener.onGranted(epoch);
-    }, RETAKE_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+    });
   }
 }
