@@ -72,9 +72,16 @@ final class QuipuCluster implements AutoCloseable {
       }
       cluster.zooKeeperProxies.put("node-" + i, new ZooKeeperProxy("node-" + i, servers));
     }
-    cluster.script(UP_AT_MOST, "up", "--no-build", "--zk", Integer.toString(ZOOKEEPERS),
-        "--nodes", Integer.toString(NODES));
-    cluster.adminToken = cluster.login();
+    try {
+      cluster.script(UP_AT_MOST, "up", "--no-build", "--zk", Integer.toString(ZOOKEEPERS),
+          "--nodes", Integer.toString(NODES));
+      cluster.adminToken = cluster.login();
+    } catch (IOException | RuntimeException | AssertionError failed) {
+      // The test class gets no cluster to close: whatever did start is stopped here, not when
+      // the test JVM exits (a CI run kept three nodes of a failed start until its end).
+      cluster.close();
+      throw failed;
+    }
     return cluster;
   }
 
