@@ -256,6 +256,10 @@ class ClusterFaultsIT {
     assertEquals(Map.of(), load.crashed(), "workload threads that died");
     List<String> violations = Checker.violations(load);
     report(fault + ": " + Checker.summary(load) + "; " + violations.size() + " violations");
+    if (!violations.isEmpty()) {
+      // Evidence for whoever reads the failure: is a "lost" message still in the queue?
+      report(fault + ": the queue after the drain: " + load.freshCounters());
+    }
     assertEquals(List.of(), violations.subList(0, Math.min(20, violations.size())),
         violations.size() + " violations");
     assertConverged();

@@ -84,6 +84,8 @@ final class Workload implements AutoCloseable {
   final Queue<Attempt> attempts = new ConcurrentLinkedQueue<>();
   private final Map<String, Throwable> crashed = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
+  /** The highest X-Quipu-Applied-Seq of any answer: how fresh the drain's last read must be. */
+  private final AtomicLong highestSeq = new AtomicLong();
 
   Workload(URI publicUrl, String token, String queue, int producers, int consumers) {
     this.api = publicUrl.resolve("api/v1/");
@@ -125,7 +127,7 @@ final class Workload implements AutoCloseable {
     boolean empty = false;
     while (System.nanoTime() < deadline && !empty) {
       Thread.sleep(500);
-      empty = queueEmpty();
+      empty = queueEmpty() && sleepThen(1_000) && queueEmpty(); // twice, a second apart
     }
     close();
     return empty;
@@ -248,8 +250,22 @@ final class Workload implements AutoCloseable {
     }
   }
 
+  /** The queue's counters as a state at least as fresh as every answer seen reports them. */
+  String freshCounters() {
+    Answer answer = request("read", "GET", "queues/" + queue, null, null,
+        "X-Quipu-Min-Seq", Long.toString(highestSeq.get()));
+    return answer.status() + " " + answer.body();
+  }
+
+  /**
+   * Whether the queue holds nothing ready, delayed or in flight, read from a state at least as
+   * fresh as every answer this workload has seen ({@code X-Quipu-Min-Seq}): a follower a few
+   * entries behind would report a message leased by a receive whose answer was lost as gone, and
+   * the drain would stop before its lease ran out and it came back.
+   */
   private boolean queueEmpty() {
-    Answer answer = request("read", "GET", "queues/" + queue, null, null);
+    Answer answer = request("read", "GET", "queues/" + queue, null, null,
+        "X-Quipu-Min-Seq", Long.toString(highestSeq.get()));
     if (answer.status() != 200) {
       return false;
     }
@@ -275,10 +291,14 @@ final class Workload implements AutoCloseable {
     return answer;
   }
 
-  private Answer request(String kind, String method, String path, String json, String key) {
+  private Answer request(String kind, String method, String path, String json, String key,
+      String... headers) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(api.resolve(path))
         .timeout(REQUEST_TIMEOUT)
         .header("Authorization", "Bearer " + token);
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      builder.header(headers[i], headers[i + 1]);
+    }
     if (key != null) {
       builder.header("Idempotency-Key", key);
     }
@@ -294,6 +314,8 @@ final class Workload implements AutoCloseable {
       boolean problem = response.headers().firstValue("Content-Type")
           .filter(type -> type.startsWith("application/problem+json")).isPresent();
       boolean degraded = response.headers().firstValue("X-Quipu-Degraded").isPresent();
+      response.headers().firstValue("X-Quipu-Applied-Seq")
+          .ifPresent(seq -> highestSeq.accumulateAndGet(Long.parseLong(seq), Math::max));
       attempts.add(new Attempt(kind, started, System.nanoTime(), response.statusCode(), problem,
           degraded));
       return new Answer(response.statusCode(), response.body());
@@ -304,6 +326,11 @@ final class Workload implements AutoCloseable {
       Thread.currentThread().interrupt();
       return new Answer(-1, null);
     }
+  }
+
+  private static boolean sleepThen(long millis) throws InterruptedException {
+    Thread.sleep(millis);
+    return true;
   }
 
   private static void pause(long millis) {
