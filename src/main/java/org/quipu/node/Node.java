@@ -9,12 +9,12 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManagerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -126,10 +126,13 @@ public class Node {
         System::currentTimeMillis, config.maxCommitBatch(), answers);
     duties = new LeaderDuties(writes, state, passwordHasher, config.adminPassword());
     writes.onLeadership(duties);
+    // Counted down when this node first serves: a node alone holds its deployment up until then.
+    CountDownLatch serving = new CountDownLatch(1);
     writes.onLeadership(new Leadership.Listener() {
       @Override
       public void onGranted(long granted) {
         epoch = granted;
+        serving.countDown();
       }
 
       @Override
@@ -142,16 +145,6 @@ public class Node {
     writes.onStageDeath(died -> {
       LOG.log(Level.SEVERE, "a write-path stage died; node " + config.nodeId() + " exits", died);
       Runtime.getRuntime().halt(70);
-    });
-    CountDownLatch serving = new CountDownLatch(1);
-    writes.onLeadership(new Leadership.Listener() {
-      @Override
-      public void onGranted(long granted) {
-        serving.countDown();
-      }
-
-      @Override
-      public void onRevoked() {}
     });
     startRpcServer(writes); // before leadership (started with the write path) publishes its address
     writes.start();
