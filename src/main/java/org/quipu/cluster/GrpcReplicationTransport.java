@@ -16,6 +16,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.quipu.core.command.Command;
 import org.quipu.proto.replication.v1.AppendRequest;
+import org.quipu.proto.replication.v1.ContactReply;
+import org.quipu.proto.replication.v1.ContactRequest;
 import org.quipu.proto.replication.v1.FetchReply;
 import org.quipu.proto.replication.v1.FetchRequest;
 import org.quipu.proto.replication.v1.ForwardReply;
@@ -26,6 +28,8 @@ import org.quipu.proto.replication.v1.ReplicationGrpc;
 import org.quipu.replication.Append;
 import org.quipu.replication.AppendReply;
 import org.quipu.replication.Committed;
+import org.quipu.replication.Contact;
+import org.quipu.replication.Contacted;
 import org.quipu.replication.Fetch;
 import org.quipu.replication.Fetched;
 import org.quipu.replication.Forwarding;
@@ -155,6 +159,26 @@ public final class GrpcReplicationTransport
     to.nextAppend(ended -> this.<org.quipu.proto.replication.v1.AppendReply, AppendReply>call(
         to, member, "Append", due, (stub, reply) -> stub.append(sent, reply),
         ReplicationMessages::fromProto, answer, ended));
+    return answer;
+  }
+
+  /**
+   * Sent at once, beside the member's running append (not queued behind it, as appends are).
+   *
+   * @throws IllegalArgumentException when the message is not from this node and its group
+   */
+  @Override
+  public CompletableFuture<Contacted> contact(String member, Contact request, Duration deadline) {
+    checkSender(request.group(), request.leaderId());
+    ContactRequest sent = ReplicationMessages.toProto(request);
+    CompletableFuture<Contacted> answer = new CompletableFuture<>();
+    MemberChannel to = members.get(member);
+    if (to == null) {
+      return unknown(member, "Contact", answer);
+    }
+    this.<ContactReply, Contacted>call(to, member, "Contact", due(deadline),
+        (stub, reply) -> stub.contact(sent, reply), ReplicationMessages::fromProto, answer,
+        () -> {});
     return answer;
   }
 

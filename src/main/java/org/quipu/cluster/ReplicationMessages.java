@@ -7,6 +7,8 @@ import java.util.List;
 import org.quipu.core.command.Command;
 import org.quipu.proto.replication.v1.AppendRequest;
 import org.quipu.proto.replication.v1.Caller;
+import org.quipu.proto.replication.v1.ContactReply;
+import org.quipu.proto.replication.v1.ContactRequest;
 import org.quipu.proto.replication.v1.FetchReply;
 import org.quipu.proto.replication.v1.FetchRequest;
 import org.quipu.proto.replication.v1.ForwardReply;
@@ -17,6 +19,8 @@ import org.quipu.replication.Append;
 import org.quipu.replication.AppendReply;
 import org.quipu.replication.CommandCodec;
 import org.quipu.replication.Committed;
+import org.quipu.replication.Contact;
+import org.quipu.replication.Contacted;
 import org.quipu.replication.Fetch;
 import org.quipu.replication.Fetched;
 import org.quipu.replication.LogEntry;
@@ -65,6 +69,30 @@ final class ReplicationMessages {
   static Promise fromProto(PromiseReply reply) {
     return new Promise(reply.getNodeId(), reply.getGranted(), reply.getPromisedEpoch(),
         reply.getLastEpoch(), reply.getLastSeq(), reply.getAppliedSeq());
+  }
+
+  // ---- Contact ------------------------------------------------------------------------------
+
+  static ContactRequest toProto(Contact request) {
+    return ContactRequest.newBuilder()
+        .setCaller(caller(request.group(), request.leaderId(), request.epoch()))
+        .build();
+  }
+
+  static Contact fromProto(ContactRequest request) {
+    Caller c = request.getCaller();
+    return new Contact(c.getGroup(), c.getNodeId(), c.getEpoch());
+  }
+
+  static ContactReply toProto(Contacted reply) {
+    return ContactReply.newBuilder()
+        .setNodeId(reply.nodeId())
+        .setPromisedEpoch(reply.promisedEpoch())
+        .build();
+  }
+
+  static Contacted fromProto(ContactReply reply) {
+    return new Contacted(reply.getNodeId(), reply.getPromisedEpoch());
   }
 
   // ---- Append -------------------------------------------------------------------------------

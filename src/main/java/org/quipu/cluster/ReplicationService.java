@@ -15,6 +15,8 @@ import org.quipu.core.command.StartEpoch;
 import org.quipu.proto.replication.v1.AppendReply;
 import org.quipu.proto.replication.v1.AppendRequest;
 import org.quipu.proto.replication.v1.Caller;
+import org.quipu.proto.replication.v1.ContactReply;
+import org.quipu.proto.replication.v1.ContactRequest;
 import org.quipu.proto.replication.v1.FetchReply;
 import org.quipu.proto.replication.v1.FetchRequest;
 import org.quipu.proto.replication.v1.ForwardReply;
@@ -99,6 +101,12 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
   public void append(AppendRequest request, StreamObserver<AppendReply> answer) {
     serve("Append", request.getCaller(), () -> ReplicationMessages.fromProto(request),
         m -> ReplicationMessages.toProto(endpoint.append(m)), answer);
+  }
+
+  @Override
+  public void contact(ContactRequest request, StreamObserver<ContactReply> answer) {
+    serve("Contact", request.getCaller(), () -> ReplicationMessages.fromProto(request),
+        m -> ReplicationMessages.toProto(endpoint.contact(m)), answer);
   }
 
   @Override

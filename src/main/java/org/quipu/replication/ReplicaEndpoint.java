@@ -11,5 +11,8 @@ public interface ReplicaEndpoint {
 
   AppendReply append(Append request) throws StoreUnavailableException;
 
+  /** Answers at once, never waiting for an {@link #append} that is running. */
+  Contacted contact(Contact request) throws StoreUnavailableException;
+
   Fetched fetch(Fetch request) throws StoreUnavailableException;
 }

@@ -22,6 +22,9 @@ public interface ReplicationTransport {
 
   CompletableFuture<Fetched> fetch(String member, Fetch request, Duration deadline);
 
+  /** Sends a {@link Contact} at once, not after the member's running appends. */
+  CompletableFuture<Contacted> contact(String member, Contact request, Duration deadline);
+
   /** The transport of a group of one: it has no one to call, and every call fails so. */
   static ReplicationTransport noPeers() {
     return new ReplicationTransport() {
@@ -39,6 +42,12 @@ public interface ReplicationTransport {
 
       @Override
       public CompletableFuture<Fetched> fetch(String member, Fetch request, Duration deadline) {
+        return none(member);
+      }
+
+      @Override
+      public CompletableFuture<Contacted> contact(String member, Contact request,
+          Duration deadline) {
         return none(member);
       }
 

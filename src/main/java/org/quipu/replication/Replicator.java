@@ -1,5 +1,6 @@
 package org.quipu.replication;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,6 +21,10 @@ import java.util.logging.Logger;
  * one per entry; resending entries the follower already holds is harmless. On {@code STALE_EPOCH}
  * the leader has been deposed. A follower that does not answer is called again after a pause;
  * nothing is concluded about its log.
+ *
+ * <p>An append's deadline grows with its size ({@link #deadlineFor}), and while one runs longer
+ * than a heartbeat, a {@link Contact} goes beside it each heartbeat: a follower writing a 25 MB
+ * batch may take seconds to answer, and is in touch all that while.
  */
 final class Replicator {
 
@@ -30,6 +35,13 @@ final class Replicator {
    * a follower far behind gets the log in pieces it writes well within the call's deadline.
    */
   static final long MAX_APPEND_BYTES = 4L << 20;
+  /**
+   * The slowest rate at which a follower is expected to take an append's bytes (over the network,
+   * into its log), in {@link EntrySizes}' bound, which counts three bytes per character: 16 MiB/s
+   * of it is about 5 MiB/s of ASCII text. An append's deadline is the settings' deadline plus its
+   * bytes at this rate: 2 s for a heartbeat, 6.7 s for a full batch of 25 MB.
+   */
+  static final long MIN_BYTES_PER_SECOND = 16L << 20;
 
   private final String member;
   private final LeaderTerm term;
@@ -47,6 +59,8 @@ final class Replicator {
   private boolean mismatched;
   private boolean stopped;
   private long lastSentNanos;
+  private boolean contactInFlight;
+  private long lastContactNanos;
   private long sentCommitSeq;
   /** When the follower last answered this epoch (0: not yet); a lease goes only to one that did. */
   private long answeredNanos;
@@ -93,9 +107,51 @@ final class Replicator {
     sendIfDue(false);
   }
 
-  /** Sends a heartbeat (or whatever is due) if nothing was sent for a heartbeat interval. */
+  /**
+   * Sends a heartbeat (or whatever is due) if nothing was sent for a heartbeat interval; if an
+   * append has been running that long, a contact instead.
+   */
   void tick() {
     sendIfDue(true);
+    contactIfWaiting();
+  }
+
+  private void contactIfWaiting() {
+    long now = System.nanoTime();
+    long heartbeat = settings.heartbeat().toNanos();
+    synchronized (this) {
+      if (stopped || !inFlight || contactInFlight || now - lastSentNanos < heartbeat
+          || now - lastContactNanos < heartbeat) {
+        return;
+      }
+      contactInFlight = true;
+      lastContactNanos = now;
+    }
+    CompletableFuture<Contacted> sent;
+    try {
+      sent = transport.contact(member, new Contact(term.group(), term.self(), term.epoch()),
+          settings.rpcDeadline());
+    } catch (RuntimeException refused) { // a transport closing under it: as no answer
+      sent = CompletableFuture.failedFuture(refused);
+    }
+    sent.whenComplete(this::contacted);
+  }
+
+  private void contacted(Contacted reply, Throwable failure) {
+    synchronized (this) {
+      contactInFlight = false;
+      if (stopped || failure != null) {
+        return;
+      }
+      if (reply.promisedEpoch() > term.epoch()) {
+        stopped = true;
+      }
+    }
+    if (reply.promisedEpoch() > term.epoch()) {
+      term.deposed(member + " has promised epoch " + reply.promisedEpoch());
+    } else if (reply.promisedEpoch() == term.epoch()) {
+      term.heardFrom(member);
+    }
   }
 
   private void sendIfDue(boolean heartbeat) {
@@ -155,7 +211,7 @@ final class Replicator {
           && term.commitSeq() - appliedSeq < WritePath.CATCHING_UP_ENTRIES;
       if (grant) {
         // Held at most until the lease after the latest moment the follower can receive this.
-        long until = now + settings.rpcDeadline().toNanos() + settings.lease().toNanos();
+        long until = now + deadlineFor(settings, entries).toNanos() + settings.lease().toNanos();
         if (until - leaseHeldUntilNanos > 0) {
           leaseHeldUntilNanos = until;
         }
@@ -174,11 +230,20 @@ final class Replicator {
     lastSentNanos = System.nanoTime();
     sentCommitSeq = append.commitSeq();
     try {
-      return transport.append(member, append, settings.rpcDeadline());
+      return transport.append(member, append, deadlineFor(settings, append.entries()));
     } catch (RuntimeException refused) { // a transport closing under it, say: treat as no answer
       return CompletableFuture.failedFuture(new PeerUnreachableException(
           "the transport refused an append to " + member, refused));
     }
+  }
+
+  /** The settings' deadline, plus the time {@code entries} take at the slowest expected rate. */
+  static Duration deadlineFor(ReplicationSettings settings, List<LogEntry> entries) {
+    long bytes = 0;
+    for (LogEntry e : entries) {
+      bytes += EntrySizes.approximate(e);
+    }
+    return settings.rpcDeadline().plusMillis(bytes * 1_000 / MIN_BYTES_PER_SECOND);
   }
 
   private void answered(Append sent, AppendReply reply, Throwable failure) {

@@ -188,6 +188,11 @@ public final class WritePath implements AutoCloseable {
       }
 
       @Override
+      public Contacted contact(Contact request) throws StoreUnavailableException {
+        return recoveredReplica().contact(request);
+      }
+
+      @Override
       public Fetched fetch(Fetch request) throws StoreUnavailableException {
         return recoveredReplica().fetch(request);
       }

@@ -31,6 +31,8 @@ import org.quipu.core.state.Role;
 import org.quipu.replication.Append;
 import org.quipu.replication.AppendReply;
 import org.quipu.replication.Committed;
+import org.quipu.replication.Contact;
+import org.quipu.replication.Contacted;
 import org.quipu.replication.Fetch;
 import org.quipu.replication.Fetched;
 import org.quipu.replication.ForwardTarget;
@@ -65,6 +67,11 @@ class GrpcReplicationTransportForwardTest {
 
     @Override
     public Fetched fetch(Fetch request) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Contacted contact(Contact request) {
       throw new UnsupportedOperationException();
     }
   };

@@ -23,6 +23,8 @@ import org.quipu.core.command.CreateQueue;
 import org.quipu.core.command.SendMessages;
 import org.quipu.core.state.QueueAttributes;
 import org.quipu.replication.Append;
+import org.quipu.replication.Contact;
+import org.quipu.replication.Contacted;
 import org.quipu.replication.AppendReply;
 import org.quipu.replication.Fetch;
 import org.quipu.replication.Fetched;
@@ -63,6 +65,7 @@ class GrpcReplicationTransportTest {
     volatile Promise promise;
     volatile AppendReply appendReply;
     volatile Fetched fetched;
+    volatile Contacted contacted;
 
     @Override
     public Promise newEpoch(NewEpoch request) throws StoreUnavailableException {
@@ -83,6 +86,13 @@ class GrpcReplicationTransportTest {
       received.add(request);
       runBefore();
       return fetched;
+    }
+
+    /** Runs nothing before: a contact is answered at once, whatever else is running. */
+    @Override
+    public Contacted contact(Contact request) {
+      received.add(request);
+      return contacted;
     }
 
     private void runBefore() throws StoreUnavailableException {
@@ -221,6 +231,28 @@ class GrpcReplicationTransportTest {
     assertTrue(unreachable(expiresWaiting).getMessage().contains("DEADLINE_EXCEEDED"));
     assertEquals(endpoint.appendReply, answer(afterBoth));
     assertEquals(List.of(first, third), endpoint.received);
+  }
+
+  @Test
+  void aContact_isAnsweredWhileAnAppendStillRunsOnTheMember() throws Exception {
+    Append first = new Append(3, "node-1", 9, 120, 9, List.of(), 119);
+    endpoint.appendReply = new AppendReply("node-2", AppendReply.Result.ACCEPTED, 9, 0, 0);
+    endpoint.contacted = new Contacted("node-2", 9);
+    CountDownLatch appending = new CountDownLatch(1);
+    endpoint.before = () -> {
+      appending.countDown();
+      released.await(10, TimeUnit.SECONDS); // a long write of a large batch
+    };
+    var running = transport.append("node-2", first, DEADLINE);
+    assertTrue(appending.await(10, TimeUnit.SECONDS));
+
+    Contact contact = new Contact(3, "node-1", 9);
+    assertEquals(endpoint.contacted,
+        transport.contact("node-2", contact, DEADLINE).get(2, TimeUnit.SECONDS));
+    assertFalse(running.isDone(), "the append had not been answered yet");
+    released.countDown();
+    assertEquals(endpoint.appendReply, answer(running));
+    assertEquals(List.of(first, contact), endpoint.received);
   }
 
   @Test

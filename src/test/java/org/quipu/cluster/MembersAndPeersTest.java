@@ -14,6 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.quipu.replication.Append;
 import org.quipu.replication.AppendReply;
+import org.quipu.replication.Contact;
+import org.quipu.replication.Contacted;
 import org.quipu.replication.Fetch;
 import org.quipu.replication.Fetched;
 import org.quipu.replication.ForwardTarget;
@@ -51,6 +53,11 @@ class MembersAndPeersTest {
 
     @Override
     public Fetched fetch(Fetch request) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Contacted contact(Contact request) {
       throw new UnsupportedOperationException();
     }
   };

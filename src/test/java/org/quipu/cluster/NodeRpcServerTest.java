@@ -35,6 +35,8 @@ import org.quipu.replication.Append;
 import org.quipu.replication.AppendReply;
 import org.quipu.replication.CommandCodec;
 import org.quipu.replication.Committed;
+import org.quipu.replication.Contact;
+import org.quipu.replication.Contacted;
 import org.quipu.replication.Fetch;
 import org.quipu.replication.Fetched;
 import org.quipu.replication.ForwardTarget;
@@ -76,6 +78,12 @@ class NodeRpcServerTest {
     public Fetched fetch(Fetch request) {
       endpointCalls.incrementAndGet();
       return new Fetched("node-2", true, request.epoch(), List.of());
+    }
+
+    @Override
+    public Contacted contact(Contact request) {
+      endpointCalls.incrementAndGet();
+      return new Contacted("node-2", request.epoch());
     }
   };
 

@@ -31,6 +31,21 @@ class EntrySizesTest {
   }
 
   @Test
+  void anAppendsDeadline_growsWithItsBytes() {
+    ReplicationSettings settings = ReplicationSettings.defaults();
+    assertEquals(settings.rpcDeadline(), Replicator.deadlineFor(settings, List.of()));
+    // The largest batch API.md allows: 100 bodies of 256 KiB, one entry of 25 MB.
+    List<SendMessages.NewMessage> full = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      full.add(new SendMessages.NewMessage("m" + i, "x".repeat(256 * 1024), Map.of(), 0));
+    }
+    LogEntry batch = new LogEntry(1, 1, 0, new SendMessages("q", "alice", full));
+    long millis = Replicator.deadlineFor(settings, List.of(batch)).toMillis();
+    assertTrue(millis >= settings.rpcDeadline().toMillis() + 4_000 && millis < 8_000,
+        millis + " ms for 25 MB");
+  }
+
+  @Test
   void oneEntryLargerThanTheBudget_stillGoesAlone() {
     List<LogEntry> cut = EntrySizes.within(List.of(send(1, 5_000_000), send(2, 10)), 1_000);
     assertEquals(1, cut.size());

@@ -82,6 +82,11 @@ final class GrpcNetwork implements ScenarioNetwork {
       public Fetched fetch(Fetch request) {
         throw new UnsupportedOperationException();
       }
+
+      @Override
+      public Contacted contact(Contact request) {
+        throw new UnsupportedOperationException();
+      }
     };
     try (NodeRpcServer server = NodeRpcServer.start("127.0.0.1:0", SECRET, GROUP,
             () -> new NodeStatus("warm", 0, 0, 0, true), refusing,
@@ -143,6 +148,12 @@ final class GrpcNetwork implements ScenarioNetwork {
       public Fetched fetch(Fetch request) throws StoreUnavailableException {
         admit(request.leaderId());
         return counted(endpoint.fetch(request));
+      }
+
+      @Override
+      public Contacted contact(Contact request) throws StoreUnavailableException {
+        admit(request.leaderId());
+        return counted(endpoint.contact(request));
       }
 
       private void admit(String sender) throws StoreUnavailableException {
@@ -221,6 +232,12 @@ final class GrpcNetwork implements ScenarioNetwork {
       @Override
       public CompletableFuture<Fetched> fetch(String member, Fetch request, Duration deadline) {
         return across(sender, member, request, () -> grpc.fetch(member, request, deadline));
+      }
+
+      @Override
+      public CompletableFuture<Contacted> contact(String member, Contact request,
+          Duration deadline) {
+        return across(sender, member, request, () -> grpc.contact(member, request, deadline));
       }
     };
   }

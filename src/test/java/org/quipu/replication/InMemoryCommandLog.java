@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * A {@link CommandLog} in memory. {@link #failNextAppends} simulates a dead database; {@link
- * #loseNextAnswers} one that stores an append but whose answer never arrives.
+ * #loseNextAnswers} one that stores an append but whose answer never arrives; {@link
+ * #appendMillis} a slow one.
  */
 final class InMemoryCommandLog implements CommandLog {
 
@@ -13,9 +14,19 @@ final class InMemoryCommandLog implements CommandLog {
   int failNextAppends;
   int loseNextAnswers;
   int failNextReads;
+  /** How long each append takes (a slow disk, or a large batch): 0 by default. */
+  volatile long appendMillis;
 
   @Override
   public synchronized void append(List<LogEntry> batch) throws StoreUnavailableException {
+    if (appendMillis > 0) {
+      try {
+        Thread.sleep(appendMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreUnavailableException("interrupted while appending", e);
+      }
+    }
     if (failNextAppends > 0) {
       failNextAppends--;
       throw new StoreUnavailableException("simulated outage", null);

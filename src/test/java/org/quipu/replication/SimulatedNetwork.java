@@ -140,6 +140,12 @@ final class SimulatedNetwork implements ScenarioNetwork {
       public CompletableFuture<Fetched> fetch(String member, Fetch request, Duration deadline) {
         return call(sender, member, deadline, request, e -> e.fetch(request));
       }
+
+      @Override
+      public CompletableFuture<Contacted> contact(String member, Contact request,
+          Duration deadline) {
+        return call(sender, member, deadline, request, e -> e.contact(request));
+      }
     };
   }
 
