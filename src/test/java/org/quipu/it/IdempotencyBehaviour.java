@@ -5,23 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.net.URL;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Idempotency-Key: a retried write returns the first response and changes nothing. */
-@ExtendWith(ArquillianExtension.class)
-class IdempotencyIT {
+abstract class IdempotencyBehaviour {
 
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return QuipuDeployment.war();
-  }
-
-  @ArquillianResource URL url;
+  /** Where the API is: one node, or NGINX in front of the cluster. */
+  protected abstract URL url();
 
   private static String body(String text) {
     return Json.createObjectBuilder().add("body", text).build().toString();
@@ -29,7 +19,7 @@ class IdempotencyIT {
 
   @Test
   void retriedSend_returnsTheFirstResponse_andStoresOneMessage() {
-    Api api = new Api(url).newUser("idem");
+    Api api = new Api(url()).newUser("idem");
     String q = Api.unique("q");
     api.put("queues/" + q, null).expect(201);
 
@@ -44,7 +34,7 @@ class IdempotencyIT {
 
   @Test
   void sameKeyForADifferentRequest_isAConflict_andChangesNothing() {
-    Api api = new Api(url).newUser("idem");
+    Api api = new Api(url()).newUser("idem");
     String q = Api.unique("q");
     api.put("queues/" + q, null).expect(201);
     api.send("POST", "queues/" + q + "/messages", body("a"), "application/json", "Idempotency-Key", "k").expect(201);
@@ -54,8 +44,8 @@ class IdempotencyIT {
 
   @Test
   void keysArePerUser() {
-    Api alice = new Api(url).newUser("idem");
-    Api bob = new Api(url).newUser("idem");
+    Api alice = new Api(url()).newUser("idem");
+    Api bob = new Api(url()).newUser("idem");
     String q = Api.unique("q");
     alice.put("queues/" + q, null).expect(201);
     alice.send("POST", "queues/" + q + "/messages", body("a"), "application/json", "Idempotency-Key", "same").expect(201);
@@ -65,7 +55,7 @@ class IdempotencyIT {
 
   @Test
   void retriedRejection_isRejectedTheSameWay() {
-    Api api = new Api(url).newUser("idem");
+    Api api = new Api(url()).newUser("idem");
     String q = Api.unique("q");
     api.put("queues/" + q, Json.createObjectBuilder().add("maxLength", 1).build()).expect(201);
     api.post("queues/" + q + "/messages", Json.createObjectBuilder().add("body", "fill").build()).expect(201);

@@ -15,26 +15,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Send, receive, ack, visibility timeouts, long polling and dead-lettering on one node. */
-@ExtendWith(ArquillianExtension.class)
-class MessagesIT {
+/** Send, receive, ack, visibility timeouts, long polling and dead-lettering. */
+abstract class MessagesBehaviour {
 
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return QuipuDeployment.war();
-  }
-
-  @ArquillianResource URL url;
+  /** Where the API is: one node, or NGINX in front of the cluster. */
+  protected abstract URL url();
 
   private Api user() {
-    return new Api(url).newUser("messages");
+    return new Api(url()).newUser("messages");
   }
 
   private static JsonObject body(String text) {
@@ -295,12 +285,13 @@ class MessagesIT {
     // HTTP/1.1: one connection a poll, as real consumers hold them
     java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
         .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-    String receiveUrl = url.toString().replaceAll("/+$", "") + "/api/v1/queues/" + q + "/messages:receive";
+    String receiveUrl = url().toString().replaceAll("/+$", "") + "/api/v1/queues/" + q + "/messages:receive";
     List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> polls =
         new java.util.ArrayList<>();
     for (int i = 0; i < 500; i++) {
       var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(receiveUrl))
           .header("Authorization", "Bearer " + api.token())
+          .header("X-Quipu-Min-Seq", Long.toString(api.seenSeq())) // session-consistent, as Api
           .header("Content-Type", "application/json")
           .POST(java.net.http.HttpRequest.BodyPublishers.ofString(receive(1, 15, 60).toString()))
           .build();

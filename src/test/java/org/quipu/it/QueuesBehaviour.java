@@ -21,12 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 
 /**
@@ -34,20 +29,15 @@ import org.junit.jupiter.api.function.Executable;
  * the message endpoints (maxLength, body size, batch size, delays, browse, ack-many, receive
  * parameters). Every refused request is also checked to have changed nothing.
  */
-@ExtendWith(ArquillianExtension.class)
-class QueuesIT {
+abstract class QueuesBehaviour {
 
   private static final int BODY_LIMIT = 256 * 1024;
 
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return QuipuDeployment.war();
-  }
-
-  @ArquillianResource URL url;
+  /** Where the API is: one node, or NGINX in front of the cluster. */
+  protected abstract URL url();
 
   private Api user() {
-    return new Api(url).newUser("queues");
+    return new Api(url()).newUser("queues");
   }
 
   /** A JSON object from name/value pairs (String, Number, Boolean or JsonValue values). */
@@ -366,7 +356,7 @@ class QueuesIT {
     assertEquals(5, patched.getInt("maxLength"));
     assertEquals(patched, owner.get("queues/" + q).expect(200).object());
 
-    JsonObject byAdmin = new Api(url).admin().patch("queues/" + q, json("shared", false))
+    JsonObject byAdmin = new Api(url()).admin().patch("queues/" + q, json("shared", false))
         .expect(200).object();
     assertFalse(byAdmin.getBoolean("shared"));
     assertEquals(90, byAdmin.getInt("visibilityTimeoutSeconds"));
@@ -424,7 +414,7 @@ class QueuesIT {
     Api owner = user();
     String q = newQueue(owner);
     send(owner, q, "pending");
-    Api admin = new Api(url).admin();
+    Api admin = new Api(url()).admin();
     admin.delete("queues/" + q).problem(409);
     admin.delete("queues/" + q + "?force=true").expect(204);
     owner.get("queues/" + q).problem(404);
@@ -649,7 +639,7 @@ class QueuesIT {
 
     receive(owner, q, 1, 600);
     browse(owner, q);
-    JsonArray after = browse(new Api(url).admin(), q);
+    JsonArray after = browse(new Api(url()).admin(), q);
     assertEquals(List.of(1, 0), after.getValuesAs(JsonObject.class).stream()
         .map(m -> m.getInt("receiveCount")).toList());
     assertEquals(List.of(1, 1, 0), counters(owner, q));

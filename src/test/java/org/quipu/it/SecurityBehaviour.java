@@ -10,12 +10,7 @@ import jakarta.json.JsonObject;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The holes a hostile user found (issue 7, part 1), each shut through the API: dead-letter
@@ -23,18 +18,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * registration rate limits, who may read {@code /metrics}, and the headers that keep answers out
  * of caches and sniffers.
  */
-@ExtendWith(ArquillianExtension.class)
-class SecurityIT {
+abstract class SecurityBehaviour {
 
-  private static final String SCRAPE_TOKEN =
-      System.getenv().getOrDefault("QUIPU_METRICS_TOKEN", "it-metrics-token");
-
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return QuipuDeployment.war();
-  }
-
-  @ArquillianResource URL url;
+  /** Where the API is: one node, or NGINX in front of the cluster. */
+  protected abstract URL url();
 
   private static JsonObject json(Object... pairs) {
     var b = Json.createObjectBuilder();
@@ -58,10 +45,10 @@ class SecurityIT {
   private record Victim(Api victim, String privateQueue, Api attacker) {}
 
   private Victim victim() {
-    Api victim = new Api(url).newUser("victim");
+    Api victim = new Api(url()).newUser("victim");
     String q = Api.unique("private");
     victim.put("queues/" + q, json("shared", false)).expect(201);
-    return new Victim(victim, q, new Api(url).newUser("attacker"));
+    return new Victim(victim, q, new Api(url()).newUser("attacker"));
   }
 
   @Test
@@ -93,7 +80,7 @@ class SecurityIT {
 
   @Test
   void deadLetterQueue_cannotBeDeletedWhileAQueuePointsAtIt_evenForced_soItsNameCannotBeReused() {
-    Api owner = new Api(url).newUser("dlq-owner");
+    Api owner = new Api(url()).newUser("dlq-owner");
     String dlq = Api.unique("dlq");
     String source = Api.unique("orders");
     owner.put("queues/" + dlq, null).expect(201);
@@ -109,7 +96,7 @@ class SecurityIT {
 
   @Test
   void deadLetterCycles_areRefusedWith400_andChangeNothing() {
-    Api api = new Api(url).newUser("cycle");
+    Api api = new Api(url()).newUser("cycle");
     String a = Api.unique("a");
     String b = Api.unique("b");
     api.put("queues/" + a, null).expect(201);
@@ -127,7 +114,7 @@ class SecurityIT {
 
   @Test
   void deadLetteredMessage_keepsItsReceiveCount_andARedriveResetsIt() {
-    Api api = new Api(url).newUser("counts");
+    Api api = new Api(url()).newUser("counts");
     String dlq = Api.unique("dlq");
     String q = Api.unique("q");
     api.put("queues/" + dlq, null).expect(201);
@@ -147,7 +134,7 @@ class SecurityIT {
   @Test
   void userNames_areUniqueIgnoringCase_andRouteNamesAreReserved() {
     String name = Api.unique("Case");
-    Api anon = new Api(url);
+    Api anon = new Api(url());
     anon.post("users", json("username", name, "password", "password-1")).expect(201);
     anon.post("users", json("username", name.toLowerCase(), "password", "password-2")).problem(409);
     anon.post("users", json("username", name.toUpperCase(), "password", "password-2")).problem(409);
@@ -166,7 +153,7 @@ class SecurityIT {
    */
   @Test
   void loginTiming_doesNotTellAKnownUserFromAnUnknownOne() {
-    Api anon = new Api(url);
+    Api anon = new Api(url());
     List<String> known = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       String name = Api.unique("timing");
@@ -196,7 +183,7 @@ class SecurityIT {
 
   @Test
   void failedLogins_areLimitedPerUserName_with429AndRetryAfter_whileOtherNamesAreNot() {
-    Api anon = new Api(url);
+    Api anon = new Api(url());
     String name = Api.unique("guessed");
     anon.post("users", json("username", name, "password", "password-1")).expect(201);
     Api.Reply limited = null;
@@ -220,7 +207,7 @@ class SecurityIT {
 
   @Test
   void successfulLogins_doNotUseUpTheLimit() {
-    Api anon = new Api(url);
+    Api anon = new Api(url());
     String name = Api.unique("frequent");
     anon.post("users", json("username", name, "password", "password-1")).expect(201);
     for (int i = 0; i < 40; i++) {
@@ -230,7 +217,7 @@ class SecurityIT {
 
   @Test
   void registrations_areLimitedPerUserName() {
-    Api anon = new Api(url);
+    Api anon = new Api(url());
     String name = Api.unique("taken");
     Api.Reply limited = null;
     for (int i = 0; i < 50 && limited == null; i++) {
@@ -249,19 +236,19 @@ class SecurityIT {
   @Test
   void metrics_needTheScrapeTokenOrAnAdmin_becauseTheyNameEveryPrivateQueue() {
     Victim v = victim();
-    Api anon = new Api(url);
+    Api anon = new Api(url());
     anon.get("../../metrics").problem(401);
     anon.as("not-a-token").get("../../metrics").problem(401);
     assertFalse(v.attacker().get("../../metrics").problem(403).toString().contains(v.privateQueue()));
 
-    anon.as(SCRAPE_TOKEN).get("../../metrics").expect(200);
+    anon.as(Api.METRICS_TOKEN).get("../../metrics").expect(200);
     String scraped = anon.admin().get("../../metrics").expect(200).body();
     assertTrue(scraped.contains("quipu_applied_seq"), scraped.substring(0, Math.min(300, scraped.length())));
   }
 
   @Test
   void apiAnswers_areNeitherSniffedNorCached() {
-    Api anon = new Api(url);
+    Api anon = new Api(url());
     String name = Api.unique("headers");
     List<Api.Reply> replies = new ArrayList<>();
     replies.add(anon.post("users", json("username", name, "password", "password-1")).expect(201));

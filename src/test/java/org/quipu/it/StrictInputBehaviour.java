@@ -24,12 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.quipu.api.Names;
 
 /**
@@ -39,18 +34,13 @@ import org.quipu.api.Names;
  * would normalise (invalid UTF-8, bad {@code %} escapes, TRACE, oversized headers, a body on GET)
  * go over a raw socket.
  */
-@ExtendWith(ArquillianExtension.class)
-class StrictInputIT {
+abstract class StrictInputBehaviour {
 
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return QuipuDeployment.war();
-  }
-
-  @ArquillianResource URL url;
+  /** Where the API is: one node, or NGINX in front of the cluster. */
+  protected abstract URL url();
 
   private Api user() {
-    return new Api(url).newUser("strict");
+    return new Api(url()).newUser("strict");
   }
 
   private static String newQueue(Api api) {
@@ -344,7 +334,7 @@ class StrictInputIT {
   @Test
   void lists_limitZeroOrForeignCursor_400() {
     Api api = user();
-    Api admin = new Api(url).admin();
+    Api admin = new Api(url()).admin();
     String q = newQueue(api);
     List<Runnable> checks = new ArrayList<>();
     for (String list : List.of("queues", "topics", "queues/" + q + "/messages")) {
@@ -394,7 +384,7 @@ class StrictInputIT {
   @Test
   void usersSessionsAndTopics_pageWithTheirCursor() {
     Api api = user();
-    Api admin = new Api(url).admin();
+    Api admin = new Api(url()).admin();
     api.put("topics/" + Api.unique("t"), null).expect(201);
     api.put("topics/" + Api.unique("t"), null).expect(201);
     for (String list : List.of("users", "sessions", "topics")) {
@@ -523,7 +513,7 @@ class StrictInputIT {
     for (byte[] target : List.of((q + " x").getBytes(StandardCharsets.US_ASCII),
         concat(q.getBytes(StandardCharsets.US_ASCII), new byte[] {(byte) 0xFF}),
         (q + "%00").getBytes(StandardCharsets.US_ASCII))) {
-      RawReply reply = raw(concat(("PUT " + url.getPath() + "api/v1/queues/").getBytes(
+      RawReply reply = raw(concat(("PUT " + url().getPath() + "api/v1/queues/").getBytes(
           StandardCharsets.US_ASCII), target, (" HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
           + api.token() + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII)));
@@ -536,7 +526,7 @@ class StrictInputIT {
   @Test
   void trace_405_echoesNothing() {
     Api api = user();
-    for (String path : List.of(url.getPath() + "api/v1/queues", url.getPath() + "console/",
+    for (String path : List.of(url().getPath() + "api/v1/queues", url().getPath() + "console/",
         "/health/ready")) {
       RawReply reply = raw(("TRACE " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
           + api.token() + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -549,7 +539,7 @@ class StrictInputIT {
   void headersOrUriOverTheLimit_refusedBeforeTheApplication() {
     Api api = user();
     String q = Api.unique("q");
-    RawReply headers = raw(("PUT " + url.getPath() + "api/v1/queues/" + q + " HTTP/1.1\r\n"
+    RawReply headers = raw(("PUT " + url().getPath() + "api/v1/queues/" + q + " HTTP/1.1\r\n"
         + "Host: x\r\nAuthorization: Bearer " + api.token() + "\r\nX-Big: " + "x".repeat(64 * 1024)
         + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
     // measured: Grizzly answers 400 with no body where 431 would be right
@@ -602,9 +592,10 @@ class StrictInputIT {
 
   private byte[] request(String method, String apiPath, Api api, String contentType, byte[] body) {
     StringBuilder head = new StringBuilder()
-        .append(method).append(' ').append(url.getPath()).append("api/v1/").append(apiPath)
-        .append(" HTTP/1.1\r\nHost: ").append(url.getHost()).append("\r\n")
+        .append(method).append(' ').append(url().getPath()).append("api/v1/").append(apiPath)
+        .append(" HTTP/1.1\r\nHost: ").append(url().getHost()).append("\r\n")
         .append("Authorization: Bearer ").append(api.token()).append("\r\n")
+        .append("X-Quipu-Min-Seq: ").append(api.seenSeq()).append("\r\n") // as Api does
         .append("Connection: close\r\n");
     if (contentType != null) {
       head.append("Content-Type: ").append(contentType).append("\r\n");
@@ -632,8 +623,8 @@ class StrictInputIT {
 
   /** One request on its own connection, exactly as given; the server closes after answering. */
   private RawReply raw(byte[] request) {
-    int port = url.getPort() < 0 ? 80 : url.getPort();
-    try (Socket socket = new Socket(url.getHost(), port)) {
+    int port = url().getPort() < 0 ? 80 : url().getPort();
+    try (Socket socket = new Socket(url().getHost(), port)) {
       socket.setSoTimeout(20_000);
       OutputStream out = socket.getOutputStream();
       out.write(request);

@@ -8,23 +8,13 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.util.List;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Topics, durable subscriptions with AMQP binding keys, and consuming a subscription. */
-@ExtendWith(ArquillianExtension.class)
-class TopicsIT {
+abstract class TopicsBehaviour {
 
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return QuipuDeployment.war();
-  }
-
-  @ArquillianResource URL url;
+  /** Where the API is: one node, or NGINX in front of the cluster. */
+  protected abstract URL url();
 
   private static JsonObject publish(String body, String routingKey) {
     return Json.createObjectBuilder().add("body", body).add("routingKey", routingKey).build();
@@ -36,8 +26,8 @@ class TopicsIT {
 
   @Test
   void publish_reachesMatchingSubscriptionsOnly_andEachConsumesLikeAQueue() {
-    Api owner = new Api(url).newUser("topics");
-    Api subscriber = new Api(url).newUser("topics");
+    Api owner = new Api(url()).newUser("topics");
+    Api subscriber = new Api(url()).newUser("topics");
     String t = Api.unique("t");
     owner.put("topics/" + t, null).expect(201);
     owner.put("topics/" + t, null).expect(200);
@@ -66,9 +56,9 @@ class TopicsIT {
 
   @Test
   void subscriptionQueue_isPrivate_andAnotherUserCannotUnsubscribeIt() {
-    Api owner = new Api(url).newUser("topics");
-    Api subscriber = new Api(url).newUser("topics");
-    Api stranger = new Api(url).newUser("topics");
+    Api owner = new Api(url()).newUser("topics");
+    Api subscriber = new Api(url()).newUser("topics");
+    Api stranger = new Api(url()).newUser("topics");
     String t = Api.unique("t");
     owner.put("topics/" + t, null).expect(201);
     subscriber.put("topics/" + t + "/subscriptions/mine", null).expect(201);
@@ -83,7 +73,7 @@ class TopicsIT {
 
   @Test
   void subscriptionIntoQueue_deliversThere_andProtectsTheQueueFromDeletion() {
-    Api api = new Api(url).newUser("topics");
+    Api api = new Api(url()).newUser("topics");
     String t = Api.unique("t");
     String q = Api.unique("q");
     api.put("topics/" + t, null).expect(201);
@@ -100,7 +90,7 @@ class TopicsIT {
 
   @Test
   void badInput_isRejectedAndChangesNothing() {
-    Api api = new Api(url).newUser("topics");
+    Api api = new Api(url()).newUser("topics");
     String t = Api.unique("t");
     api.put("topics/bad%20name", null).problem(400);
     api.put("topics/" + t + "/subscriptions/s", null).problem(404);

@@ -19,12 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 
 /**
@@ -32,18 +27,13 @@ import org.junit.jupiter.api.function.Executable;
  * and user administration (disable, password, role, delete); and that every protected endpoint
  * answers 401 without a valid token.
  */
-@ExtendWith(ArquillianExtension.class)
-class UsersAndSessionsIT {
+abstract class UsersAndSessionsBehaviour {
 
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return QuipuDeployment.war();
-  }
-
-  @ArquillianResource URL url;
+  /** Where the API is: one node, or NGINX in front of the cluster. */
+  protected abstract URL url();
 
   private Api anonymous() {
-    return new Api(url);
+    return new Api(url());
   }
 
   private static JsonObject credentials(String username, String password) {
