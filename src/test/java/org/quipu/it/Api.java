@@ -259,7 +259,10 @@ public final class Api {
     public Reply expect(int status) {
       if (http.statusCode() != status) {
         throw new AssertionError(http.request().method() + " " + http.request().uri() + ": expected "
-            + status + " but got " + http.statusCode() + " " + http.body());
+            + status + " but got " + http.statusCode() + " " + http.body() + " (X-Quipu-Node "
+            + header("X-Quipu-Node") + ", X-Quipu-Applied-Seq " + header("X-Quipu-Applied-Seq")
+            + ", X-Quipu-Min-Seq sent " + http.request().headers().firstValue("X-Quipu-Min-Seq")
+            .orElse("none") + ")");
       }
       return this;
     }
