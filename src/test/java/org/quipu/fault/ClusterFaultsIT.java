@@ -17,8 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +32,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.quipu.fault.Workload.Attempt;
 
 /**
@@ -46,10 +45,12 @@ import org.quipu.fault.Workload.Attempt;
  * same seq. How long writes stalled after each leader's loss is reported (target/fault/report.txt
  * and the test output).
  *
- * <p>One cluster serves the whole class (Payara's boot is the cost: about a minute per node on
- * this machine); the faults run in a fixed order, each on a queue of its own, and each leaves the
- * whole cluster running again for the next.
+ * <p>The cluster is the run's shared one ({@link SharedCluster}: Payara's boot is the cost, about a
+ * minute per node on this machine), which the API's behaviour tests also use through NGINX; the
+ * faults run in a fixed order, each on a queue of its own, and each leaves the whole cluster
+ * running again, for the next fault and for the classes after this one.
  */
+@ExtendWith(SharedCluster.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class ClusterFaultsIT {
@@ -71,14 +72,10 @@ class ClusterFaultsIT {
   private static final List<String> report = new ArrayList<>();
 
   @BeforeAll
-  static void up() throws IOException, InterruptedException {
-    Path project = Path.of("").toAbsolutePath();
-    String run = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    Path work = project.resolve("target").resolve("fault").resolve("run-" + run);
-    long start = System.nanoTime();
-    cluster = QuipuCluster.up(project, work);
-    report("cluster up (./quipu up --no-build --zk 3) in " + millisSince(start) + " ms; work "
-        + work);
+  static void user(QuipuCluster shared) {
+    cluster = shared;
+    report("on the run's shared cluster (work " + cluster.work() + "), led by "
+        + cluster.awaitLeader(Duration.ofSeconds(30)));
     String name = "fault-" + UUID.randomUUID().toString().substring(0, 8);
     String credentials = Json.createObjectBuilder().add("username", name)
         .add("password", "password-" + name).build().toString();
@@ -88,17 +85,12 @@ class ClusterFaultsIT {
     token = Json.createReader(new StringReader(login.body())).readObject().getString("token");
   }
 
+  /** The report goes to target/fault/report.txt; the cluster stays up, whole, for other classes. */
   @AfterAll
-  static void down() throws IOException {
-    try {
-      if (cluster != null) {
-        cluster.close();
-      }
-    } finally {
-      if (cluster != null) {
-        Files.write(cluster.work().getParent().resolve("report.txt"), report);
-      }
-    }
+  static void writeReport() throws IOException {
+    Path dir = Path.of("target", "fault");
+    Files.createDirectories(dir);
+    Files.write(dir.resolve("report.txt"), report);
   }
 
   @Test
@@ -335,10 +327,6 @@ class ClusterFaultsIT {
   private static void report(String line) {
     System.out.println("[fault] " + line);
     report.add(line);
-  }
-
-  private static long millisSince(long start) {
-    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
   }
 
   private static HttpResponse<String> post(String path, String json, String bearer) {

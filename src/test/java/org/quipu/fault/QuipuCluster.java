@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.quipu.it.Api;
 
 /**
  * A whole Quipu cluster on this machine, brought up and driven by the control script exactly as an
@@ -32,7 +33,11 @@ import java.util.concurrent.TimeUnit;
  * Each node reaches ZooKeeper through a {@link ZooKeeperProxy} of its own, which the nemesis cuts
  * to part that node from ZooKeeper alone.
  *
- * <p>Everything the script started is stopped by {@link #down} (by PID, as {@code ./quipu down}
+ * <p>The admin's password and the {@code /metrics} scrape token are the integration tests' own
+ * ({@link Api#ADMIN_PASSWORD}, {@link Api#METRICS_TOKEN}), so the API's behaviour tests run
+ * against this cluster as they run against one node.
+ *
+ * <p>Everything the script started is stopped by {@link #close} (by PID, as {@code ./quipu down}
  * does), which a JVM shutdown hook also calls if the run ends any other way.
  */
 final class QuipuCluster implements AutoCloseable {
@@ -220,11 +225,10 @@ final class QuipuCluster implements AutoCloseable {
     }
   }
 
-  /** The admin's token, by logging in through NGINX with the password the script made. */
+  /** The admin's token, by logging in through NGINX with the password the script was given. */
   private String login() throws IOException {
-    String password = Files.readString(work.resolve("run").resolve("admin-password")).trim();
-    String body = Json.createObjectBuilder().add("username", "admin").add("password", password)
-        .build().toString();
+    String body = Json.createObjectBuilder().add("username", "admin")
+        .add("password", Api.ADMIN_PASSWORD).build().toString();
     HttpRequest request = HttpRequest.newBuilder(publicUrl().resolve("api/v1/sessions"))
         .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
@@ -257,9 +261,12 @@ final class QuipuCluster implements AutoCloseable {
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Map<String, String> env = builder.environment();
-    // Only this cluster's settings: not the integration tests' database, token or cache settings.
+    // Only this cluster's settings: not the integration tests' database or cache settings; the
+    // admin's password and the scrape token are theirs (below), so their tests pass here too.
     env.keySet().removeIf(name -> name.startsWith("QUIPU_"));
     env.put("QUIPU_RUN_DIR", work.resolve("run").toString());
+    env.put("QUIPU_ADMIN_PASSWORD", Api.ADMIN_PASSWORD);
+    env.put("QUIPU_METRICS_TOKEN", Api.METRICS_TOKEN);
     env.put("QUIPU_NODE_PORT", Integer.toString(base));
     env.put("QUIPU_GRPC_PORT", Integer.toString(base + 10));
     env.put("QUIPU_ZK_PORT", Integer.toString(base + 20));

@@ -16,14 +16,30 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A small HTTP client for the REST API as a black box: JSON in, status, headers and JSON out. One
  * instance per caller identity ({@link #as} returns a copy with another token). Every exchange is
  * checked against the OpenAPI document ({@link OpenApiContract}): a response the document does not
  * allow fails the test that received it.
+ *
+ * <p>Session-consistent, as API.md tells a client behind NGINX to be: it remembers the highest
+ * {@code X-Quipu-Applied-Seq} any answer from a target (one node, or NGINX in front of a cluster)
+ * carried and sends it as {@code X-Quipu-Min-Seq} on every request to that target, so a follower
+ * answers only once it has applied every write this JVM saw answered. One number for all the
+ * callers of a target is stricter than per-user sessions need, and simpler. A caller that sends its
+ * own {@code X-Quipu-Min-Seq} (the tests of that header) is left alone. On a single node the node
+ * has always applied what it answered, so this changes nothing there.
+ *
+ * <p>NGINX limits logins and registrations per client address (5 a second, bursts of 20); the
+ * suite, all from 127.0.0.1, goes faster. Its 429 (NGINX's own: no {@code X-Quipu-Node}) is
+ * honoured as any client would: wait {@code Retry-After}, send again. A node's 429 (its per-name
+ * limit, which the tests check) is returned as it is.
  */
 public final class Api {
 
@@ -33,6 +49,15 @@ public final class Api {
 
   public static final String ADMIN_PASSWORD =
       System.getenv().getOrDefault("QUIPU_ADMIN_PASSWORD", "it-admin-password");
+  /** The scrape token {@code /metrics} accepts ({@code ./quipu test} sets it for the ITs' node). */
+  public static final String METRICS_TOKEN =
+      System.getenv().getOrDefault("QUIPU_METRICS_TOKEN", "it-metrics-token");
+
+  private static final String MIN_SEQ = "X-Quipu-Min-Seq";
+  /** Per target (scheme, host and port): the highest X-Quipu-Applied-Seq an answer carried. */
+  private static final Map<String, AtomicLong> SEEN_SEQ = new ConcurrentHashMap<>();
+  /** How long NGINX's per-address limit may hold one request back before the test fails. */
+  private static final Duration NGINX_LIMIT_AT_MOST = Duration.ofSeconds(60);
 
   private final URI base;
   private final String token;
@@ -57,6 +82,19 @@ public final class Api {
 
   public String token() {
     return token;
+  }
+
+  /**
+   * The highest {@code X-Quipu-Applied-Seq} seen from this client's target (0 before any), which
+   * this client sends as {@code X-Quipu-Min-Seq}: for requests a test builds by hand.
+   */
+  public long seenSeq() {
+    return seen(base).get();
+  }
+
+  private static AtomicLong seen(URI target) {
+    return SEEN_SEQ.computeIfAbsent(target.getScheme() + "://" + target.getRawAuthority(),
+        t -> new AtomicLong());
   }
 
   /** Registers a fresh user and returns a client logged in as them. */
@@ -126,25 +164,56 @@ public final class Api {
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
+    boolean ownMinSeq = false;
     for (int i = 0; i + 1 < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
+      ownMinSeq |= headers[i].equalsIgnoreCase(MIN_SEQ);
+    }
+    long seen = seenSeq();
+    if (!ownMinSeq && seen > 0) {
+      b.header(MIN_SEQ, Long.toString(seen));
     }
     b.method(method, body == null
         ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.ofString(body));
     HttpRequest request = b.build();
+    long giveUp = System.nanoTime() + NGINX_LIMIT_AT_MOST.toNanos();
     try {
-      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-      OpenApiContract.instance().check(method, request.uri(),
-          documentPath(request.uri()), request.headers().map(), body,
-          response.statusCode(), response.headers().map(), response.body());
-      return new Reply(response);
+      while (true) {
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        OpenApiContract.instance().check(method, request.uri(),
+            documentPath(request.uri()), request.headers().map(), body,
+            response.statusCode(), response.headers().map(), response.body());
+        remember(response);
+        if (!limitedByNginx(response) || System.nanoTime() > giveUp) {
+          return new Reply(response);
+        }
+        long retryAfter = response.headers().firstValue("Retry-After").map(Long::parseLong)
+            .orElse(1L);
+        Thread.sleep(Duration.ofSeconds(retryAfter).toMillis());
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  private void remember(HttpResponse<String> response) {
+    response.headers().firstValue("X-Quipu-Applied-Seq").ifPresent(value -> {
+      try {
+        long applied = Long.parseLong(value.trim());
+        seen(base).accumulateAndGet(applied, Math::max);
+      } catch (NumberFormatException notANumber) {
+        // Reply.appliedSeq() fails the tests that check the header
+      }
+    });
+  }
+
+  /** NGINX's per-address limit on logins and registrations, not a node's answer. */
+  private static boolean limitedByNginx(HttpResponse<String> response) {
+    return response.statusCode() == 429 && response.headers().firstValue("X-Quipu-Node").isEmpty();
   }
 
   /** The request's path as the OpenAPI document spells it, without the context root. */
@@ -190,7 +259,10 @@ public final class Api {
     public Reply expect(int status) {
       if (http.statusCode() != status) {
         throw new AssertionError(http.request().method() + " " + http.request().uri() + ": expected "
-            + status + " but got " + http.statusCode() + " " + http.body());
+            + status + " but got " + http.statusCode() + " " + http.body() + " (X-Quipu-Node "
+            + header("X-Quipu-Node") + ", X-Quipu-Applied-Seq " + header("X-Quipu-Applied-Seq")
+            + ", X-Quipu-Min-Seq sent " + http.request().headers().firstValue("X-Quipu-Min-Seq")
+            .orElse("none") + ")");
       }
       return this;
     }

@@ -1,0 +1,24 @@
+package org.quipu.it;
+
+import java.net.URL;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.quipu.fault.SharedCluster;
+
+/**
+ * {@link StrictInputBehaviour} black-box through NGINX against the run's three-node cluster ({@link
+ * SharedCluster}): any request may land on a follower.
+ */
+@ExtendWith(SharedCluster.class)
+class StrictInputClusterIT extends StrictInputBehaviour {
+
+  private final URL nginx;
+
+  StrictInputClusterIT(URL nginx) {
+    this.nginx = nginx;
+  }
+
+  @Override
+  protected URL url() {
+    return nginx;
+  }
+}
