@@ -158,9 +158,11 @@ final class Workload implements AutoCloseable {
   /**
    * How long sends stood still around a fault, in nanoseconds: the longest gap between
    * consecutive sends answered 2xx from a second before the drill was sent ({@code sent}) until
-   * the first send started after it returned ({@code returned}) was answered. The drill's own
-   * time (a kill waits until the process is gone) cannot hide the gap, nor inflate it. -1 while
-   * no send started after {@code returned} was answered.
+   * the first send started after it returned ({@code returned}) was answered. The series starts at
+   * the last 2xx answer before that second (or at its start, if none came before), so that a stall
+   * already under way a second before the drill still counts whole. The drill's own time (a kill
+   * waits until the process is gone) cannot hide the gap, nor inflate it. -1 while no send started
+   * after {@code returned} was answered.
    */
   long sendStall(long sent, long returned) {
     long after = firstSuccessAfter("send", returned);
@@ -168,13 +170,18 @@ final class Workload implements AutoCloseable {
       return -1;
     }
     long from = sent - TimeUnit.SECONDS.toNanos(1);
+    long start = attempts.stream()
+        .filter(a -> a.kind().equals("send") && a.status() / 100 == 2 && a.ended() <= from)
+        .mapToLong(Attempt::ended).max().orElse(from);
     long[] ends = attempts.stream()
-        .filter(a -> a.kind().equals("send") && a.status() / 100 == 2 && a.ended() >= from
+        .filter(a -> a.kind().equals("send") && a.status() / 100 == 2 && a.ended() > start
             && a.ended() <= after)
         .mapToLong(Attempt::ended).sorted().toArray();
     long gap = 0;
-    for (int i = 1; i < ends.length; i++) {
-      gap = Math.max(gap, ends[i] - ends[i - 1]);
+    long previous = start;
+    for (long end : ends) {
+      gap = Math.max(gap, end - previous);
+      previous = end;
     }
     return gap;
   }

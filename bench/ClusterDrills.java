@@ -1,8 +1,20 @@
 /*
- * KillLeader: `./quipu bench --kill-leader [--kills K] [--producers P]` — how long writes stall
- * when the leader of the running cluster dies, over K kills (20 by default), and whether anything
- * acknowledged was lost. Java 17 source-file mode, JDK only.
+ * ClusterDrills: two drills on the running cluster, through NGINX. Java 17 source-file mode, JDK
+ * only. Traffic goes to loopback URLs only; every drill is bounded by its counts and deadlines.
  *
+ * `./quipu bench --kill-leader [--kills K] [--producers P]`: how long writes stall when the
+ * leader dies, over K kills (20 by default), and whether anything acknowledged was lost.
+ *
+ * `./quipu bench --catch-up [--writes N] [--batch B]`: how long a follower takes to catch up
+ * after missing N messages (1,000,000 by default) sent in batches of B (100), while the cluster
+ * keeps serving. A follower is stopped (`./quipu stop`); 8 writers send the N messages (bodies of
+ * 100 bytes) through NGINX; then, while one producer keeps sending single messages, the follower
+ * is started again (`./quipu start`) and the drill reports how long it took to boot (live), to
+ * apply everything committed before it started (caught up) and to be ready, the entries it
+ * replayed per second, and the producer's sends meanwhile. At the end, with the producer stopped,
+ * every node must report the same digest at the same applied seq.
+ *
+ * The kill-leader drill:
  * P producers (8) send small keyed messages through NGINX in closed loops, each retried with its
  * Idempotency-Key while the answer is a 5xx or no answer (up to 30 s), and write down the moment
  * every send was answered 2xx. Then, K times: wait until every node is ready, ask the cluster who
@@ -33,7 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-public class KillLeader {
+public class ClusterDrills {
 
   private static final Duration RETRY_BUDGET = Duration.ofSeconds(30);
   private static final Duration ROUND_AT_MOST = Duration.ofMinutes(5);
@@ -54,7 +66,7 @@ public class KillLeader {
   /** The highest seq a send was answered with: the final count reads at least that far. */
   private final AtomicLong lastSeq = new AtomicLong();
 
-  KillLeader(String url, String quipu, List<String> nodeUrls) {
+  ClusterDrills(String url, String quipu, List<String> nodeUrls) {
     this.api = URI.create(url.replaceAll("/+$", "") + "/api/v1/");
     this.quipu = quipu;
     this.nodeUrls = nodeUrls;
@@ -66,15 +78,25 @@ public class KillLeader {
     List<String> nodes = new ArrayList<>();
     int kills = 20;
     int producers = 8;
+    boolean catchUp = false;
+    long writes = 1_000_000;
+    int batch = 100;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--url" -> url = args[++i];
         case "--quipu" -> quipu = args[++i];
         case "--node" -> nodes.add(args[++i]);
+        case "--kill-leader" -> catchUp = false;
+        case "--catch-up" -> catchUp = true;
         case "--kills" -> kills = Integer.parseInt(args[++i]);
         case "--producers" -> producers = Integer.parseInt(args[++i]);
+        case "--writes" -> writes = Long.parseLong(args[++i]);
+        case "--batch" -> batch = Integer.parseInt(args[++i]);
         default -> usage("unknown option " + args[i]);
       }
+    }
+    if (batch < 1 || batch > 100 || writes < batch) {
+      usage("--batch is 1 to 100 (API.md) and --writes at least one batch");
     }
     if (url == null || quipu == null || nodes.size() < 3) {
       usage("--url, --quipu and at least three --node are needed");
@@ -91,27 +113,39 @@ public class KillLeader {
     if (password == null) {
       usage("QUIPU_ADMIN_PASSWORD is not set");
     }
-    System.exit(new KillLeader(url, quipu, nodes).run(password, kills, producers));
+    ClusterDrills drills = new ClusterDrills(url, quipu, nodes);
+    System.exit(catchUp ? drills.catchUp(password, writes, batch)
+        : drills.run(password, kills, producers));
   }
 
   private static void usage(String why) {
     System.err.println("kill-leader: " + why);
-    System.err.println("usage: java bench/KillLeader.java --url NGINX --quipu ./quipu "
-        + "--node URL1 --node URL2 --node URL3 [--kills K] [--producers P]");
+    System.err.println("usage: java bench/ClusterDrills.java --url NGINX --quipu ./quipu "
+        + "--node URL1 --node URL2 --node URL3 [--kill-leader] [--kills K] [--producers P]");
+    System.err.println("       java bench/ClusterDrills.java --url NGINX --quipu ./quipu "
+        + "--node URL1 --node URL2 --node URL3 --catch-up [--writes N] [--batch B]");
     System.exit(2);
   }
 
-  int run(String password, int kills, int producers) throws Exception {
+  /** Logs in as admin and creates the drill's queue; false (said why) when it cannot. */
+  private boolean prepare(String password, String drill) throws Exception {
     HttpResponse<String> login = call("POST", "sessions",
         "{\"username\":\"admin\",\"password\":\"" + password + "\"}");
     if (login.statusCode() != 201) {
-      System.err.println("kill-leader: login as admin: " + login.statusCode());
-      return 2;
+      System.err.println(drill + ": login as admin: " + login.statusCode());
+      return false;
     }
     token = field(login.body(), "token");
-    queue = "bench-kill-leader-" + System.currentTimeMillis();
+    queue = "bench-" + drill + "-" + System.currentTimeMillis();
     if (call("PUT", "queues/" + queue, "{}").statusCode() != 201) {
-      System.err.println("kill-leader: cannot create queue " + queue);
+      System.err.println(drill + ": cannot create queue " + queue);
+      return false;
+    }
+    return true;
+  }
+
+  int run(String password, int kills, int producers) throws Exception {
+    if (!prepare(password, "kill-leader")) {
       return 2;
     }
     List<Thread> threads = new ArrayList<>();
@@ -159,6 +193,157 @@ public class KillLeader {
     return lost || extra ? 1 : 0;
   }
 
+  /** The catch-up drill (see the top of this file); 0 when every node ends on one digest. */
+  int catchUp(String password, long writes, int batch) throws Exception {
+    if (!prepare(password, "catch-up")) {
+      return 2;
+    }
+    awaitAllReady();
+    String leader = leader();
+    String follower = null;
+    for (int i = nodeUrls.size(); i >= 1 && follower == null; i--) {
+      follower = leader.equals("node-" + i) ? null : "node-" + i;
+    }
+    String followerUrl = nodeUrls.get(Integer.parseInt(follower.substring(5)) - 1);
+    String leaderUrl = nodeUrls.get(Integer.parseInt(leader.substring(5)) - 1);
+    long before = appliedSeq(followerUrl);
+    script("stop", follower);
+    System.out.printf("%s stopped at applied seq %,d; %s leads%n", follower, before, leader);
+
+    long started = System.nanoTime();
+    long sent = sendBatches(writes, batch, 8);
+    double sendSeconds = (System.nanoTime() - started) / 1e9;
+    System.out.printf("sent %,d messages in batches of %d in %.0f s (%,.0f msgs/s) while %s was "
+        + "down%n", sent, batch, sendSeconds, sent / sendSeconds, follower);
+
+    Thread producer = new Thread(this::produce, "producer");
+    producer.start();
+    long target = appliedSeq(leaderUrl);
+    long okBefore = ok.get();
+    long t0 = System.nanoTime();
+    script("start", follower);
+    long live = System.nanoTime();
+    long caughtUp = 0;
+    long ready = 0;
+    long deadline = live + TimeUnit.MINUTES.toNanos(60);
+    while ((caughtUp == 0 || ready == 0) && System.nanoTime() < deadline) {
+      if (caughtUp == 0 && appliedSeq(followerUrl) >= target) {
+        caughtUp = System.nanoTime();
+      }
+      if (ready == 0 && status(followerUrl + "/health/ready") == 200) {
+        ready = System.nanoTime();
+      }
+      Thread.sleep(200);
+    }
+    running.set(false);
+    producer.join(RETRY_BUDGET.toMillis() + 15_000);
+    if (caughtUp == 0 || ready == 0) {
+      System.err.printf("catch-up: %s did not catch up within an hour (applied %,d of %,d)%n",
+          follower, appliedSeq(followerUrl), target);
+      return 1;
+    }
+    double bootSeconds = (live - t0) / 1e9;
+    double replaySeconds = (caughtUp - live) / 1e9;
+    System.out.printf("%s started: live after %.1f s, caught up (applied seq %,d, %,d entries "
+        + "behind when started) after %.1f s more (%,.0f entries/s over its replay), ready after "
+        + "%.1f s in all%n", follower, bootSeconds, target, target - before, replaySeconds,
+        (target - before) / Math.max(replaySeconds, 0.001), (ready - t0) / 1e9);
+    System.out.printf("meanwhile a producer's single sends through NGINX: %,d answered 2xx, "
+        + "%,d unknown, %,d refused%n", ok.get() - okBefore, unknown.get(), refused.get());
+    boolean same = sameDigests();
+    call("DELETE", "queues/" + queue + "?force=true", null);
+    return same ? 0 : 1;
+  }
+
+  /**
+   * Sends {@code writes} messages (100-byte bodies) in batches through NGINX from {@code threads}
+   * writers, each batch retried with its Idempotency-Key while unanswered; the messages answered
+   * 2xx.
+   */
+  private long sendBatches(long writes, int batch, int threads) throws InterruptedException {
+    String one = "{\"body\":\"" + "c".repeat(100) + "\"}";
+    String body = "{\"messages\":[" + String.join(",", Collections.nCopies(batch, one)) + "]}";
+    AtomicLong left = new AtomicLong(writes / batch);
+    AtomicLong done = new AtomicLong();
+    List<Thread> writers = new ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      Thread t = new Thread(() -> {
+        while (left.getAndDecrement() > 0) {
+          String key = UUID.randomUUID().toString();
+          long giveUp = System.nanoTime() + RETRY_BUDGET.toNanos();
+          while (System.nanoTime() < giveUp) {
+            try {
+              if (call("POST", "queues/" + queue + "/messages:batch", body, "Idempotency-Key", key)
+                  .statusCode() / 100 == 2) {
+                done.addAndGet(batch);
+                break;
+              }
+            } catch (IOException noAnswer) {
+              // unknown: retried with the same key
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return;
+            }
+            sleep(100);
+          }
+        }
+      }, "writer-" + i);
+      t.start();
+      writers.add(t);
+    }
+    long reported = 0;
+    for (Thread t : writers) {
+      while (t.isAlive()) {
+        t.join(10_000);
+        if (done.get() - reported >= 100_000) {
+          reported = done.get();
+          System.out.printf("  %,d sent%n", reported);
+        }
+      }
+    }
+    return done.get();
+  }
+
+  /** The node's applied seq (its X-Quipu-Applied-Seq on /health/ready), -1 when it does not answer. */
+  private long appliedSeq(String nodeUrl) {
+    try {
+      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(
+          URI.create(nodeUrl + "/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.discarding());
+      return r.headers().firstValueAsLong("X-Quipu-Applied-Seq").orElse(-1);
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /** Whether every node reports one digest at one applied seq, within two minutes; printed. */
+  private boolean sameDigests() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    List<String> last = List.of();
+    while (System.nanoTime() < deadline) {
+      List<String> views = new ArrayList<>();
+      for (String node : nodeUrls) {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                URI.create(node + "/api/v1/cluster/digest"))
+            .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        views.add(r.statusCode() == 200
+            ? field(r.body(), "appliedSeq") + " " + field(r.body(), "digest") : "none");
+      }
+      last = views;
+      if (!views.contains("none") && views.stream().distinct().count() == 1) {
+        System.out.println("every node at applied seq and digest " + views.get(0));
+        return true;
+      }
+      Thread.sleep(500);
+    }
+    System.out.println("DIVERGED or not converged: " + last);
+    return false;
+  }
+
   private void produce() {
     while (running.get()) {
       String key = UUID.randomUUID().toString();
@@ -192,8 +377,9 @@ public class KillLeader {
   }
 
   /**
-   * The longest gap between consecutive 2xx answers from a second before the kill was sent until
-   * the first send started after it returned was answered: the stall clients saw. (Not "from the
+   * The longest gap between consecutive 2xx answers from the last one a second or more before the
+   * kill was sent until the first send started after it returned was answered: the stall clients
+   * saw. (Not "from the
    * kill": `./quipu kill` returns only once the process is gone, and a new leader may already
    * serve by then.)
    */
@@ -207,17 +393,26 @@ public class KillLeader {
         }
       }
       if (firstAfter != Long.MAX_VALUE) {
+        // From the last 2xx a second or more before the kill (a stall under way counts whole).
         long from = sent - TimeUnit.SECONDS.toNanos(1);
+        long start = from;
+        for (long[] a : answered) {
+          if (a[1] <= from && (start == from || a[1] > start)) {
+            start = a[1];
+          }
+        }
         List<Long> ends = new ArrayList<>();
         for (long[] a : answered) {
-          if (a[1] >= from && a[1] <= firstAfter) {
+          if (a[1] > start && a[1] <= firstAfter) {
             ends.add(a[1]);
           }
         }
         Collections.sort(ends);
         long gap = 0;
-        for (int i = 1; i < ends.size(); i++) {
-          gap = Math.max(gap, ends.get(i) - ends.get(i - 1));
+        long previous = start;
+        for (long end : ends) {
+          gap = Math.max(gap, end - previous);
+          previous = end;
         }
         return TimeUnit.NANOSECONDS.toMillis(gap);
       }
