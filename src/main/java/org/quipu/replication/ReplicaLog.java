@@ -182,18 +182,13 @@ public final class ReplicaLog implements ReplicaEndpoint {
 
   /**
    * Not synchronized: an append of a large batch holds the lock while the log writes it, and the
-   * leader must hear from this member meanwhile. A contact from the leader of the promised epoch
-   * counts as hearing from it, as an append does (a follower hands writes to a leader it has heard
-   * from lately).
+   * leader must hear from this member meanwhile. Changes nothing; the promised epoch is volatile,
+   * written after the promise is durable.
    */
   @Override
   public Contacted contact(Contact request) {
     checkGroup(request.group());
-    long promised = promisedEpoch;
-    if (request.epoch() == promised && request.leaderId().equals(leaderId)) {
-      leaderHeardNanos = System.nanoTime();
-    }
-    return new Contacted(self, promised);
+    return new Contacted(self, promisedEpoch);
   }
 
   @Override

@@ -7,7 +7,8 @@ import java.time.Duration;
  *
  * @param heartbeat how long a follower may go without an {@link Append} (one is sent, empty if
  *     need be, after this much quiet; it carries the commit point)
- * @param rpcDeadline the deadline of every replication call
+ * @param rpcDeadline the deadline of every replication call, but a contact's (a quarter of the
+ *     contact timeout) and that of an append too large for it (see {@link Replicator})
  * @param contactTimeout a leader that has heard from no majority of its group for this long steps
  *     down (it may be cut off while another is elected)
  * @param retryAfter how long a leader waits before calling again a member that did not answer

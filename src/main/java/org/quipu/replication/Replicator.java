@@ -22,9 +22,12 @@ import java.util.logging.Logger;
  * the leader has been deposed. A follower that does not answer is called again after a pause;
  * nothing is concluded about its log.
  *
- * <p>An append's deadline grows with its size ({@link #deadlineFor}), and while one runs longer
- * than a heartbeat, a {@link Contact} goes beside it each heartbeat: a follower writing a 25 MB
- * batch may take seconds to answer, and is in touch all that while.
+ * <p>An append larger than {@link #MAX_APPEND_BYTES} (one entry can be: a batch of 25 MB) has a
+ * deadline that grows with its size ({@link #deadlineFor}) and grants no read lease, so that every
+ * lease is granted in an append with the settings' deadline, as a new leader assumes when it counts
+ * the leases of the leader before it. While an append runs longer than a heartbeat, a {@link
+ * Contact} goes beside it each heartbeat: a follower writing a 25 MB batch may take seconds to
+ * answer, and is in touch all the while.
  */
 final class Replicator {
 
@@ -38,8 +41,8 @@ final class Replicator {
   /**
    * The slowest rate at which a follower is expected to take an append's bytes (over the network,
    * into its log), in {@link EntrySizes}' bound, which counts three bytes per character: 16 MiB/s
-   * of it is about 5 MiB/s of ASCII text. An append's deadline is the settings' deadline plus its
-   * bytes at this rate: 2 s for a heartbeat, 6.7 s for a full batch of 25 MB.
+   * of it is about 5 MiB/s of ASCII text. An append above {@link #MAX_APPEND_BYTES} has the
+   * settings' deadline plus its bytes at this rate: 6.7 s for a full batch of 25 MB.
    */
   static final long MIN_BYTES_PER_SECOND = 16L << 20;
 
@@ -129,8 +132,9 @@ final class Replicator {
     }
     CompletableFuture<Contacted> sent;
     try {
+      // A quarter of the contact timeout: a contact lost does not hold the next one back long.
       sent = transport.contact(member, new Contact(term.group(), term.self(), term.epoch()),
-          settings.rpcDeadline());
+          settings.contactTimeout().dividedBy(4));
     } catch (RuntimeException refused) { // a transport closing under it: as no answer
       sent = CompletableFuture.failedFuture(refused);
     }
@@ -207,11 +211,14 @@ final class Replicator {
       // A lease only to a follower that answered lately and has applied nearly all that is
       // committed: one catching up (restarted, say) would answer reads, and take tokens, from a
       // state the clients have long left, and every logout would wait for it.
+      // Never in an append with a longer deadline: a new leader counts an old lease as held at
+      // most the settings' deadline and a lease after it starts.
       boolean grant = answeredNanos != 0 && now - answeredNanos < settings.lease().toNanos()
-          && term.commitSeq() - appliedSeq < WritePath.CATCHING_UP_ENTRIES;
+          && term.commitSeq() - appliedSeq < WritePath.CATCHING_UP_ENTRIES
+          && deadlineFor(settings, entries).equals(settings.rpcDeadline());
       if (grant) {
         // Held at most until the lease after the latest moment the follower can receive this.
-        long until = now + deadlineFor(settings, entries).toNanos() + settings.lease().toNanos();
+        long until = now + settings.rpcDeadline().toNanos() + settings.lease().toNanos();
         if (until - leaseHeldUntilNanos > 0) {
           leaseHeldUntilNanos = until;
         }
@@ -237,13 +244,17 @@ final class Replicator {
     }
   }
 
-  /** The settings' deadline, plus the time {@code entries} take at the slowest expected rate. */
+  /**
+   * The settings' deadline for an append up to {@link #MAX_APPEND_BYTES}; for a larger one, that
+   * plus the time its bytes take at the slowest expected rate.
+   */
   static Duration deadlineFor(ReplicationSettings settings, List<LogEntry> entries) {
     long bytes = 0;
     for (LogEntry e : entries) {
       bytes += EntrySizes.approximate(e);
     }
-    return settings.rpcDeadline().plusMillis(bytes * 1_000 / MIN_BYTES_PER_SECOND);
+    return bytes <= MAX_APPEND_BYTES ? settings.rpcDeadline()
+        : settings.rpcDeadline().plusMillis(bytes * 1_000 / MIN_BYTES_PER_SECOND);
   }
 
   private void answered(Append sent, AppendReply reply, Throwable failure) {

@@ -34,6 +34,8 @@ class EntrySizesTest {
   void anAppendsDeadline_growsWithItsBytes() {
     ReplicationSettings settings = ReplicationSettings.defaults();
     assertEquals(settings.rpcDeadline(), Replicator.deadlineFor(settings, List.of()));
+    assertEquals(settings.rpcDeadline(), Replicator.deadlineFor(settings,
+        List.of(send(1, 1_000_000))), "an append within MAX_APPEND_BYTES keeps the deadline");
     // The largest batch API.md allows: 100 bodies of 256 KiB, one entry of 25 MB.
     List<SendMessages.NewMessage> full = new ArrayList<>();
     for (int i = 0; i < 100; i++) {

@@ -66,6 +66,33 @@ class ReplicaLogTest {
   }
 
   @Test
+  void aContact_isAnsweredWithThePromise_whileAnAppendStillHoldsTheLog() throws Exception {
+    replica.newEpoch(new NewEpoch(0, "n1", 4));
+    log.appendMillis = 2_000; // a 25 MB batch on a busy disk
+    Thread appending = new Thread(() -> {
+      try {
+        append(4, 0, 0, entries(1, 4, 1), 0);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    appending.start();
+    while (appending.getState() != Thread.State.TIMED_WAITING) {
+      Thread.sleep(5); // inside the log's append, under the replica's lock
+    }
+
+    long start = System.nanoTime();
+    Contacted answer = replica.contact(new Contact(0, "n1", 4));
+
+    assertTrue(System.nanoTime() - start < 1_000_000_000L, "waited for the append");
+    assertEquals(new Contacted("n2", 4), answer);
+    assertEquals(new Contacted("n2", 4), replica.contact(new Contact(0, "n1", 3)),
+        "the promise, whatever epoch the caller leads");
+    appending.join();
+    assertEquals(1, replica.lastSeq());
+  }
+
+  @Test
   void anAppendOfAnOlderEpoch_isRefusedAndChangesNothing() throws Exception {
     replica.newEpoch(new NewEpoch(0, "n3", 5));
 
