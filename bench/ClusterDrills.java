@@ -244,9 +244,11 @@ public class ClusterDrills {
     }
     double bootSeconds = (live - t0) / 1e9;
     double replaySeconds = (caughtUp - live) / 1e9;
-    System.out.printf("%s started: live after %.1f s, caught up (applied seq %,d, %,d entries "
-        + "behind when started) after %.1f s more (%,.0f entries/s over its replay), ready after "
-        + "%.1f s in all%n", follower, bootSeconds, target, target - before, replaySeconds,
+    // ./quipu start returns once the node is live and ready (within 1,000 entries of the commit
+    // point): "caught up" is when it had applied everything committed before it started.
+    System.out.printf("%s started: ./quipu start returned after %.1f s, caught up (applied seq "
+        + "%,d, %,d entries behind when started) after %.1f s more (%,.0f entries/s over the "
+        + "rest of its replay), ready after %.1f s in all%n", follower, bootSeconds, target, target - before, replaySeconds,
         (target - before) / Math.max(replaySeconds, 0.001), (ready - t0) / 1e9);
     System.out.printf("meanwhile a producer's single sends through NGINX: %,d answered 2xx, "
         + "%,d unknown, %,d refused%n", ok.get() - okBefore, unknown.get(), refused.get());
