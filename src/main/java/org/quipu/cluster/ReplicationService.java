@@ -205,6 +205,12 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
           .asRuntimeException());
       return;
     }
+    if (Context.current().getDeadline().isExpired()) {
+      // Its caller has given up; what it carries (a read lease, say) must not take effect late.
+      answer.onError(Status.DEADLINE_EXCEEDED.withDescription("the call's deadline had passed")
+          .asRuntimeException());
+      return;
+    }
     A reply;
     try {
       reply = handler.answer(message);

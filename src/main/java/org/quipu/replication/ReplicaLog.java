@@ -155,8 +155,22 @@ public final class ReplicaLog implements ReplicaEndpoint {
     return new Promise(self, true, promisedEpoch, lastEpoch, lastSeq, committedSeq);
   }
 
+  /**
+   * The lease an append grants runs from when the call reached this method, before it waits for
+   * the lock: an append still writing a large batch may hold the lock for seconds, and a lease
+   * counted from when the lock was free could outlast the leader's count of it (the moment it sent
+   * the append plus its deadline and the lease).
+   */
   @Override
-  public synchronized AppendReply append(Append request) throws StoreUnavailableException {
+  public AppendReply append(Append request) throws StoreUnavailableException {
+    long received = System.nanoTime();
+    synchronized (this) {
+      return append(request, received);
+    }
+  }
+
+  // Holding this.
+  private AppendReply append(Append request, long received) throws StoreUnavailableException {
     checkGroup(request.group());
     if (request.epoch() < promisedEpoch) {
       return new AppendReply(self, AppendReply.Result.STALE_EPOCH, promisedEpoch, 0, lastSeq);
@@ -168,7 +182,6 @@ public final class ReplicaLog implements ReplicaEndpoint {
       return new AppendReply(self, AppendReply.Result.MISMATCH, promisedEpoch, 0, lastSeq,
           appliedSeq.getAsLong());
     }
-    long received = System.nanoTime();
     leaderCommitSeq = Math.max(leaderCommitSeq, request.commitSeq());
     merge(request.entries());
     long matchSeq = request.lastSeq();

@@ -92,6 +92,35 @@ class ReplicaLogTest {
     assertEquals(1, replica.lastSeq());
   }
 
+  /**
+   * A lease runs from when its append arrived, not from when the lock was free: here the append
+   * granting it waits 1.5 s behind a slow one, longer than its 1 s lease, and must not leave the
+   * follower holding a lease the leader no longer counts. Breaks if {@code received} is taken
+   * under the lock.
+   */
+  @Test
+  void aLeaseRunsFromTheAppendsArrival_notFromWhenTheLockWasFree() throws Exception {
+    replica.newEpoch(new NewEpoch(0, "n1", 4));
+    log.appendMillis = 1_500;
+    Thread slow = new Thread(() -> {
+      try {
+        append(4, 0, 0, entries(1, 4, 1), 0);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    slow.start();
+    while (slow.getState() != Thread.State.TIMED_WAITING) {
+      Thread.sleep(5);
+    }
+
+    AppendReply reply = replica.append(new Append(0, "n1", 4, 0, 0, List.of(), 0, 1_000));
+
+    assertEquals(AppendReply.Result.ACCEPTED, reply.result());
+    assertFalse(replica.holdsLease(), "a lease counted from when the lock was free");
+    slow.join();
+  }
+
   @Test
   void anAppendOfAnOlderEpoch_isRefusedAndChangesNothing() throws Exception {
     replica.newEpoch(new NewEpoch(0, "n3", 5));
