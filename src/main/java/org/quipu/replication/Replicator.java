@@ -158,6 +158,9 @@ final class Replicator {
     }
   }
 
+  /** An append and its deadline, which {@link #next} works out once. */
+  private record Outgoing(Append append, Duration deadline) {}
+
   private void sendIfDue(boolean heartbeat) {
     CompletableFuture<AppendReply> sent;
     Append append;
@@ -171,11 +174,12 @@ final class Replicator {
       if (!due) {
         return;
       }
-      append = next();
-      if (append == null) {
+      Outgoing next = next();
+      if (next == null) {
         return;
       }
-      sent = send(append);
+      append = next.append();
+      sent = send(next);
     }
     if (!append.entries().isEmpty()) {
       observer.appendSent(member, append.entries().size());
@@ -197,7 +201,7 @@ final class Replicator {
   }
 
   /** The next append from {@code nextSeq}, or null when the log cannot be read now. */
-  private Append next() {
+  private Outgoing next() {
     try {
       if (nextSeq > log.lastSeq() + 1) {
         nextSeq = log.lastSeq() + 1; // the leader's log is shorter than it believed the follower's
@@ -206,6 +210,7 @@ final class Replicator {
       long prevEpoch = log.epochAt(prevSeq);
       List<LogEntry> entries = EntrySizes.within(
           log.entriesAfter(prevSeq, settings.maxEntriesPerAppend()), MAX_APPEND_BYTES);
+      Duration deadline = deadlineFor(settings, entries);
       long now = System.nanoTime();
       long lease = settings.lease().toMillis();
       // A lease only to a follower that answered lately and has applied nearly all that is
@@ -215,7 +220,7 @@ final class Replicator {
       // most the settings' deadline and a lease after it starts.
       boolean grant = answeredNanos != 0 && now - answeredNanos < settings.lease().toNanos()
           && term.commitSeq() - appliedSeq < WritePath.CATCHING_UP_ENTRIES
-          && deadlineFor(settings, entries).equals(settings.rpcDeadline());
+          && deadline.equals(settings.rpcDeadline());
       if (grant) {
         // Held at most until the lease after the latest moment the follower can receive this.
         long until = now + settings.rpcDeadline().toNanos() + settings.lease().toNanos();
@@ -223,8 +228,8 @@ final class Replicator {
           leaseHeldUntilNanos = until;
         }
       }
-      return new Append(term.group(), term.self(), term.epoch(), prevSeq, prevEpoch, entries,
-          term.commitSeq(), grant ? lease : 0);
+      return new Outgoing(new Append(term.group(), term.self(), term.epoch(), prevSeq, prevEpoch,
+          entries, term.commitSeq(), grant ? lease : 0), deadline);
     } catch (StoreUnavailableException | RuntimeException unreadable) {
       LOG.log(Level.WARNING, "cannot read the log to replicate to " + member, unreadable);
       retryLater();
@@ -232,12 +237,12 @@ final class Replicator {
     }
   }
 
-  private CompletableFuture<AppendReply> send(Append append) {
+  private CompletableFuture<AppendReply> send(Outgoing next) {
     inFlight = true;
     lastSentNanos = System.nanoTime();
-    sentCommitSeq = append.commitSeq();
+    sentCommitSeq = next.append().commitSeq();
     try {
-      return transport.append(member, append, deadlineFor(settings, append.entries()));
+      return transport.append(member, next.append(), next.deadline());
     } catch (RuntimeException refused) { // a transport closing under it, say: treat as no answer
       return CompletableFuture.failedFuture(new PeerUnreachableException(
           "the transport refused an append to " + member, refused));
