@@ -1,6 +1,7 @@
 package org.quipu.replication;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashMap;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -98,12 +100,21 @@ final class GrpcNetwork implements ScenarioNetwork {
     }
   }
 
+  /**
+   * A port free now, below Linux's ephemeral range (32768 and up): the member binds it only later
+   * (and again after each restart), and a port the kernel hands out for outgoing connections — as
+   * {@code new ServerSocket(0)} does — was taken by one meanwhile in a CI run.
+   */
   private static int freePort() {
-    try (ServerSocket probe = new ServerSocket(0)) {
-      return probe.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free port on loopback", e);
+    for (int attempt = 0; attempt < 1_000; attempt++) {
+      int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+      try (ServerSocket probe = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new IllegalStateException("no free port on loopback between 20000 and 32000");
   }
 
   private String address(String member) {
