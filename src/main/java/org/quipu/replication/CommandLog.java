@@ -15,12 +15,34 @@ public interface CommandLog {
   /** Up to {@code limit} entries after {@code afterSeq}, in order. */
   List<LogEntry> entriesAfter(long afterSeq, int limit) throws StoreUnavailableException;
 
-  /** The sequence number of the last durable entry, 0 for an empty log. */
+  /**
+   * The sequence number of the last durable entry; the {@link #base}'s when the log holds none
+   * after it (0 for a log that never held any).
+   */
   long lastSeq() throws StoreUnavailableException;
 
   /**
-   * The epoch of the entry at {@code seq}: 0 for seq 0 (the empty prefix every log shares), -1 when
-   * this log holds no entry there (beyond its last entry).
+   * The last entry compacted away ({@link LogPosition#START} when none was): the log holds the
+   * entries after it only. Every entry up to it was applied here, so its state is in the tables.
+   */
+  LogPosition base() throws StoreUnavailableException;
+
+  /**
+   * Durably removes every entry up to {@code at.seq()} — an entry this log holds, of {@code
+   * at.epoch()}, already applied — and records {@code at} as its base.
+   */
+  void compactTo(LogPosition at) throws StoreUnavailableException;
+
+  /**
+   * Durably removes every entry and restarts the log after {@code at}: a snapshot of the state at
+   * that position has been installed in the tables.
+   */
+  void restartAt(LogPosition at) throws StoreUnavailableException;
+
+  /**
+   * The epoch of the entry at {@code seq}: the base's epoch at the base's seq (0 for seq 0, the
+   * empty prefix every log shares), -1 when this log holds no entry there (beyond its last entry,
+   * or compacted away before its base).
    */
   long epochAt(long seq) throws StoreUnavailableException;
 

@@ -222,4 +222,20 @@ public final class JdbcCommandLog implements CommandLog {
       throw new StoreUnavailableException("cannot read the log", e);
     }
   }
+
+  // BRANCH PLACEHOLDER (snapshot branch only, replaced before merging to main).
+  @Override
+  public org.quipu.replication.LogPosition base() {
+    throw new UnsupportedOperationException("snapshot branch: not yet");
+  }
+
+  @Override
+  public void compactTo(org.quipu.replication.LogPosition at) {
+    throw new UnsupportedOperationException("snapshot branch: not yet");
+  }
+
+  @Override
+  public void restartAt(org.quipu.replication.LogPosition at) {
+    throw new UnsupportedOperationException("snapshot branch: not yet");
+  }
 }

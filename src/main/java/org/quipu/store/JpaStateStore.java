@@ -202,4 +202,15 @@ public final class JpaStateStore implements StateStore {
     }
     return messages;
   }
+
+  // BRANCH PLACEHOLDER (snapshot branch only, replaced before merging to main).
+  @Override
+  public org.quipu.replication.LogPosition writeSnapshot(java.io.OutputStream out) {
+    throw new UnsupportedOperationException("snapshot branch: not yet");
+  }
+
+  @Override
+  public void installSnapshot(java.io.InputStream in, org.quipu.replication.LogPosition at) {
+    throw new UnsupportedOperationException("snapshot branch: not yet");
+  }
 }

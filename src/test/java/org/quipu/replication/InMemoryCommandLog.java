@@ -11,6 +11,7 @@ import java.util.List;
 final class InMemoryCommandLog implements CommandLog {
 
   final List<LogEntry> entries = new ArrayList<>();
+  private LogPosition base = LogPosition.START;
   int failNextAppends;
   int loseNextAnswers;
   int failNextReads;
@@ -31,7 +32,7 @@ final class InMemoryCommandLog implements CommandLog {
       failNextAppends--;
       throw new StoreUnavailableException("simulated outage", null);
     }
-    long expected = entries.isEmpty() ? 1 : entries.get(entries.size() - 1).seq() + 1;
+    long expected = (entries.isEmpty() ? base.seq() : entries.get(entries.size() - 1).seq()) + 1;
     if (batch.get(0).seq() != expected) {
       throw new IllegalStateException("gap or overlap: appending " + batch.get(0).seq()
           + " after " + (expected - 1));
@@ -53,14 +54,37 @@ final class InMemoryCommandLog implements CommandLog {
   @Override
   public synchronized long lastSeq() throws StoreUnavailableException {
     failIfAsked();
-    return entries.isEmpty() ? 0 : entries.get(entries.size() - 1).seq();
+    return entries.isEmpty() ? base.seq() : entries.get(entries.size() - 1).seq();
+  }
+
+  @Override
+  public synchronized LogPosition base() throws StoreUnavailableException {
+    failIfAsked();
+    return base;
+  }
+
+  @Override
+  public synchronized void compactTo(LogPosition at) throws StoreUnavailableException {
+    failIfAsked();
+    if (epochAt(at.seq()) != at.epoch()) {
+      throw new IllegalStateException("compacting to " + at + ", which this log does not hold");
+    }
+    entries.removeIf(e -> e.seq() <= at.seq());
+    base = at;
+  }
+
+  @Override
+  public synchronized void restartAt(LogPosition at) throws StoreUnavailableException {
+    failIfAsked();
+    entries.clear();
+    base = at;
   }
 
   @Override
   public synchronized long epochAt(long seq) throws StoreUnavailableException {
     failIfAsked();
-    if (seq == 0) {
-      return 0;
+    if (seq == base.seq()) {
+      return base.epoch();
     }
     return entries.stream().filter(e -> e.seq() == seq).mapToLong(LogEntry::epoch).findFirst()
         .orElse(-1);

@@ -1,6 +1,13 @@
 package org.quipu.replication;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +28,11 @@ import org.quipu.core.state.User;
  * can prove that the changes alone rebuild the state; like the tables' primary key it refuses a
  * message inserted twice. {@link #failNextApplies} and {@link #failNextRestores} simulate a dead
  * database, {@link #loseNextAnswers} one that commits and dies before saying so.
+ *
+ * <p>A snapshot's bytes name a frozen copy of the tables kept in this JVM (the nodes of a simulated
+ * cluster share it), followed by {@link #snapshotPadding} filler bytes so that a test can make a
+ * transfer take as many chunks as it likes; installing checks the name, the position and the
+ * filler's length.
  */
 final class InMemoryStateStore implements StateStore {
 
@@ -32,6 +44,16 @@ final class InMemoryStateStore implements StateStore {
   private final Map<String, Subscription> subscriptions = new TreeMap<>();
   private final Map<String, IdempotencyRecord> idempotency = new TreeMap<>();
   private long applied;
+  private long appliedEpoch;
+  /** Filler after a snapshot's name: how many bytes a snapshot written here takes beyond 24. */
+  volatile int snapshotPadding;
+  /** How many snapshots this store installed. */
+  final AtomicLong installed = new AtomicLong();
+
+  private record Frozen(InMemoryStateStore copy, long seq, long epoch, int padding) {}
+
+  private static final Map<Long, Frozen> FROZEN = new ConcurrentHashMap<>();
+  private static final AtomicLong NEXT_FROZEN = new AtomicLong();
   int failNextApplies;
   /** Makes the next apply throw this (an Error such as OutOfMemoryError kills the applier). */
   Error dieOnNextApply;
@@ -124,9 +146,67 @@ final class InMemoryStateStore implements StateStore {
       }
     }
     applied = appliedSeq;
+    appliedEpoch = epoch;
     if (loseNextAnswers > 0) {
       loseNextAnswers--;
       throw new StoreUnavailableException("simulated connection lost after the commit", null);
+    }
+  }
+
+  @Override
+  public LogPosition writeSnapshot(OutputStream out) throws IOException {
+    Frozen frozen;
+    synchronized (this) {
+      InMemoryStateStore copy = new InMemoryStateStore();
+      copy.copyFrom(this);
+      frozen = new Frozen(copy, applied, appliedEpoch, snapshotPadding);
+    }
+    long id = NEXT_FROZEN.incrementAndGet();
+    FROZEN.put(id, frozen);
+    DataOutputStream data = new DataOutputStream(out);
+    data.writeLong(id);
+    data.writeLong(frozen.seq());
+    data.writeLong(frozen.epoch());
+    data.write(new byte[frozen.padding()]);
+    data.flush();
+    return new LogPosition(frozen.seq(), frozen.epoch(), 0);
+  }
+
+  @Override
+  public void installSnapshot(InputStream in, LogPosition at) throws IOException {
+    DataInputStream data = new DataInputStream(in);
+    Frozen frozen = FROZEN.get(data.readLong());
+    if (frozen == null || data.readLong() != at.seq() || data.readLong() != at.epoch()) {
+      throw new IOException("not a snapshot at " + at);
+    }
+    data.skipNBytes(frozen.padding());
+    if (data.read() != -1) {
+      throw new IOException("a snapshot longer than written");
+    }
+    synchronized (this) {
+      copyFrom(frozen.copy());
+      applied = at.seq();
+      appliedEpoch = at.epoch();
+    }
+    installed.incrementAndGet();
+  }
+
+  private void copyFrom(InMemoryStateStore other) {
+    synchronized (other) {
+      users.clear();
+      users.putAll(other.users);
+      sessions.clear();
+      sessions.putAll(other.sessions);
+      queues.clear();
+      queues.putAll(other.queues);
+      messages.clear();
+      messages.putAll(other.messages);
+      topics.clear();
+      topics.putAll(other.topics);
+      subscriptions.clear();
+      subscriptions.putAll(other.subscriptions);
+      idempotency.clear();
+      idempotency.putAll(other.idempotency);
     }
   }
 }
