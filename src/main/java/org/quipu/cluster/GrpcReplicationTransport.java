@@ -20,6 +20,7 @@ import org.quipu.proto.replication.v1.ContactReply;
 import org.quipu.proto.replication.v1.ContactRequest;
 import org.quipu.proto.replication.v1.FetchReply;
 import org.quipu.proto.replication.v1.FetchRequest;
+import org.quipu.proto.replication.v1.SnapshotReply;
 import org.quipu.proto.replication.v1.ForwardReply;
 import org.quipu.proto.replication.v1.ForwardRequest;
 import org.quipu.proto.replication.v1.NewEpochRequest;
@@ -32,6 +33,8 @@ import org.quipu.replication.Contact;
 import org.quipu.replication.Contacted;
 import org.quipu.replication.Fetch;
 import org.quipu.replication.Fetched;
+import org.quipu.replication.SnapshotChunk;
+import org.quipu.replication.SnapshotReceived;
 import org.quipu.replication.Forwarding;
 import org.quipu.replication.NewEpoch;
 import org.quipu.replication.NotCommittedException;
@@ -61,8 +64,9 @@ import org.quipu.replication.ReplicationTransport;
  * append}, time spent waiting for the one before included. An append that failed (past its
  * deadline on the leader's side, say) may still be running on the member when the next arrives:
  * the member must tolerate that, as a follower that drops only conflicting entries does. NewEpoch,
- * Fetch and Forward are sent at once: forwards carry independent client writes, which the leader
- * orders itself, so any number of them run side by side on the member's channel.
+ * Fetch, InstallSnapshot and Forward are sent at once (a leader has one snapshot chunk in flight
+ * per member): forwards carry independent client writes, which the leader orders itself, so any
+ * number of them run side by side on the member's channel.
  *
  * <p>Forward is the one call that can fail with something else: {@link NotCommittedException}
  * when the leader answered that it could not commit the command (UNAVAILABLE with the
@@ -195,6 +199,23 @@ public final class GrpcReplicationTransport
     this.<FetchReply, Fetched>call(to, member, "Fetch", due(deadline),
         (stub, reply) -> stub.fetch(sent, reply), ReplicationMessages::fromProto, answer,
         () -> {});
+    return answer;
+  }
+
+  /** @throws IllegalArgumentException when the chunk is not from this node and its group */
+  @Override
+  public CompletableFuture<SnapshotReceived> installSnapshot(String member, SnapshotChunk chunk,
+      Duration deadline) {
+    checkSender(chunk.group(), chunk.leaderId());
+    org.quipu.proto.replication.v1.SnapshotChunk sent = ReplicationMessages.toProto(chunk);
+    CompletableFuture<SnapshotReceived> answer = new CompletableFuture<>();
+    MemberChannel to = members.get(member);
+    if (to == null) {
+      return unknown(member, "InstallSnapshot", answer);
+    }
+    this.<SnapshotReply, SnapshotReceived>call(to, member, "InstallSnapshot", due(deadline),
+        (stub, reply) -> stub.installSnapshot(sent, reply), ReplicationMessages::fromProto,
+        answer, () -> {});
     return answer;
   }
 

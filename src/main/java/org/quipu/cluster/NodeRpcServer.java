@@ -13,7 +13,7 @@ import org.quipu.replication.ReplicaEndpoint;
 /**
  * The node's gRPC server for its peers, on its own port (QUIPU_GRPC_ADDRESS), every service behind
  * the cluster secret: {@code quipu.replication.v1.Replication} ({@link ReplicationService}), which
- * answers Status from a {@link NodeStatus.Source}, NewEpoch, Append and Fetch through a {@link
+ * answers Status from a {@link NodeStatus.Source}, NewEpoch, Append, Contact, Fetch and InstallSnapshot through a {@link
  * ReplicaEndpoint}, and Forward through a {@link ForwardTarget}.
  */
 public final class NodeRpcServer implements AutoCloseable {

@@ -1,8 +1,10 @@
 package org.quipu.cluster;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.util.HexFormat;
 import java.util.List;
 import org.quipu.core.command.Command;
 import org.quipu.proto.replication.v1.AppendRequest;
@@ -11,6 +13,7 @@ import org.quipu.proto.replication.v1.ContactReply;
 import org.quipu.proto.replication.v1.ContactRequest;
 import org.quipu.proto.replication.v1.FetchReply;
 import org.quipu.proto.replication.v1.FetchRequest;
+import org.quipu.proto.replication.v1.SnapshotReply;
 import org.quipu.proto.replication.v1.ForwardReply;
 import org.quipu.proto.replication.v1.ForwardRequest;
 import org.quipu.proto.replication.v1.NewEpochRequest;
@@ -23,6 +26,10 @@ import org.quipu.replication.Contact;
 import org.quipu.replication.Contacted;
 import org.quipu.replication.Fetch;
 import org.quipu.replication.Fetched;
+import org.quipu.replication.LogPosition;
+import org.quipu.replication.SnapshotChunk;
+import org.quipu.replication.SnapshotId;
+import org.quipu.replication.SnapshotReceived;
 import org.quipu.replication.LogEntry;
 import org.quipu.replication.NewEpoch;
 import org.quipu.replication.OutcomeCodec;
@@ -164,12 +171,55 @@ final class ReplicationMessages {
         .setGranted(reply.granted())
         .setPromisedEpoch(reply.promisedEpoch())
         .addAllEntries(reply.entries().stream().map(CommandCodec::toProto).toList())
+        .setCompactedThrough(reply.compactedThrough())
         .build();
   }
 
   static Fetched fromProto(FetchReply reply) {
     return new Fetched(reply.getNodeId(), reply.getGranted(), reply.getPromisedEpoch(),
-        entries(reply.getEntriesList()));
+        entries(reply.getEntriesList()), reply.getCompactedThrough());
+  }
+
+  // ---- InstallSnapshot ----------------------------------------------------------------------
+
+  static org.quipu.proto.replication.v1.SnapshotChunk toProto(SnapshotChunk chunk) {
+    SnapshotId id = chunk.snapshot();
+    return org.quipu.proto.replication.v1.SnapshotChunk.newBuilder()
+        .setCaller(caller(chunk.group(), chunk.leaderId(), chunk.epoch()))
+        .setSnapshot(org.quipu.proto.replication.v1.SnapshotId.newBuilder()
+            .setSeq(id.at().seq())
+            .setEpoch(id.at().epoch())
+            .setTimestampMillis(id.at().timestampMillis())
+            .setSize(id.size())
+            .setSha256(ByteString.copyFrom(HexFormat.of().parseHex(id.sha256Hex()))))
+        .setOffset(chunk.offset())
+        .setData(ByteString.copyFrom(chunk.data()))
+        .build();
+  }
+
+  static SnapshotChunk fromProto(org.quipu.proto.replication.v1.SnapshotChunk chunk) {
+    Caller c = chunk.getCaller();
+    org.quipu.proto.replication.v1.SnapshotId id = chunk.getSnapshot();
+    return new SnapshotChunk(c.getGroup(), c.getNodeId(), c.getEpoch(),
+        new SnapshotId(new LogPosition(id.getSeq(), id.getEpoch(), id.getTimestampMillis()),
+            id.getSize(), HexFormat.of().formatHex(id.getSha256().toByteArray())),
+        chunk.getOffset(), chunk.getData().toByteArray());
+  }
+
+  static SnapshotReply toProto(SnapshotReceived reply) {
+    return SnapshotReply.newBuilder()
+        .setNodeId(reply.nodeId())
+        .setAccepted(reply.accepted())
+        .setPromisedEpoch(reply.promisedEpoch())
+        .setReceived(reply.received())
+        .setInstalled(reply.installed())
+        .setAppliedSeq(reply.appliedSeq())
+        .build();
+  }
+
+  static SnapshotReceived fromProto(SnapshotReply reply) {
+    return new SnapshotReceived(reply.getNodeId(), reply.getAccepted(), reply.getPromisedEpoch(),
+        reply.getReceived(), reply.getInstalled(), reply.getAppliedSeq());
   }
 
   // ---- Forward ------------------------------------------------------------------------------

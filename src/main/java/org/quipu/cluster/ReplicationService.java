@@ -19,6 +19,7 @@ import org.quipu.proto.replication.v1.ContactReply;
 import org.quipu.proto.replication.v1.ContactRequest;
 import org.quipu.proto.replication.v1.FetchReply;
 import org.quipu.proto.replication.v1.FetchRequest;
+import org.quipu.proto.replication.v1.SnapshotReply;
 import org.quipu.proto.replication.v1.ForwardReply;
 import org.quipu.proto.replication.v1.ForwardRequest;
 import org.quipu.proto.replication.v1.NewEpochRequest;
@@ -113,6 +114,13 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
   public void fetch(FetchRequest request, StreamObserver<FetchReply> answer) {
     serve("Fetch", request.getCaller(), () -> ReplicationMessages.fromProto(request),
         m -> ReplicationMessages.toProto(endpoint.fetch(m)), answer);
+  }
+
+  @Override
+  public void installSnapshot(org.quipu.proto.replication.v1.SnapshotChunk request,
+      StreamObserver<SnapshotReply> answer) {
+    serve("InstallSnapshot", request.getCaller(), () -> ReplicationMessages.fromProto(request),
+        m -> ReplicationMessages.toProto(endpoint.installSnapshot(m)), answer);
   }
 
   @Override

@@ -63,6 +63,8 @@ public class Node {
 
   private static final Logger LOG = Logger.getLogger(Node.class.getName());
   private static final ReplicationSettings SETTINGS = ReplicationSettings.defaults();
+  /** How often a node looks whether its log has grown enough to compact. */
+  private static final Duration COMPACTION_EVERY = Duration.ofSeconds(10);
   /** A node without ZooKeeper leads epoch 1 alone. */
   private static final long SINGLE_NODE_EPOCH = 1;
   /** How long the cluster view waits for each peer's status. */
@@ -124,6 +126,8 @@ public class Node {
         new JpaStateStore(entities, dataSource, contents, config.stateWriter()), state,
         leadership(), transport(members), forwarding(), SETTINGS,
         System::currentTimeMillis, config.maxCommitBatch(), answers);
+    writes.compact(new WritePath.Compaction(config.snapshotDir(), config.logRetainEntries(),
+        COMPACTION_EVERY));
     duties = new LeaderDuties(writes, state, passwordHasher, config.adminPassword());
     writes.onLeadership(duties);
     // Counted down when this node first serves: a node alone holds its deployment up until then.

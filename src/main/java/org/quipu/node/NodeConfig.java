@@ -2,6 +2,7 @@ package org.quipu.node;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +56,14 @@ public class NodeConfig {
   @Inject
   @ConfigProperty(name = "quipu.state.writer")
   String stateWriter;
+
+  @Inject
+  @ConfigProperty(name = "quipu.log.retain.entries")
+  long logRetainEntries;
+
+  @Inject
+  @ConfigProperty(name = "quipu.snapshot.dir")
+  Optional<String> snapshotDir;
 
   /** ZooKeeper's connect string; unset, the node leads alone (a fixed grant of epoch 1). */
   @Inject
@@ -157,12 +166,26 @@ public class NodeConfig {
     return maxCommitBatch;
   }
 
-  /** Roughly the most heap the cache of recent message bodies and headers takes. */
   /** How the applier writes the state tables: JDBC batches from the mapping, or JPA. */
   public StateWriter stateWriter() {
     return StateWriter.parse(stateWriter);
   }
 
+  /** How many entries the log keeps before the applied seq; older ones are compacted away. */
+  public long logRetainEntries() {
+    if (logRetainEntries < 1) {
+      throw new IllegalStateException("QUIPU_LOG_RETAIN_ENTRIES must be at least 1");
+    }
+    return logRetainEntries;
+  }
+
+  /** Where snapshots are written and received (QUIPU_SNAPSHOT_DIR). */
+  public Path snapshotDir() {
+    return Path.of(snapshotDir.orElseGet(() ->
+        System.getProperty("java.io.tmpdir") + "/quipu-" + nodeId + "-snapshots"));
+  }
+
+  /** Roughly the most heap the cache of recent message bodies and headers takes. */
   public long contentCacheBytes() {
     return contentCacheBytes;
   }

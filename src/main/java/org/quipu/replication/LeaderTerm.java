@@ -48,6 +48,7 @@ final class LeaderTerm {
   private final ScheduledExecutorService timer;
   private final BiConsumer<LeaderTerm, String> stepDown;
   private final ReplicationObserver observer;
+  private final SnapshotSource snapshots; // null: none is sent
   private final Map<String, Replicator> replicators = new ConcurrentHashMap<>();
   private final Map<String, Long> lastHeardNanos = new ConcurrentHashMap<>();
   /** Batches appended here and not committed yet, oldest first (guarded by this). */
@@ -72,7 +73,7 @@ final class LeaderTerm {
   LeaderTerm(String self, int group, long epoch, Set<String> members, ReplicaLog log,
       ReplicationTransport transport, ReplicationSettings settings,
       ScheduledExecutorService timer, BiConsumer<LeaderTerm, String> stepDown,
-      ReplicationObserver observer) {
+      ReplicationObserver observer, SnapshotSource snapshots) {
     if (!members.contains(self)) {
       throw new IllegalArgumentException(self + " is not a member of its group " + members);
     }
@@ -86,6 +87,7 @@ final class LeaderTerm {
     this.timer = timer;
     this.stepDown = stepDown;
     this.observer = observer;
+    this.snapshots = snapshots;
   }
 
   String self() {
@@ -149,7 +151,7 @@ final class LeaderTerm {
           long oldLease = startedNanos + settings.rpcDeadline().toNanos()
               + settings.lease().toNanos();
           replicators.put(member, new Replicator(member, next, this, log, transport, settings,
-              timer, oldLease, observer));
+              timer, oldLease, observer, snapshots));
         }
       }
       long period = settings.heartbeat().toMillis();
@@ -414,6 +416,13 @@ final class LeaderTerm {
       heardFrom(best.nodeId()); // a long adoption must not count as silence afterwards
       if (!fetched.granted()) {
         return false; // it has promised a later epoch since
+      }
+      if (fetched.compactedAfter(after)) {
+        // It applied and compacted entries this node lacks: this node cannot lead until it has
+        // them (a snapshot from a leader); it gives leadership back for a member that holds them.
+        LOG.warning(self + " cannot adopt the log of " + best.nodeId() + ": compacted through "
+            + fetched.compactedThrough() + ", beyond this node's " + after);
+        return false;
       }
       try {
         log.adopt(epoch, fetched.entries(), best.lastSeq());

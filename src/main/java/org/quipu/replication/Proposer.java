@@ -76,6 +76,7 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
   private volatile boolean dead;
   private volatile boolean appending = true;
   private volatile boolean closed;
+  private volatile SnapshotSource snapshots; // null: followers are never sent a snapshot
 
   /**
    * @param members every member of the replication group, this node included; a majority of this
@@ -100,6 +101,11 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
     });
     this.thread = new Thread(this::run, "quipu-proposer");
     this.thread.setDaemon(true);
+  }
+
+  /** Where the followers whose next entry the log no longer holds get their snapshots. */
+  void sendSnapshotsFrom(SnapshotSource source) {
+    this.snapshots = source;
   }
 
   /**
@@ -303,7 +309,7 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
       previous.close("this node now leads epoch " + epoch); // granted again, with a later epoch
     }
     LeaderTerm next = new LeaderTerm(self, group, epoch, members, log, transport, settings, timer,
-        this::stepDown, observer);
+        this::stepDown, observer, snapshots);
     term = next;
     boolean recovered;
     try {

@@ -15,4 +15,10 @@ public interface ReplicaEndpoint {
   Contacted contact(Contact request) throws StoreUnavailableException;
 
   Fetched fetch(Fetch request) throws StoreUnavailableException;
+
+  /**
+   * Takes a piece of a snapshot; installs the snapshot once it holds all of it (the call then
+   * returns only when it is installed).
+   */
+  SnapshotReceived installSnapshot(SnapshotChunk chunk) throws StoreUnavailableException;
 }

@@ -1,5 +1,7 @@
 package org.quipu.replication;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
@@ -21,6 +23,11 @@ import java.util.logging.Logger;
  * proposer when it leads ({@link #appendAsLeader}, {@link #adopt}, {@link #deliver}). Entries past
  * the commit point are kept in memory up to a bound, so that neither replication nor applying them
  * reads the log back in the common case.
+ *
+ * <p>The log may be compacted ({@link #compactTo}): entries up to its {@link #base()} are gone,
+ * their effect kept in the state tables. A follower whose next entry its leader has compacted away
+ * receives a snapshot instead ({@link #installSnapshot}): it is installed in the tables, and the
+ * log restarts after it.
  */
 public final class ReplicaLog implements ReplicaEndpoint {
 
@@ -57,6 +64,22 @@ public final class ReplicaLog implements ReplicaEndpoint {
   /** The highest commit point a leader has announced to this node. */
   private volatile long leaderCommitSeq;
   private final LongSupplier appliedSeq;
+  /** The last entry the log no longer holds (compacted, or before an installed snapshot). */
+  private LogPosition base = LogPosition.START;
+  private SnapshotInbox inbox;
+  private SnapshotInstaller installer;
+
+  /** Replaces the state with a snapshot's; see {@link #installSnapshot}. */
+  @FunctionalInterface
+  public interface SnapshotInstaller {
+    /**
+     * Makes the state the snapshot's, at {@code at}: once the entries up to {@code appliedFirst}
+     * (committed here before) are applied, the state tables replaced in one transaction, then the
+     * state in memory reloaded from them.
+     */
+    void install(InputStream snapshot, LogPosition at, long appliedFirst)
+        throws StoreUnavailableException, IOException;
+  }
 
   private ReplicaLog(String self, int group, CommandLog log, PromiseStore promises,
       Applier applier, LongSupplier appliedSeq) {
@@ -77,12 +100,40 @@ public final class ReplicaLog implements ReplicaEndpoint {
     ReplicaLog replica = new ReplicaLog(self, group, log, promises, applier, state::appliedSeq);
     long applied = state.appliedSeq();
     synchronized (replica) {
+      replica.base = log.base();
       replica.promisedEpoch = promises.promisedEpoch();
       replica.committedSeq = applied;
       replica.cachedThrough = applied;
       replica.resync();
     }
     return replica;
+  }
+
+  /**
+   * Lets this node take snapshots (kept in {@code inboxDir} while they arrive) and install them
+   * with {@code installer}; a node without one refuses a snapshot (it cannot be behind a compacted
+   * log: no member compacts without this). Call before it serves.
+   */
+  public synchronized void takeSnapshots(java.nio.file.Path inboxDir, SnapshotInstaller installer)
+      throws StoreUnavailableException {
+    this.inbox = new SnapshotInbox(inboxDir);
+    this.installer = installer;
+    try {
+      LogPosition begun = inbox.installing();
+      if (begun != null && appliedSeq.getAsLong() == begun.seq()) {
+        // The tables took the snapshot, then the node stopped before the log restarted after it.
+        LOG.info(self + " finishes installing the snapshot at seq " + begun.seq());
+        restartLogAt(begun);
+      }
+      inbox.clearInstalling();
+    } catch (IOException e) {
+      throw new StoreUnavailableException("cannot read the snapshot marker", e);
+    }
+  }
+
+  /** The last entry the log no longer holds: {@link LogPosition#START} until it is compacted. */
+  public synchronized LogPosition base() {
+    return base;
   }
 
   /** Told (on the thread that raised it) whenever this node promises a higher epoch. */
@@ -178,7 +229,10 @@ public final class ReplicaLog implements ReplicaEndpoint {
     raisePromise(request.epoch());
     leaderId = request.leaderId();
     leaderHeardNanos = System.nanoTime();
-    if (epochAt(request.prevSeq()) != request.prevEpoch()) {
+    // At or below the base, every entry is committed and applied here: the leader's log holds the
+    // same ones (a leader holds every committed entry), so the check there passes by itself.
+    if (request.prevSeq() > base.seq() && epochAt(request.prevSeq()) != request.prevEpoch()
+        || request.prevSeq() == base.seq() && base.epoch() != request.prevEpoch()) {
       return new AppendReply(self, AppendReply.Result.MISMATCH, promisedEpoch, 0, lastSeq,
           appliedSeq.getAsLong());
     }
@@ -208,12 +262,107 @@ public final class ReplicaLog implements ReplicaEndpoint {
   public synchronized Fetched fetch(Fetch request) throws StoreUnavailableException {
     checkGroup(request.group());
     if (request.epoch() < promisedEpoch) {
-      return new Fetched(self, false, promisedEpoch, List.of());
+      return new Fetched(self, false, promisedEpoch, List.of(), 0);
     }
     raisePromise(request.epoch());
+    if (request.afterSeq() < base.seq()) {
+      return new Fetched(self, true, promisedEpoch, List.of(), base.seq());
+    }
     return new Fetched(self, true, promisedEpoch, EntrySizes.within(
         entriesAfter(request.afterSeq(), Math.max(1, request.limit())),
-        Replicator.MAX_APPEND_BYTES));
+        Replicator.MAX_APPEND_BYTES), base.seq());
+  }
+
+  /**
+   * Takes a piece of a snapshot from the leader (see the InstallSnapshot rpc). Once every byte is
+   * here and intact, installs it before answering: the state becomes the snapshot's and the log
+   * restarts after it. Its entries are committed (the leader applied them), so nothing this node
+   * held up to there is lost; what it held beyond — a tail it never had committed, since it lacked
+   * entries before it — goes, as a conflicting tail would. A snapshot no later than what this node
+   * has applied is answered as installed.
+   */
+  @Override
+  public synchronized SnapshotReceived installSnapshot(SnapshotChunk chunk)
+      throws StoreUnavailableException {
+    checkGroup(chunk.group());
+    if (chunk.epoch() < promisedEpoch) {
+      return new SnapshotReceived(self, false, promisedEpoch, 0, false, appliedSeq.getAsLong());
+    }
+    raisePromise(chunk.epoch());
+    leaderId = chunk.leaderId();
+    leaderHeardNanos = System.nanoTime();
+    SnapshotId id = chunk.snapshot();
+    if (id.at().seq() <= committedSeq) {
+      return new SnapshotReceived(self, true, promisedEpoch, id.size(), true,
+          appliedSeq.getAsLong());
+    }
+    if (inbox == null) {
+      throw new IllegalStateException(self + " takes no snapshots");
+    }
+    try {
+      long held = inbox.take(id, chunk.offset(), chunk.data());
+      if (held < id.size()) {
+        return new SnapshotReceived(self, true, promisedEpoch, held, false,
+            appliedSeq.getAsLong());
+      }
+      if (!inbox.completeAndIntact()) {
+        LOG.warning(self + " received snapshot " + id + " damaged; it is sent again");
+        inbox.discard();
+        return new SnapshotReceived(self, true, promisedEpoch, 0, false, appliedSeq.getAsLong());
+      }
+      install(id.at());
+      inbox.discard();
+      return new SnapshotReceived(self, true, promisedEpoch, id.size(), true,
+          appliedSeq.getAsLong());
+    } catch (IOException e) {
+      throw new StoreUnavailableException("cannot keep or install the snapshot", e);
+    }
+  }
+
+  // Holding this.
+  private void install(LogPosition at) throws StoreUnavailableException, IOException {
+    long started = System.nanoTime();
+    leaseUntilNanos = 0; // not serving reads from a state that is about to change
+    inbox.markInstalling(at);
+    try (InputStream snapshot = inbox.open()) {
+      installer.install(snapshot, at, committedSeq);
+    }
+    restartLogAt(at);
+    inbox.clearInstalling();
+    LOG.info(self + " installed the snapshot at seq " + at.seq() + " (epoch " + at.epoch()
+        + ") in " + (System.nanoTime() - started) / 1_000_000 + " ms; its log restarts after it");
+  }
+
+  // Holding this: the state tables are at {@code at}.
+  private void restartLogAt(LogPosition at) throws StoreUnavailableException {
+    log.restartAt(at);
+    base = at;
+    lastSeq = at.seq();
+    lastEpoch = at.epoch();
+    lastTimestamp = Math.max(lastTimestamp, at.timestampMillis());
+    committedSeq = at.seq();
+    tail.clear();
+    cachedThrough = at.seq();
+    leaderCommitSeq = Math.max(leaderCommitSeq, at.seq());
+  }
+
+  /**
+   * Drops the entries up to {@code seq} (at most what this node has applied) from the log, their
+   * effect kept in the state tables; a follower that needs them gets a snapshot instead.
+   */
+  public synchronized void compactTo(long seq) throws StoreUnavailableException {
+    long upTo = Math.min(seq, Math.min(committedSeq, appliedSeq.getAsLong()));
+    if (upTo <= base.seq()) {
+      return;
+    }
+    List<LogEntry> at = entriesAfter(upTo - 1, 1);
+    if (at.isEmpty() || at.get(0).seq() != upTo) {
+      throw new IllegalStateException("the log holds no entry at " + upTo + " to compact to");
+    }
+    LogPosition position = new LogPosition(upTo, at.get(0).epoch(), at.get(0).timestampMillis());
+    log.compactTo(position);
+    base = position;
+    tail.headMap(upTo, true).clear();
   }
 
   // ---- the leader's side ----
@@ -315,6 +464,10 @@ public final class ReplicaLog implements ReplicaEndpoint {
   /** Up to {@code limit} entries after {@code afterSeq}, from memory when it holds them. */
   public synchronized List<LogEntry> entriesAfter(long afterSeq, int limit)
       throws StoreUnavailableException {
+    if (afterSeq < base.seq()) {
+      throw new IllegalStateException("entries after " + afterSeq + " asked of a log compacted "
+          + "through " + base.seq());
+    }
     if (afterSeq >= committedSeq && afterSeq < cachedThrough) {
       List<LogEntry> found = new ArrayList<>((int) Math.min(limit, lastSeq - afterSeq));
       for (LogEntry e : tail.tailMap(afterSeq, false).values()) {
@@ -334,13 +487,19 @@ public final class ReplicaLog implements ReplicaEndpoint {
     return log.entriesAfter(afterSeq, limit);
   }
 
-  /** The epoch of the entry at {@code seq}: 0 for seq 0, -1 when this log holds none there. */
+  /**
+   * The epoch of the entry at {@code seq}: 0 for seq 0, the base's at the base, -1 when this log
+   * holds none there (beyond its end, or compacted away).
+   */
   public synchronized long epochAt(long seq) throws StoreUnavailableException {
     if (seq == lastSeq) {
       return lastEpoch;
     }
-    if (seq > lastSeq) {
+    if (seq > lastSeq || seq < base.seq()) {
       return -1;
+    }
+    if (seq == base.seq()) {
+      return base.epoch();
     }
     LogEntry cached = tail.get(seq);
     return cached != null ? cached.epoch() : log.epochAt(seq);
@@ -353,10 +512,11 @@ public final class ReplicaLog implements ReplicaEndpoint {
   public synchronized long resync() throws StoreUnavailableException {
     long durable = log.lastSeq();
     if (durable != lastSeq || lastEpoch == 0 && durable > 0) {
-      List<LogEntry> last = durable == 0 ? List.of() : log.entriesAfter(durable - 1, 1);
+      List<LogEntry> last = durable == base.seq() ? List.of() : log.entriesAfter(durable - 1, 1);
       lastSeq = durable;
-      lastEpoch = last.isEmpty() ? 0 : last.get(0).epoch();
-      lastTimestamp = Math.max(lastTimestamp, last.isEmpty() ? 0 : last.get(0).timestampMillis());
+      lastEpoch = last.isEmpty() ? base.epoch() : last.get(0).epoch();
+      lastTimestamp = Math.max(lastTimestamp,
+          last.isEmpty() ? base.timestampMillis() : last.get(0).timestampMillis());
       tail.clear();
       cachedThrough = committedSeq;
     }
@@ -387,6 +547,9 @@ public final class ReplicaLog implements ReplicaEndpoint {
    */
   private void merge(List<LogEntry> entries) throws StoreUnavailableException {
     int i = 0;
+    while (i < entries.size() && entries.get(i).seq() <= base.seq()) {
+      i++; // committed and applied here, compacted away: the same entries as the leader's
+    }
     while (i < entries.size() && entries.get(i).seq() <= lastSeq) {
       LogEntry e = entries.get(i);
       if (epochAt(e.seq()) != e.epoch()) {

@@ -25,6 +25,10 @@ public interface ReplicationTransport {
   /** Sends a {@link Contact} at once, not after the member's running appends. */
   CompletableFuture<Contacted> contact(String member, Contact request, Duration deadline);
 
+  /** Sends a piece of a snapshot; the leader has one in flight per member at a time. */
+  CompletableFuture<SnapshotReceived> installSnapshot(String member, SnapshotChunk chunk,
+      Duration deadline);
+
   /** The transport of a group of one: it has no one to call, and every call fails so. */
   static ReplicationTransport noPeers() {
     return new ReplicationTransport() {
@@ -48,6 +52,12 @@ public interface ReplicationTransport {
       @Override
       public CompletableFuture<Contacted> contact(String member, Contact request,
           Duration deadline) {
+        return none(member);
+      }
+
+      @Override
+      public CompletableFuture<SnapshotReceived> installSnapshot(String member,
+          SnapshotChunk chunk, Duration deadline) {
         return none(member);
       }
 

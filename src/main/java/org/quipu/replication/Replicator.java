@@ -28,6 +28,11 @@ import java.util.logging.Logger;
  * the leases of the leader before it. While an append runs longer than a heartbeat, a {@link
  * Contact} goes beside it each heartbeat: a follower writing a 25 MB batch may take seconds to
  * answer, and is in touch all the while.
+ *
+ * <p>A follower whose next entry the leader's log no longer holds (compacted: a new node, or one
+ * down for long) is sent the {@link SnapshotSource}'s snapshot instead, a chunk per call and one
+ * call in flight, from where the follower says its copy ends (so a transfer cut off resumes); once
+ * the follower answers that it has installed it, appends go on after the snapshot's seq.
  */
 final class Replicator {
 
@@ -45,6 +50,14 @@ final class Replicator {
    * settings' deadline plus its bytes at this rate: 6.7 s for a full batch of 25 MB.
    */
   static final long MIN_BYTES_PER_SECOND = 16L << 20;
+  /** The most bytes of a snapshot one call carries. */
+  static final int SNAPSHOT_CHUNK_BYTES = 1 << 20;
+  /**
+   * The slowest rate at which a follower is expected to install a snapshot (read it and write its
+   * rows in one transaction): the call that completes a snapshot, which answers once it is
+   * installed, has the settings' deadline plus the snapshot's bytes at this rate.
+   */
+  static final long MIN_INSTALL_BYTES_PER_SECOND = 1L << 20;
 
   private final String member;
   private final LeaderTerm term;
@@ -53,8 +66,17 @@ final class Replicator {
   private final ReplicationSettings settings;
   private final ScheduledExecutorService timer;
   private final ReplicationObserver observer;
+  private final SnapshotSource snapshots; // null: this leader sends none
 
   // Guarded by this.
+  /** The snapshot being sent, null while none is. */
+  private SnapshotSource.Written sending;
+  /** Where the next chunk of it starts: the length the follower said it holds. */
+  private long sendOffset;
+  /** False until the follower has said how much of {@link #sending} it holds. */
+  private boolean probed;
+  /** True while a snapshot is being written for this follower. */
+  private boolean snapshotAsked;
   private long nextSeq;
   private long backupStep = 1;
   private boolean inFlight;
@@ -80,7 +102,9 @@ final class Replicator {
    */
   Replicator(String member, long nextSeq, LeaderTerm term, ReplicaLog log,
       ReplicationTransport transport, ReplicationSettings settings,
-      ScheduledExecutorService timer, long oldLeaseUntilNanos, ReplicationObserver observer) {
+      ScheduledExecutorService timer, long oldLeaseUntilNanos, ReplicationObserver observer,
+      SnapshotSource snapshots) {
+    this.snapshots = snapshots;
     this.leaseHeldUntilNanos = oldLeaseUntilNanos;
     this.member = member;
     this.nextSeq = Math.max(1, nextSeq);
@@ -174,6 +198,10 @@ final class Replicator {
       if (!due) {
         return;
       }
+      if (nextSeq - 1 < log.base().seq()) {
+        sendSnapshotChunk();
+        return;
+      }
       Outgoing next = next();
       if (next == null) {
         return;
@@ -185,6 +213,101 @@ final class Replicator {
       observer.appendSent(member, append.entries().size());
     }
     sent.whenComplete((reply, failure) -> answered(append, reply, failure));
+  }
+
+  // Holding this; the follower needs entries the log no longer holds.
+  private void sendSnapshotChunk() {
+    if (snapshots == null) {
+      LOG.warning(member + " needs entries compacted away, and this leader sends no snapshots");
+      retryLater();
+      return;
+    }
+    SnapshotChunk chunk;
+    try {
+      if (sending != null && sending.id().at().seq() < log.base().seq()) {
+        // Chosen long ago (the follower was down meanwhile): the log no longer holds what follows
+        // it, so the follower would need another snapshot straight after this one.
+        sending = null;
+      }
+      if (sending == null) {
+        if (snapshotAsked) {
+          return; // being written; snapshotReady wakes this
+        }
+        sending = snapshots.atLeast(log.base().seq(), this::snapshotReady);
+        if (sending == null) {
+          snapshotAsked = true;
+          return;
+        }
+        sendOffset = 0;
+        probed = false;
+        LOG.info(member + " needs seq " + nextSeq + ", before this log's base " + log.base().seq()
+            + ": it is sent the snapshot at seq " + sending.id().at().seq() + " ("
+            + sending.id().size() + " bytes)");
+      }
+      byte[] data = probed
+          ? SnapshotSource.read(sending, sendOffset, SNAPSHOT_CHUNK_BYTES) : new byte[0];
+      chunk = new SnapshotChunk(term.group(), term.self(), term.epoch(), sending.id(), sendOffset,
+          data);
+    } catch (java.io.IOException | RuntimeException unreadable) {
+      LOG.log(Level.WARNING, "cannot read the snapshot for " + member, unreadable);
+      sending = null;
+      retryLater();
+      return;
+    }
+    // The call that completes the snapshot answers once the follower has installed it.
+    boolean completes = chunk.offset() + chunk.length() >= chunk.snapshot().size();
+    Duration deadline = completes ? settings.rpcDeadline().plusMillis(
+        chunk.snapshot().size() * 1_000 / MIN_INSTALL_BYTES_PER_SECOND) : settings.rpcDeadline();
+    inFlight = true;
+    lastSentNanos = System.nanoTime();
+    CompletableFuture<SnapshotReceived> sent;
+    try {
+      sent = transport.installSnapshot(member, chunk, deadline);
+    } catch (RuntimeException refused) { // a transport closing under it: as no answer
+      sent = CompletableFuture.failedFuture(refused);
+    }
+    sent.whenComplete((reply, failure) -> chunkAnswered(chunk, reply, failure));
+  }
+
+  private void snapshotReady() {
+    synchronized (this) {
+      snapshotAsked = false;
+    }
+    timer.schedule(this::wake, settings.retryAfter().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void chunkAnswered(SnapshotChunk sent, SnapshotReceived reply, Throwable failure) {
+    synchronized (this) {
+      inFlight = false;
+      if (stopped) {
+        return;
+      }
+      if (failure != null) {
+        LOG.fine(() -> member + " did not answer a snapshot chunk: " + failure.getMessage());
+        retryLater();
+        return;
+      }
+      term.heardFrom(member);
+      answeredNanos = System.nanoTime();
+      appliedSeq = Math.max(appliedSeq, reply.appliedSeq());
+      if (!reply.accepted()) {
+        stopped = true;
+      } else if (reply.installed()) {
+        LOG.info(member + " has installed the snapshot at seq " + sent.snapshot().at().seq());
+        nextSeq = sent.snapshot().at().seq() + 1;
+        sending = null;
+        mismatched = false;
+        backupStep = 1;
+      } else if (sending != null && sending.id().equals(sent.snapshot())) {
+        probed = true;
+        sendOffset = Math.min(reply.received(), sent.snapshot().size());
+      }
+    }
+    if (!reply.accepted()) {
+      term.deposed(member + " has promised epoch " + reply.promisedEpoch());
+      return;
+    }
+    wake();
   }
 
   synchronized void stop() {
@@ -289,6 +412,10 @@ final class Replicator {
           long back = reply.lastSeq() < sent.prevSeq()
               ? reply.lastSeq() + 1 // the follower's log is shorter: continue from its end
               : sent.prevSeq() + 1 - backupStep; // a conflicting entry at prevSeq: back up
+          long base = baseSeq();
+          if (back <= base && sent.prevSeq() > base && reply.lastSeq() >= base) {
+            back = base + 1; // try at the log's base before sending a snapshot
+          }
           nextSeq = Math.max(1, back);
           backupStep = Math.min(MAX_BACKUP_STEP, backupStep * 2);
           mismatched = true;
@@ -304,6 +431,10 @@ final class Replicator {
       term.acked(member, acked);
     }
     wake();
+  }
+
+  private long baseSeq() {
+    return log.base().seq();
   }
 
   private void retryLater() {

@@ -1,5 +1,8 @@
 package org.quipu.replication;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +10,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -50,6 +57,17 @@ public final class WritePath implements AutoCloseable {
   private volatile Throwable died;
   private volatile Consumer<Throwable> onStageDeath = t -> { };
   private volatile boolean closed;
+  private final StateStore store;
+  private volatile Compaction compaction; // null: the log is never compacted
+  private ScheduledExecutorService compactor;
+  private ExecutorService snapshotWriter;
+
+  /**
+   * How the log is kept short: every so often a node drops the entries more than {@code
+   * retainEntries} before what it has applied; a follower that needs them then gets a snapshot,
+   * written to and received in {@code snapshotDir}.
+   */
+  public record Compaction(Path snapshotDir, long retainEntries, Duration every) {}
 
   /**
    * @param members every member of the replication group ({@code nodeId} among them)
@@ -63,6 +81,7 @@ public final class WritePath implements AutoCloseable {
       ReplicationTransport transport, Forwarding forwarding, ReplicationSettings settings,
       LongSupplier clock, int maxBatch, Executor answers) {
     this.state = state;
+    this.store = store;
     this.forwarding = forwarding;
     this.nodeId = nodeId;
     this.group = group;
@@ -87,6 +106,29 @@ public final class WritePath implements AutoCloseable {
       }
     });
     this.recovery.setDaemon(true);
+  }
+
+  /**
+   * Compacts the log as {@code settings} say, sending snapshots to followers that need what it
+   * dropped and taking them from a leader; call before {@link #start}. Without it, the log keeps
+   * every entry (and this node installs no snapshot).
+   */
+  public void compact(Compaction settings) {
+    this.compaction = settings;
+    snapshotWriter = Executors.newSingleThreadExecutor(daemon("quipu-snapshot-writer"));
+    proposer.sendSnapshotsFrom(new SnapshotSource(store, settings.snapshotDir().resolve("out"),
+        () -> {
+          ReplicaLog r = replica;
+          return r == null ? 0 : r.lastTimestamp();
+        }, snapshotWriter));
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /** Adds an observer told about every applied batch, on the applier thread. */
@@ -195,6 +237,12 @@ public final class WritePath implements AutoCloseable {
       @Override
       public Fetched fetch(Fetch request) throws StoreUnavailableException {
         return recoveredReplica().fetch(request);
+      }
+
+      @Override
+      public SnapshotReceived installSnapshot(SnapshotChunk chunk)
+          throws StoreUnavailableException {
+        return recoveredReplica().installSnapshot(chunk);
       }
     };
   }
@@ -308,6 +356,44 @@ public final class WritePath implements AutoCloseable {
     recovery.interrupt();
     proposer.close();
     applier.close();
+    if (compactor != null) {
+      compactor.shutdownNow();
+    }
+    if (snapshotWriter != null) {
+      snapshotWriter.shutdownNow();
+    }
+  }
+
+  /** Called by the {@link ReplicaLog} under its lock: nothing is committed here meanwhile. */
+  private void installSnapshot(InputStream snapshot, LogPosition at, long appliedFirst)
+      throws StoreUnavailableException, IOException {
+    try {
+      state.whenApplied(appliedFirst).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException("interrupted before installing a snapshot", e);
+    } catch (ExecutionException e) {
+      throw new StoreUnavailableException("the applier failed before a snapshot", e);
+    }
+    store.installSnapshot(snapshot, at);
+    applier.restore();
+  }
+
+  private void startCompacting(Compaction c) {
+    compactor = Executors.newSingleThreadScheduledExecutor(daemon("quipu-log-compaction"));
+    long every = c.every().toMillis();
+    compactor.scheduleWithFixedDelay(() -> {
+      ReplicaLog r = replica;
+      long applied = state.appliedSeq();
+      try {
+        // Compact in steps of a quarter of what is kept, not entry by entry.
+        if (r != null && applied - r.base().seq() >= c.retainEntries() + c.retainEntries() / 4) {
+          r.compactTo(applied - c.retainEntries());
+        }
+      } catch (StoreUnavailableException | RuntimeException e) {
+        LOG.log(Level.WARNING, "the log was not compacted; tried again later", e);
+      }
+    }, every, every, TimeUnit.MILLISECONDS);
   }
 
   private void recover() {
@@ -315,8 +401,16 @@ public final class WritePath implements AutoCloseable {
       while (!closed) {
         try {
           applier.restore();
-          replica = ReplicaLog.open(nodeId, group, log, promises, applier, state);
+          ReplicaLog opened = ReplicaLog.open(nodeId, group, log, promises, applier, state);
+          Compaction c = compaction;
+          if (c != null) {
+            opened.takeSnapshots(c.snapshotDir().resolve("in"), this::installSnapshot);
+          }
+          replica = opened;
           applier.start();
+          if (c != null) {
+            startCompacting(c);
+          }
           proposer.start(replica, leadership);
           recovered = true;
           leadership.start(proposer);

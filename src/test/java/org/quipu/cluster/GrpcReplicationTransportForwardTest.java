@@ -33,6 +33,8 @@ import org.quipu.replication.AppendReply;
 import org.quipu.replication.Committed;
 import org.quipu.replication.Contact;
 import org.quipu.replication.Contacted;
+import org.quipu.replication.SnapshotChunk;
+import org.quipu.replication.SnapshotReceived;
 import org.quipu.replication.Fetch;
 import org.quipu.replication.Fetched;
 import org.quipu.replication.ForwardTarget;
@@ -72,6 +74,11 @@ class GrpcReplicationTransportForwardTest {
 
     @Override
     public Contacted contact(Contact request) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SnapshotReceived installSnapshot(SnapshotChunk chunk) {
       throw new UnsupportedOperationException();
     }
   };

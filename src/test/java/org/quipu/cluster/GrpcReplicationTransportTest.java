@@ -1,5 +1,6 @@
 package org.quipu.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -25,6 +26,10 @@ import org.quipu.core.state.QueueAttributes;
 import org.quipu.replication.Append;
 import org.quipu.replication.Contact;
 import org.quipu.replication.Contacted;
+import org.quipu.replication.LogPosition;
+import org.quipu.replication.SnapshotChunk;
+import org.quipu.replication.SnapshotId;
+import org.quipu.replication.SnapshotReceived;
 import org.quipu.replication.AppendReply;
 import org.quipu.replication.Fetch;
 import org.quipu.replication.Fetched;
@@ -66,6 +71,7 @@ class GrpcReplicationTransportTest {
     volatile AppendReply appendReply;
     volatile Fetched fetched;
     volatile Contacted contacted;
+    volatile SnapshotReceived snapshotReceived;
 
     @Override
     public Promise newEpoch(NewEpoch request) throws StoreUnavailableException {
@@ -93,6 +99,12 @@ class GrpcReplicationTransportTest {
     public Contacted contact(Contact request) {
       received.add(request);
       return contacted;
+    }
+
+    @Override
+    public SnapshotReceived installSnapshot(SnapshotChunk chunk) {
+      received.add(chunk);
+      return snapshotReceived;
     }
 
     private void runBefore() throws StoreUnavailableException {
@@ -173,12 +185,33 @@ class GrpcReplicationTransportTest {
   @Test
   void fetch_carriesItsFields_andTheEntriesOrARefusalBack() throws Exception {
     Fetch sent = new Fetch(3, "node-1", 9, 120, 50);
-    endpoint.fetched = new Fetched("node-2", true, 9, ENTRIES);
+    endpoint.fetched = new Fetched("node-2", true, 9, ENTRIES, 0);
     assertEquals(endpoint.fetched, answer(transport.fetch("node-2", sent, DEADLINE)));
 
-    endpoint.fetched = new Fetched("node-2", false, 12, List.of());
+    endpoint.fetched = new Fetched("node-2", false, 12, List.of(), 0);
     assertEquals(endpoint.fetched, answer(transport.fetch("node-2", sent, DEADLINE)));
-    assertEquals(List.of(sent, sent), endpoint.received);
+
+    endpoint.fetched = new Fetched("node-2", true, 9, List.of(), 400);
+    assertEquals(endpoint.fetched, answer(transport.fetch("node-2", sent, DEADLINE)));
+    assertEquals(List.of(sent, sent, sent), endpoint.received);
+  }
+
+  @Test
+  void aSnapshotChunk_carriesItsSnapshotOffsetAndBytes_andTheMembersProgressBack()
+      throws Exception {
+    SnapshotId id = new SnapshotId(new LogPosition(5_000, 7, 1_700_000_000_123L), 3_000_000,
+        "00ff" + "ab".repeat(30));
+    byte[] data = new byte[1 << 20];
+    new java.util.Random(3).nextBytes(data);
+    SnapshotChunk sent = new SnapshotChunk(3, "node-1", 9, id, 2_097_152, data);
+    endpoint.snapshotReceived = new SnapshotReceived("node-2", true, 9, 3_145_728, false, 4_100);
+
+    assertEquals(endpoint.snapshotReceived,
+        answer(transport.installSnapshot("node-2", sent, DEADLINE)));
+    SnapshotChunk got = (SnapshotChunk) endpoint.received.get(0);
+    assertEquals(List.of(3, "node-1", 9L, id, 2_097_152L),
+        List.of(got.group(), got.leaderId(), got.epoch(), got.snapshot(), got.offset()));
+    assertArrayEquals(data, got.data());
   }
 
   @Test

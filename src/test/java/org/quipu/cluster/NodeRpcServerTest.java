@@ -37,6 +37,8 @@ import org.quipu.replication.CommandCodec;
 import org.quipu.replication.Committed;
 import org.quipu.replication.Contact;
 import org.quipu.replication.Contacted;
+import org.quipu.replication.SnapshotChunk;
+import org.quipu.replication.SnapshotReceived;
 import org.quipu.replication.Fetch;
 import org.quipu.replication.Fetched;
 import org.quipu.replication.ForwardTarget;
@@ -77,13 +79,19 @@ class NodeRpcServerTest {
     @Override
     public Fetched fetch(Fetch request) {
       endpointCalls.incrementAndGet();
-      return new Fetched("node-2", true, request.epoch(), List.of());
+      return new Fetched("node-2", true, request.epoch(), List.of(), 0);
     }
 
     @Override
     public Contacted contact(Contact request) {
       endpointCalls.incrementAndGet();
       return new Contacted("node-2", request.epoch());
+    }
+
+    @Override
+    public SnapshotReceived installSnapshot(SnapshotChunk chunk) {
+      endpointCalls.incrementAndGet();
+      return new SnapshotReceived("node-2", true, chunk.epoch(), 0, false, 0);
     }
   };
 

@@ -89,6 +89,11 @@ final class GrpcNetwork implements ScenarioNetwork {
       public Contacted contact(Contact request) {
         throw new UnsupportedOperationException();
       }
+
+      @Override
+      public SnapshotReceived installSnapshot(SnapshotChunk chunk) {
+        throw new UnsupportedOperationException();
+      }
     };
     try (NodeRpcServer server = NodeRpcServer.start("127.0.0.1:0", SECRET, GROUP,
             () -> new NodeStatus("warm", 0, 0, 0, true), refusing,
@@ -165,6 +170,13 @@ final class GrpcNetwork implements ScenarioNetwork {
       public Contacted contact(Contact request) throws StoreUnavailableException {
         admit(request.leaderId());
         return counted(endpoint.contact(request));
+      }
+
+      @Override
+      public SnapshotReceived installSnapshot(SnapshotChunk chunk)
+          throws StoreUnavailableException {
+        admit(chunk.leaderId());
+        return counted(endpoint.installSnapshot(chunk));
       }
 
       private void admit(String sender) throws StoreUnavailableException {
@@ -249,6 +261,13 @@ final class GrpcNetwork implements ScenarioNetwork {
       public CompletableFuture<Contacted> contact(String member, Contact request,
           Duration deadline) {
         return across(sender, member, request, () -> grpc.contact(member, request, deadline));
+      }
+
+      @Override
+      public CompletableFuture<SnapshotReceived> installSnapshot(String member,
+          SnapshotChunk chunk, Duration deadline) {
+        return across(sender, member, chunk,
+            () -> grpc.installSnapshot(member, chunk, deadline));
       }
     };
   }

@@ -276,4 +276,144 @@ class ReplicaLogTest {
     assertEquals(20, read.size());
     assertEquals(many - 19, read.get(0).seq());
   }
+
+  // ---- compaction and snapshots ----
+
+  /** A snapshot's bytes and id, and what the installer was handed. */
+  private static SnapshotId idOf(byte[] bytes, LogPosition at) {
+    java.security.MessageDigest sha = SnapshotInbox.sha256();
+    return new SnapshotId(at, bytes.length, java.util.HexFormat.of().formatHex(sha.digest(bytes)));
+  }
+
+  private SnapshotReceived chunk(long epoch, SnapshotId id, byte[] all, long offset, int length)
+      throws Exception {
+    byte[] data = java.util.Arrays.copyOfRange(all, (int) offset, (int) offset + length);
+    return replica.installSnapshot(new SnapshotChunk(0, "n1", epoch, id, offset, data));
+  }
+
+  @Test
+  void aSnapshotCutOff_resumesWhereTheFollowersCopyEnds_evenAfterItRestarts(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    List<byte[]> installed = new ArrayList<>();
+    ReplicaLog.SnapshotInstaller installer =
+        (in, at, appliedFirst) -> installed.add(in.readAllBytes());
+    replica.takeSnapshots(dir, installer);
+    log.append(entries(1, 1, 3)); // a short old log: its next entry was compacted on the leader
+    replica.resync();
+    byte[] bytes = new byte[300_000];
+    new java.util.Random(5).nextBytes(bytes);
+    SnapshotId id = idOf(bytes, new LogPosition(500, 3, 9_000));
+
+    assertEquals(100_000, chunk(3, id, bytes, 0, 100_000).received());
+    assertEquals(200_000, chunk(3, id, bytes, 100_000, 100_000).received());
+    assertEquals(200_000, chunk(3, id, bytes, 50_000, 100_000).received(),
+        "a chunk that does not start at the end of the copy is not taken");
+
+    // The node restarts: a new ReplicaLog on the same log and the same directory.
+    replica = ReplicaLog.open("n2", 0, log, promises, applier, state);
+    replica.takeSnapshots(dir, installer);
+    SnapshotReceived probe = chunk(3, id, bytes, 0, 0);
+    assertEquals(200_000, probe.received(), "the transfer resumes; it does not start again");
+    assertFalse(probe.installed());
+
+    SnapshotReceived last = chunk(3, id, bytes, 200_000, 100_000);
+
+    assertTrue(last.installed());
+    assertEquals(1, installed.size());
+    assertTrue(java.util.Arrays.equals(bytes, installed.get(0)), "installed as sent");
+    assertEquals(new LogPosition(500, 3, 9_000), log.base(), "the log restarts after it");
+    assertEquals(500, replica.lastSeq());
+    assertEquals(3, replica.lastEpoch());
+    assertEquals(500, replica.committedSeq());
+    assertTrue(replica.lastTimestamp() >= 9_000, "a leader here never stamps below it");
+    // Appends go on after the snapshot's position.
+    AppendReply next = append(3, 500, 3, entries(501, 3, 2), 502);
+    assertEquals(AppendReply.Result.ACCEPTED, next.result());
+    assertEquals(502, replica.lastSeq());
+  }
+
+  @Test
+  void aNodeStoppedBetweenTheTablesAndTheLog_finishesTheInstallWhenItStarts(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    replica.takeSnapshots(dir, (in, at, appliedFirst) -> {
+      state.replace(new org.quipu.core.state.Broker(), at.seq()); // the tables took it
+      throw new IllegalStateException("the node stops here");
+    });
+    log.append(entries(1, 1, 3));
+    replica.resync();
+    byte[] bytes = new byte[10];
+    SnapshotId id = idOf(bytes, new LogPosition(200, 4, 7_000));
+    assertThrows(IllegalStateException.class, () -> chunk(4, id, bytes, 0, 10));
+    assertEquals(3, log.lastSeq(), "the log was not restarted");
+
+    replica = ReplicaLog.open("n2", 0, log, promises, applier, state);
+    replica.takeSnapshots(dir, (in, at, appliedFirst) -> {
+      throw new AssertionError("installed twice");
+    });
+
+    assertEquals(new LogPosition(200, 4, 7_000), log.base());
+    assertEquals(200, replica.lastSeq());
+    assertEquals(4, replica.lastEpoch());
+    assertEquals(200, replica.committedSeq());
+  }
+
+  @Test
+  void aSnapshotWhoseBytesAreDamaged_isNotInstalled_andIsTakenAgainFromTheStart(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    List<byte[]> installed = new ArrayList<>();
+    replica.takeSnapshots(dir, (in, at, appliedFirst) -> installed.add(in.readAllBytes()));
+    byte[] bytes = new byte[1_000];
+    new java.util.Random(6).nextBytes(bytes);
+    SnapshotId id = idOf(bytes, new LogPosition(40, 2, 1));
+    byte[] damaged = bytes.clone();
+    damaged[700] ^= 1;
+
+    SnapshotReceived answer = chunk(2, id, damaged, 0, 1_000);
+
+    assertFalse(answer.installed());
+    assertEquals(0, answer.received());
+    assertTrue(installed.isEmpty());
+    assertEquals(0, replica.lastSeq());
+  }
+
+  @Test
+  void aSnapshotFromAStaleEpoch_isRefused_andNothingIsKept(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    replica.takeSnapshots(dir, (in, at, appliedFirst) -> {
+      throw new AssertionError("installed a stale leader's snapshot");
+    });
+    replica.newEpoch(new NewEpoch(0, "n3", 6));
+    byte[] bytes = new byte[10];
+    SnapshotId id = idOf(bytes, new LogPosition(40, 5, 1));
+
+    SnapshotReceived answer = chunk(5, id, bytes, 0, 10);
+
+    assertFalse(answer.accepted());
+    assertEquals(6, answer.promisedEpoch());
+    try (var left = java.nio.file.Files.list(dir)) {
+      assertEquals(0, left.count());
+    }
+  }
+
+  @Test
+  void aCompactedLog_acceptsAppendsAfterItsBase_andAnswersAFetchBelowItAsCompacted()
+      throws Exception {
+    applier.start();
+    append(2, 0, 0, entries(1, 2, 10), 10);
+    state.whenApplied(10).get(5, java.util.concurrent.TimeUnit.SECONDS);
+
+    replica.compactTo(6);
+
+    assertEquals(6, log.base().seq());
+    assertEquals(-1, replica.epochAt(5), "compacted away");
+    assertEquals(2, replica.epochAt(6), "the base keeps its epoch");
+    // A leader whose append starts below the base: those entries are committed here already.
+    assertEquals(AppendReply.Result.ACCEPTED, append(2, 3, 2, entries(4, 2, 9), 10).result());
+    assertEquals(12, replica.lastSeq());
+    Fetched below = replica.fetch(new Fetch(0, "n3", 3, 4, 100));
+    assertTrue(below.compactedAfter(4));
+    assertTrue(below.entries().isEmpty());
+    assertEquals(List.of(7L, 8L), replica.fetch(new Fetch(0, "n3", 3, 6, 2)).entries().stream()
+        .map(LogEntry::seq).toList());
+  }
 }

@@ -398,6 +398,90 @@ abstract class ReplicationScenariosTest {
   }
 
   @Test
+  void aFollowerWhoseNextEntryWasCompacted_installsTheLeadersSnapshot_thenFollowsItsLog()
+      throws Exception {
+    cluster = new SimulatedCluster(3, 11, this::network, SimulatedCluster.FAST, 20);
+    SimNode leader = cluster.node("n1");
+    cluster.electAndWait(leader);
+    aliceWithQueue(leader);
+    leader.store.snapshotPadding = 2_500_000; // three chunks of 1 MiB
+    List<SnapshotChunk> chunks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean lostOne = new java.util.concurrent.atomic
+        .AtomicBoolean();
+    cluster.network.block((from, to, request) -> {
+      if (!(request instanceof SnapshotChunk c)) {
+        return false;
+      }
+      // The second chunk with data is lost once: the transfer goes on from where it stopped.
+      if (c.length() > 0 && c.offset() > 0 && lostOne.compareAndSet(false, true)) {
+        return true;
+      }
+      chunks.add(c);
+      return false;
+    });
+    SimNode late = cluster.node("n3");
+    late.crash();
+    for (int i = 0; i < 150; i++) {
+      leader.submit(send("m" + i)).get(5, TimeUnit.SECONDS); // n1 and n2 are a majority
+    }
+    await().atMost(10, TimeUnit.SECONDS)
+        .until(() -> leader.writes.replica().base().seq() > late.log.lastSeq() + 1);
+
+    late.start();
+    cluster.awaitConverged();
+
+    assertTrue(holds(late, "m149"));
+    assertEquals(1, late.store.installed.get(), "one snapshot installed");
+    assertTrue(late.log.base().seq() > 0, "its log restarted after the snapshot");
+    assertTrue(lostOne.get());
+    // A lost chunk is sent again (so is one whose answer was late), never the snapshot from its
+    // start: each snapshot's chunks go forward. (One chosen while n3 was down may be given up for
+    // a later one, if the log was compacted past it meanwhile.)
+    Map<SnapshotId, List<Long>> offsets = new java.util.LinkedHashMap<>();
+    chunks.stream().filter(c -> c.length() > 0).forEach(c ->
+        offsets.computeIfAbsent(c.snapshot(), k -> new ArrayList<>()).add(c.offset()));
+    for (List<Long> sent : offsets.values()) {
+      assertEquals(sent.stream().sorted().toList(), sent, "chunks went back: " + sent);
+    }
+    // Then the log: a write after the snapshot reaches it as an append.
+    leader.submit(send("after")).get(5, TimeUnit.SECONDS);
+    cluster.awaitConverged();
+    assertTrue(holds(late, "after"));
+    assertEquals(1, late.store.installed.get());
+  }
+
+  @Test
+  void aNewLeaderBehindTheOthersCompactedLogs_givesLeadershipBack_andAnotherLeadsLosingNothing()
+      throws Exception {
+    cluster = new SimulatedCluster(3, 12, this::network, SimulatedCluster.FAST, 10);
+    SimNode first = cluster.node("n1");
+    cluster.electAndWait(first);
+    aliceWithQueue(first);
+    SimNode behind = cluster.node("n3");
+    behind.crash();
+    for (int i = 0; i < 60; i++) {
+      first.submit(send("m" + i)).get(5, TimeUnit.SECONDS); // on n1 and n2 only
+    }
+    SimNode second = cluster.node("n2");
+    await().atMost(10, TimeUnit.SECONDS)
+        .until(() -> second.writes.replica().base().seq() > behind.log.lastSeq() + 1);
+    first.crash();
+    behind.start();
+
+    cluster.elect(behind); // its majority is n2, whose log it cannot adopt: compacted
+    await().atMost(10, TimeUnit.SECONDS)
+        .until(() -> behind.leadership.relinquished.get() > 0);
+    assertFalse(behind.serving());
+    cluster.electAndWait(second);
+
+    cluster.awaitConverged();
+    for (int i = 0; i < 60; i++) {
+      assertTrue(holds(behind, "m" + i), "acknowledged m" + i + " lost");
+    }
+    assertEquals(1, behind.store.installed.get(), "it caught up from a snapshot");
+  }
+
+  @Test
   void aNewLeaderBehindTheOthers_adoptsTheMostAdvancedLog_andLosesNothingCommitted()
       throws Exception {
     cluster = startCluster(4);

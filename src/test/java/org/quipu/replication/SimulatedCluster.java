@@ -2,6 +2,10 @@ package org.quipu.replication;
 
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,6 +69,8 @@ final class SimulatedCluster implements AutoCloseable {
     final InMemoryCommandLog log = new InMemoryCommandLog();
     final InMemoryPromiseStore promises = new InMemoryPromiseStore();
     final InMemoryStateStore store = new InMemoryStateStore();
+    /** Where its snapshots are written and received: outlives a crash, as a disk would. */
+    final Path snapshotDir;
     ReplicaState state;
     WritePath writes;
     SimLeadership leadership;
@@ -72,6 +78,11 @@ final class SimulatedCluster implements AutoCloseable {
 
     SimNode(String id) {
       this.id = id;
+      try {
+        this.snapshotDir = Files.createTempDirectory("quipu-sim-" + id + "-");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
 
     void start() {
@@ -80,6 +91,10 @@ final class SimulatedCluster implements AutoCloseable {
       writes = new WritePath(id, 0, members.keySet(), log, promises, store, state, leadership,
           network.from(id), network.forwardingFrom(id), settings, clock::incrementAndGet, 64,
           Runnable::run);
+      if (retainEntries > 0) {
+        writes.compact(new WritePath.Compaction(snapshotDir, retainEntries,
+            Duration.ofMillis(20)));
+      }
       writes.start();
       await().atMost(5, TimeUnit.SECONDS).until(() -> writes.replica() != null);
       network.up(id, writes.endpoint(), writes::submitLocally);
@@ -114,6 +129,8 @@ final class SimulatedCluster implements AutoCloseable {
   final Map<String, SimNode> members = new LinkedHashMap<>();
   private final AtomicLong clock = new AtomicLong(1_000_000);
   private final ReplicationSettings settings;
+  /** How many entries each node's log keeps when it compacts; 0: it never does. */
+  private final long retainEntries;
   private long epoch;
 
   SimulatedCluster(int size, long seed, ScenarioNetwork.Factory networks) {
@@ -122,7 +139,14 @@ final class SimulatedCluster implements AutoCloseable {
 
   SimulatedCluster(int size, long seed, ScenarioNetwork.Factory networks,
       ReplicationSettings settings) {
+    this(size, seed, networks, settings, 0);
+  }
+
+  /** Its nodes' logs keep {@code retainEntries} before what they applied; 0: they keep all. */
+  SimulatedCluster(int size, long seed, ScenarioNetwork.Factory networks,
+      ReplicationSettings settings, long retainEntries) {
     this.settings = settings;
+    this.retainEntries = retainEntries;
     for (int i = 1; i <= size; i++) {
       members.put("n" + i, null);
     }
@@ -222,5 +246,12 @@ final class SimulatedCluster implements AutoCloseable {
       }
     });
     network.close();
+    for (SimNode n : members.values()) {
+      try (var files = Files.walk(n.snapshotDir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 }

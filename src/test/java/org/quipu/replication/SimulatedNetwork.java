@@ -146,6 +146,12 @@ final class SimulatedNetwork implements ScenarioNetwork {
           Duration deadline) {
         return call(sender, member, deadline, request, e -> e.contact(request));
       }
+
+      @Override
+      public CompletableFuture<SnapshotReceived> installSnapshot(String member,
+          SnapshotChunk chunk, Duration deadline) {
+        return call(sender, member, deadline, chunk, e -> e.installSnapshot(chunk));
+      }
     };
   }
 

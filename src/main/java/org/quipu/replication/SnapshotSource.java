@@ -1,0 +1,146 @@
+package org.quipu.replication;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A leader's side of snapshot transfer: the snapshot it sends every follower whose next entry its
+ * log no longer holds. One is written at a time, in the background, from the state tables (while
+ * the applier goes on), into a file named by its position and digest; it serves every follower
+ * that needs one for as long as the log still holds the entries after it. The last {@link #KEPT}
+ * files are kept, so that a transfer under way survives a newer snapshot.
+ */
+final class SnapshotSource {
+
+  private static final Logger LOG = Logger.getLogger(SnapshotSource.class.getName());
+  private static final int KEPT = 2;
+
+  /** A snapshot written here: its id (position, size, digest) and its file. */
+  record Written(SnapshotId id, Path file) {}
+
+  private final StateStore store;
+  private final Path dir;
+  private final LongSupplier timestampBound;
+  private final Executor writer;
+  // Guarded by this.
+  private final List<Written> written = new ArrayList<>();
+  private boolean writing;
+  private final List<Runnable> waiting = new ArrayList<>();
+
+  /**
+   * @param timestampBound the latest timestamp in this node's log: read after a snapshot is
+   *     written, it bounds the timestamp of the entry the snapshot ends at
+   * @param writer where snapshots are written (one at a time)
+   */
+  SnapshotSource(StateStore store, Path dir, LongSupplier timestampBound, Executor writer) {
+    this.store = store;
+    this.dir = dir;
+    this.timestampBound = timestampBound;
+    this.writer = writer;
+  }
+
+  /**
+   * The latest snapshot if it ends at or after {@code minSeq} (the log's base: the log holds the
+   * entries after it). Otherwise null, and a new one is written; {@code ready} runs once it is
+   * written or has failed (then asking again writes another).
+   */
+  synchronized Written atLeast(long minSeq, Runnable ready) {
+    Written latest = written.isEmpty() ? null : written.get(written.size() - 1);
+    if (latest != null && latest.id().at().seq() >= minSeq) {
+      return latest;
+    }
+    waiting.add(ready);
+    if (!writing) {
+      writing = true;
+      writer.execute(this::write);
+    }
+    return null;
+  }
+
+  /** Up to {@code max} bytes of {@code snapshot} from {@code offset}. */
+  static byte[] read(Written snapshot, long offset, int max) throws IOException {
+    int length = (int) Math.min(max, snapshot.id().size() - offset);
+    byte[] bytes = new byte[Math.max(0, length)];
+    try (RandomAccessFile in = new RandomAccessFile(snapshot.file().toFile(), "r")) {
+      in.seek(offset);
+      in.readFully(bytes);
+    }
+    return bytes;
+  }
+
+  /** Snapshot files this source does not know of: left by an earlier run of the node. */
+  private void deleteUnknownFiles() throws IOException {
+    List<Path> known;
+    synchronized (this) {
+      known = written.stream().map(Written::file).toList();
+    }
+    try (var files = Files.newDirectoryStream(dir, "*.snapshot")) {
+      for (Path file : files) {
+        if (!known.contains(file)) {
+          Files.deleteIfExists(file);
+        }
+      }
+    }
+  }
+
+  private void write() {
+    Written made = null;
+    long started = System.nanoTime();
+    try {
+      Files.createDirectories(dir);
+      deleteUnknownFiles();
+      Path temp = Files.createTempFile(dir, "writing-", ".snapshot");
+      MessageDigest sha = SnapshotInbox.sha256();
+      LogPosition at;
+      try (OutputStream out = new DigestOutputStream(
+          new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16), sha)) {
+        at = store.writeSnapshot(out);
+      } catch (IOException | StoreUnavailableException | RuntimeException failed) {
+        Files.deleteIfExists(temp);
+        throw failed;
+      }
+      String digest = java.util.HexFormat.of().formatHex(sha.digest());
+      LogPosition stamped = new LogPosition(at.seq(), at.epoch(),
+          Math.max(at.timestampMillis(), timestampBound.getAsLong()));
+      Path file = dir.resolve("snapshot-" + at.seq() + "-" + at.epoch() + "-"
+          + digest.substring(0, 16) + ".snapshot");
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      made = new Written(new SnapshotId(stamped, Files.size(file), digest), file);
+      LOG.info("snapshot at seq " + at.seq() + " written: " + made.id().size() + " bytes in "
+          + (System.nanoTime() - started) / 1_000_000 + " ms");
+    } catch (IOException | StoreUnavailableException | RuntimeException failed) {
+      LOG.log(Level.WARNING, "cannot write a snapshot; asked again at the next try", failed);
+    }
+    List<Runnable> ready;
+    synchronized (this) {
+      writing = false;
+      if (made != null) {
+        written.add(made);
+        while (written.size() > KEPT) {
+          Path old = written.remove(0).file();
+          try {
+            Files.deleteIfExists(old);
+          } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot delete the old snapshot " + old, e);
+          }
+        }
+      }
+      ready = new ArrayList<>(waiting);
+      waiting.clear();
+    }
+    ready.forEach(Runnable::run);
+  }
+}
