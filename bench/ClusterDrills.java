@@ -33,6 +33,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -265,9 +267,33 @@ public class ClusterDrills {
         (ready - t0) / 1e9);
     System.out.printf("meanwhile a producer's single sends through NGINX: %,d answered 2xx, "
         + "%,d unknown, %,d refused%n", ok.get() - okBefore, unknown.get(), refused.get());
+    reportSnapshots(follower, leader);
     boolean same = sameDigests();
     call("DELETE", "queues/" + queue + "?force=true", null);
     return same ? 0 : 1;
+  }
+
+  /**
+   * How the follower caught up: the snapshot lines of its own and the leader's logs under {@code
+   * .run/} (written there by ./quipu), or that it replayed the log when there are none.
+   */
+  private static void reportSnapshots(String follower, String leader) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (String node : List.of(leader, follower)) {
+      Path log = Path.of(".run", node, "node.log");
+      if (Files.exists(log)) {
+        try (var all = Files.lines(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+          all.filter(l -> l.contains("snapshot at seq") || l.contains("installed the snapshot"))
+              .map(l -> node + ": " + l.substring(l.lastIndexOf("] ") + 2).trim())
+              .forEach(lines::add);
+        }
+      }
+    }
+    if (lines.isEmpty()) {
+      System.out.println("caught up from the log (no snapshot was written or installed)");
+    } else {
+      lines.forEach(l -> System.out.println("  " + l));
+    }
   }
 
   /**
