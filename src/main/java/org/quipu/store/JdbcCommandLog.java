@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 import org.quipu.replication.CommandCodec;
 import org.quipu.replication.CommandLog;
 import org.quipu.replication.LogEntry;
+import org.quipu.replication.LogPosition;
 import org.quipu.replication.StoreUnavailableException;
 
 /**
@@ -29,6 +30,10 @@ import org.quipu.replication.StoreUnavailableException;
  * their CPU, and most of the committing thread's time in batches). After any failure the
  * connection is given back (the pool validates it before lending it again) and the next append
  * takes a fresh one.
+ *
+ * <p>The log begins after its base ({@code command_log_base}, {@link #base}): compaction and a
+ * restart after a snapshot move the base first, then delete the rows it covers, so every read
+ * ignores rows at or below it. An append never reads the base: its inserts are as before.
  */
 public final class JdbcCommandLog implements CommandLog {
 
@@ -146,11 +151,16 @@ public final class JdbcCommandLog implements CommandLog {
     }
   }
 
+  /**
+   * Entries below or at the base are never returned, even while a compaction has not yet deleted
+   * their rows (one statement reads the base and the entries: one consistent read).
+   */
   @Override
   public List<LogEntry> entriesAfter(long afterSeq, int limit) throws StoreUnavailableException {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement("SELECT entry FROM command_log WHERE seq > ? ORDER BY seq LIMIT ?")) {
+        PreparedStatement s = c.prepareStatement("SELECT entry FROM command_log"
+            + " WHERE seq > GREATEST(?, (SELECT seq FROM command_log_base WHERE id = 1))"
+            + " ORDER BY seq LIMIT ?")) {
       s.setLong(1, afterSeq);
       s.setInt(2, limit);
       List<LogEntry> entries = new ArrayList<>();
@@ -166,16 +176,17 @@ public final class JdbcCommandLog implements CommandLog {
   }
 
   /**
-   * The epoch of the last entry, or 0 for an empty log: a new leader's epoch must be above it.
-   * Throws {@link IllegalStateException} when the log cannot be read, since no epoch may be taken
-   * without it.
+   * The epoch of the last entry, or the base's when the log holds none after it (0 for a log that
+   * never held any): a new leader's epoch must be above it. Throws {@link IllegalStateException}
+   * when the log cannot be read, since no epoch may be taken without it.
    */
   public long lastEpoch() {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement("SELECT epoch FROM command_log ORDER BY seq DESC LIMIT 1");
+        PreparedStatement s = c.prepareStatement("SELECT COALESCE((SELECT epoch FROM command_log"
+            + " WHERE seq > b.seq ORDER BY seq DESC LIMIT 1), b.epoch)"
+            + " FROM command_log_base b WHERE b.id = 1");
         ResultSet r = s.executeQuery()) {
-      return r.next() ? r.getLong(1) : 0;
+      return single(r);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read the log's last epoch", e);
     }
@@ -183,14 +194,21 @@ public final class JdbcCommandLog implements CommandLog {
 
   @Override
   public long epochAt(long seq) throws StoreUnavailableException {
-    if (seq == 0) {
-      return 0;
-    }
     try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement("SELECT epoch FROM command_log WHERE seq = ?")) {
+        PreparedStatement s = c.prepareStatement("SELECT b.seq, b.epoch,"
+            + " (SELECT epoch FROM command_log WHERE seq = ?) FROM command_log_base b"
+            + " WHERE b.id = 1")) {
       s.setLong(1, seq);
       try (ResultSet r = s.executeQuery()) {
-        return r.next() ? r.getLong(1) : -1;
+        if (!r.next()) {
+          throw new SQLException("command_log_base has no row; the migrations did not run");
+        }
+        long baseSeq = r.getLong(1);
+        if (seq <= baseSeq) {
+          return seq == baseSeq ? r.getLong(2) : -1;
+        }
+        long epoch = r.getLong(3);
+        return r.wasNull() ? -1 : epoch;
       }
     } catch (SQLException e) {
       throw new StoreUnavailableException("cannot read the log", e);
@@ -214,28 +232,63 @@ public final class JdbcCommandLog implements CommandLog {
   @Override
   public long lastSeq() throws StoreUnavailableException {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM command_log");
+        PreparedStatement s = c.prepareStatement("SELECT GREATEST(b.seq,"
+            + " COALESCE((SELECT MAX(seq) FROM command_log), 0)) FROM command_log_base b"
+            + " WHERE b.id = 1");
         ResultSet r = s.executeQuery()) {
-      r.next();
-      return r.getLong(1);
+      return single(r);
     } catch (SQLException e) {
       throw new StoreUnavailableException("cannot read the log", e);
     }
   }
 
-  // BRANCH PLACEHOLDER (snapshot branch only, replaced before merging to main).
   @Override
-  public org.quipu.replication.LogPosition base() {
-    throw new UnsupportedOperationException("snapshot branch: not yet");
+  public LogPosition base() throws StoreUnavailableException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(
+            "SELECT seq, epoch, timestamp_millis FROM command_log_base WHERE id = 1");
+        ResultSet r = s.executeQuery()) {
+      if (!r.next()) {
+        throw new SQLException("command_log_base has no row; the migrations did not run");
+      }
+      return new LogPosition(r.getLong(1), r.getLong(2), r.getLong(3));
+    } catch (SQLException e) {
+      throw new StoreUnavailableException("cannot read the log's base", e);
+    }
   }
 
+  /**
+   * Moves the base to {@code at} in one short transaction that first checks, with the rows
+   * locked, that the log holds {@code at} (refused with {@link IllegalStateException} otherwise);
+   * from its commit on, no read returns an entry up to {@code at.seq()}. The rows are then deleted
+   * a chunk per transaction ({@link LogCompaction}), so that neither appends nor readers wait on
+   * one long delete; a crash meanwhile leaves rows that no read returns and that the next
+   * compaction deletes. Not synchronized with {@link #append}: it never touches the entries after
+   * {@code at}, which is all an append writes.
+   */
   @Override
-  public void compactTo(org.quipu.replication.LogPosition at) {
-    throw new UnsupportedOperationException("snapshot branch: not yet");
+  public void compactTo(LogPosition at) throws StoreUnavailableException {
+    LogCompaction.moveBase(dataSource, at);
+    LogCompaction.deleteUpTo(dataSource, at.seq());
   }
 
+  /**
+   * Sets the base to {@code at} and deletes every entry after it in one transaction (from its
+   * commit on, the log holds no entry), then the rows up to it as {@link #compactTo} does.
+   * Synchronized with {@link #append}, as a truncation is.
+   */
   @Override
-  public void restartAt(org.quipu.replication.LogPosition at) {
-    throw new UnsupportedOperationException("snapshot branch: not yet");
+  public void restartAt(LogPosition at) throws StoreUnavailableException {
+    synchronized (this) {
+      LogCompaction.restartAt(dataSource, at);
+    }
+    LogCompaction.deleteUpTo(dataSource, at.seq());
+  }
+
+  private static long single(ResultSet r) throws SQLException {
+    if (!r.next()) {
+      throw new SQLException("command_log_base has no row; the migrations did not run");
+    }
+    return r.getLong(1);
   }
 }

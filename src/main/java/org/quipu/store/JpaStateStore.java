@@ -4,6 +4,9 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
 import jakarta.persistence.PersistenceException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -17,6 +20,7 @@ import org.quipu.core.state.Change;
 import org.quipu.core.state.Message;
 import org.quipu.core.state.QueueDefinition;
 import org.quipu.core.state.Snapshot;
+import org.quipu.replication.LogPosition;
 import org.quipu.replication.StateStore;
 import org.quipu.replication.StoreUnavailableException;
 import org.quipu.store.entity.IdempotencyRow;
@@ -31,7 +35,8 @@ import org.quipu.store.entity.UserRow;
 /**
  * The state tables as JPA entities ({@code org.quipu.store.entity}): restore reads them through
  * the entity manager; each applied batch is one transaction holding its changes and the new
- * applied sequence number, written by the configured {@link StateWriter}.
+ * applied sequence number, written by the configured {@link StateWriter}. Snapshots of the
+ * tables are written by {@link SnapshotWriter} and installed by {@link SnapshotInstaller}.
  */
 public final class JpaStateStore implements StateStore {
 
@@ -203,14 +208,32 @@ public final class JpaStateStore implements StateStore {
     return messages;
   }
 
-  // BRANCH PLACEHOLDER (snapshot branch only, replaced before merging to main).
+  /** See {@link SnapshotWriter}: one consistent read of every state table, streamed. */
   @Override
-  public org.quipu.replication.LogPosition writeSnapshot(java.io.OutputStream out) {
-    throw new UnsupportedOperationException("snapshot branch: not yet");
+  public LogPosition writeSnapshot(OutputStream out) throws StoreUnavailableException,
+      IOException {
+    try {
+      return SnapshotWriter.write(dataSource, StateTables.of(entities), out);
+    } catch (SQLException e) {
+      throw new StoreUnavailableException("cannot read the state tables for a snapshot", e);
+    }
   }
 
+  /**
+   * See {@link SnapshotInstaller}; once committed, the cache of message contents is emptied (it
+   * may hold contents the snapshot does not have). The caller then restores the broker from the
+   * tables.
+   */
   @Override
-  public void installSnapshot(java.io.InputStream in, org.quipu.replication.LogPosition at) {
-    throw new UnsupportedOperationException("snapshot branch: not yet");
+  public void installSnapshot(InputStream in, LogPosition at) throws StoreUnavailableException,
+      IOException {
+    try {
+      SnapshotInstaller.install(dataSource, StateTables.of(entities), in, at);
+    } catch (SQLException e) {
+      throw new StoreUnavailableException("the snapshot was not installed", e);
+    } finally {
+      // Also after a failure: a commit whose answer was lost may have replaced the tables.
+      contents.forgetAll();
+    }
   }
 }

@@ -70,6 +70,14 @@ public final class MessageContents {
   }
 
   /**
+   * Forgets every content held: the tables were replaced by a snapshot's, in which a message's id
+   * may name other content than the cache holds (another node's send under the same id).
+   */
+  void forgetAll() {
+    recent.invalidateAll();
+  }
+
+  /**
    * The content of each message that is still stored, by id; a message deleted since its ids were
    * taken (its queue purged or deleted meanwhile) has none. Answered at once from the cache when it
    * holds them all, otherwise read on the readers' threads.
