@@ -15,11 +15,12 @@ import org.jboss.arquillian.core.spi.LoadableExtension;
 
 /**
  * Where the node Arquillian has deployed answers, for the {@code @Nested} classes of {@link
- * SingleNodeIT}. Arquillian 1.9.5 cannot inject them: it gives a nested class a class context of
- * its own, without the enclosing class's deployment, so an {@code @ArquillianResource URL} there
- * finds nothing (arquillian-core issue 773; fixed after 1.9.5 by pull request 841, unreleased as
- * of this writing). With a release that has the fix, the nested classes can take the URL from
- * {@code @ArquillianResource} again and this class can go.
+ * SingleNodeIT} and {@code org.quipu.browser.ConsoleBrowserIT}. Arquillian 1.9.5 cannot inject
+ * them: it gives a nested class a class context of its own, without the enclosing class's
+ * deployment, so an {@code @ArquillianResource URL} there finds nothing (arquillian-core issue
+ * 773; fixed after 1.9.5 by pull request 841, unreleased as of this writing). With a release that
+ * has the fix, the nested classes can take the URL from {@code @ArquillianResource} again and this
+ * class can go.
  *
  * <p>An Arquillian extension (registered in {@code META-INF/services}): it notes the node's root
  * address once a deployment is up ({@link AfterDeploy}, fired inside its deployment context) and
