@@ -1,34 +1,24 @@
 package org.quipu.browser;
 
 import java.net.URL;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.quipu.browser.pages.LoginPage;
 import org.quipu.browser.pages.OverviewPage;
 import org.quipu.it.Api;
-import org.quipu.it.QuipuDeployment;
+import org.quipu.it.DeployedNode;
 
 /**
- * What every console browser test class shares: the one deployment of the class (Arquillian finds
- * it here), one headless Chromium for the class, the console's address, and logging in afresh.
+ * What every console behaviour shares: the node {@link ConsoleBrowserIT} deployed, one headless
+ * Chromium per behaviour class, the console's address, and logging in afresh.
  */
-@ExtendWith(ArquillianExtension.class)
 abstract class ConsoleBrowserTest {
 
-  /** One browser per test class, opened by its first test and closed after its last. */
+  /** One browser per behaviour class, opened by its first test and closed after its last. */
   static Browser browser;
 
-  @ArquillianResource URL url;
-
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return QuipuDeployment.war();
-  }
+  /** The node's root address. */
+  final URL url = DeployedNode.url();
 
   @BeforeEach
   void openBrowser() {

@@ -28,7 +28,7 @@ import org.quipu.it.Api;
  * browsing (which must not count a delivery), searching, the message page, purging, moving
  * dead-lettered messages back, deleting; and the CSRF and session checks on forms.
  */
-class QueuesConsoleBrowserIT extends ConsoleBrowserTest {
+abstract class QueuesConsoleBehaviour extends ConsoleBrowserTest {
 
   @Test
   void login_refusesBadCredentials_thenOpensTheOverview() {

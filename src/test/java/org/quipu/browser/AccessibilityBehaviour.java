@@ -20,7 +20,7 @@ import org.quipu.it.Api;
  * WCAG 2.1 A and AA (labels, contrast, landmarks, names of controls), and the keyboard's first
  * stop being the skip link.
  */
-class AccessibilityBrowserIT extends ConsoleBrowserTest {
+abstract class AccessibilityBehaviour extends ConsoleBrowserTest {
 
   private static final List<String> WCAG = List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa");
 

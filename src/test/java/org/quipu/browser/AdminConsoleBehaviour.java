@@ -30,7 +30,7 @@ import org.quipu.it.Api;
  * publishing, users, revoking a live session (which the API honours at once), the admin-only pages
  * a user cannot reach, and the dark theme and a phone-sized window.
  */
-class AdminConsoleBrowserIT extends ConsoleBrowserTest {
+abstract class AdminConsoleBehaviour extends ConsoleBrowserTest {
 
   @Test
   void createTopic_subscribe_publish_showsWhichSubscriptionsItReached() {
