@@ -198,9 +198,15 @@ final class Replicator {
       if (!due) {
         return;
       }
-      if (nextSeq - 1 < log.base().seq()) {
-        sendSnapshotChunk();
-        return;
+      long base = log.base().seq();
+      if (nextSeq - 1 < base) {
+        if (answeredLately()) {
+          sendSnapshotChunk();
+          return;
+        }
+        // Silent lately (down, say): no snapshot is written for it yet. An append at the base
+        // asks whether it is back and where its log ends; MISMATCH brings it here again.
+        nextSeq = base + 1;
       }
       Outgoing next = next();
       if (next == null) {
@@ -224,9 +230,10 @@ final class Replicator {
     }
     SnapshotChunk chunk;
     try {
-      if (sending != null && sending.id().at().seq() < log.base().seq()) {
+      if (sending != null && !probed && sending.id().at().seq() < log.base().seq()) {
         // Chosen long ago (the follower was down meanwhile): the log no longer holds what follows
-        // it, so the follower would need another snapshot straight after this one.
+        // it, so the follower would need another snapshot straight after this one. (Once the
+        // transfer is under way, the pin keeps the log from moving past it.)
         sending = null;
       }
       if (sending == null) {
@@ -251,6 +258,7 @@ final class Replicator {
     } catch (java.io.IOException | RuntimeException unreadable) {
       LOG.log(Level.WARNING, "cannot read the snapshot for " + member, unreadable);
       sending = null;
+      snapshots.unpin(member);
       retryLater();
       return;
     }
@@ -296,11 +304,13 @@ final class Replicator {
         LOG.info(member + " has installed the snapshot at seq " + sent.snapshot().at().seq());
         nextSeq = sent.snapshot().at().seq() + 1;
         sending = null;
+        // Still pinned at the snapshot's seq: the follower catches up from there (see answered).
         mismatched = false;
         backupStep = 1;
       } else if (sending != null && sending.id().equals(sent.snapshot())) {
         probed = true;
         sendOffset = Math.min(reply.received(), sent.snapshot().size());
+        snapshots.pin(member, sent.snapshot().at().seq());
       }
     }
     if (!reply.accepted()) {
@@ -312,6 +322,9 @@ final class Replicator {
 
   synchronized void stop() {
     stopped = true;
+    if (snapshots != null) {
+      snapshots.unpin(member);
+    }
   }
 
   /**
@@ -407,6 +420,15 @@ final class Replicator {
           mismatched = false;
           acked = reply.matchSeq();
           matchSeq = Math.max(matchSeq, acked);
+          if (snapshots != null) {
+            // A follower catching up holds the log back at what it has, for as long as it makes
+            // progress: compacted past it, it would need a snapshot (again) instead.
+            if (nextSeq <= log.lastSeq()) {
+              snapshots.pin(member, matchSeq);
+            } else {
+              snapshots.unpin(member);
+            }
+          }
         }
         case MISMATCH -> {
           long back = reply.lastSeq() < sent.prevSeq()
@@ -431,6 +453,12 @@ final class Replicator {
       term.acked(member, acked);
     }
     wake();
+  }
+
+  // Holding this.
+  private boolean answeredLately() {
+    return answeredNanos != 0
+        && System.nanoTime() - answeredNanos < settings.contactTimeout().toNanos();
   }
 
   private long baseSeq() {

@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -22,6 +23,11 @@ import java.util.logging.Logger;
  * the applier goes on), into a file named by its position and digest; it serves every follower
  * that needs one for as long as the log still holds the entries after it. The last {@link #KEPT}
  * files are kept, so that a transfer under way survives a newer snapshot.
+ *
+ * <p>While a follower receives a snapshot, then catches up from the log after it, and makes
+ * progress, the log is not compacted past what it holds ({@link #compactionLimit}, pinned by its
+ * {@link Replicator}): compacted past it, the follower would be sent another snapshot at once —
+ * over and over under steady writes, since installing half a gigabyte takes a minute or more.
  */
 final class SnapshotSource {
 
@@ -39,6 +45,10 @@ final class SnapshotSource {
   private final List<Written> written = new ArrayList<>();
   private boolean writing;
   private final List<Runnable> waiting = new ArrayList<>();
+  /** By member: the seq of the snapshot it is receiving, and when it last made progress. */
+  private final java.util.Map<String, long[]> pins = new java.util.HashMap<>();
+  /** A follower that took no chunk for this long no longer holds compaction back. */
+  static final long PIN_IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   /**
    * @param timestampBound the latest timestamp in this node's log: read after a snapshot is
@@ -68,6 +78,34 @@ final class SnapshotSource {
       writer.execute(this::write);
     }
     return null;
+  }
+
+  /**
+   * {@code member} needs the entries after {@code seq} (it receives the snapshot at it, or holds
+   * the log up to it and catches up), and has just made progress.
+   */
+  synchronized void pin(String member, long seq) {
+    pins.put(member, new long[] {seq, System.nanoTime()});
+  }
+
+  /** {@code member} has caught up (or its leader stopped): it holds nothing back. */
+  synchronized void unpin(String member) {
+    pins.remove(member);
+  }
+
+  /**
+   * The highest seq the log may be compacted to: the lowest seq a follower pinned that made
+   * progress lately; {@link Long#MAX_VALUE} when none did.
+   */
+  synchronized long compactionLimit() {
+    long now = System.nanoTime();
+    long limit = Long.MAX_VALUE;
+    for (long[] pin : pins.values()) {
+      if (now - pin[1] < PIN_IDLE_NANOS) {
+        limit = Math.min(limit, pin[0]);
+      }
+    }
+    return limit;
   }
 
   /** Up to {@code max} bytes of {@code snapshot} from {@code offset}. */

@@ -61,6 +61,7 @@ public final class WritePath implements AutoCloseable {
   private volatile Compaction compaction; // null: the log is never compacted
   private ScheduledExecutorService compactor;
   private ExecutorService snapshotWriter;
+  private SnapshotSource snapshots;
 
   /**
    * How the log is kept short: every so often a node drops the entries more than {@code
@@ -116,11 +117,11 @@ public final class WritePath implements AutoCloseable {
   public void compact(Compaction settings) {
     this.compaction = settings;
     snapshotWriter = Executors.newSingleThreadExecutor(daemon("quipu-snapshot-writer"));
-    proposer.sendSnapshotsFrom(new SnapshotSource(store, settings.snapshotDir().resolve("out"),
-        () -> {
-          ReplicaLog r = replica;
-          return r == null ? 0 : r.lastTimestamp();
-        }, snapshotWriter));
+    snapshots = new SnapshotSource(store, settings.snapshotDir().resolve("out"), () -> {
+      ReplicaLog r = replica;
+      return r == null ? 0 : r.lastTimestamp();
+    }, snapshotWriter);
+    proposer.sendSnapshotsFrom(snapshots);
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -386,9 +387,11 @@ public final class WritePath implements AutoCloseable {
       ReplicaLog r = replica;
       long applied = state.appliedSeq();
       try {
-        // Compact in steps of a quarter of what is kept, not entry by entry.
-        if (r != null && applied - r.base().seq() >= c.retainEntries() + c.retainEntries() / 4) {
-          r.compactTo(applied - c.retainEntries());
+        // Compact in steps of a quarter of what is kept, not entry by entry; never past a
+        // snapshot a follower is receiving (it needs the entries after it next).
+        long upTo = Math.min(applied - c.retainEntries(), snapshots.compactionLimit());
+        if (r != null && upTo - r.base().seq() >= c.retainEntries() / 4) {
+          r.compactTo(upTo);
         }
       } catch (StoreUnavailableException | RuntimeException e) {
         LOG.log(Level.WARNING, "the log was not compacted; tried again later", e);

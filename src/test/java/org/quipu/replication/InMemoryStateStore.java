@@ -47,6 +47,8 @@ final class InMemoryStateStore implements StateStore {
   private long appliedEpoch;
   /** Filler after a snapshot's name: how many bytes a snapshot written here takes beyond 24. */
   volatile int snapshotPadding;
+  /** While set, installing a snapshot waits for it (a large one, slow to install). */
+  volatile java.util.concurrent.CountDownLatch holdInstalls;
   /** How many snapshots this store installed. */
   final AtomicLong installed = new AtomicLong();
 
@@ -174,6 +176,15 @@ final class InMemoryStateStore implements StateStore {
 
   @Override
   public void installSnapshot(InputStream in, LogPosition at) throws IOException {
+    java.util.concurrent.CountDownLatch hold = holdInstalls;
+    if (hold != null) {
+      try {
+        hold.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while held", e);
+      }
+    }
     DataInputStream data = new DataInputStream(in);
     Frozen frozen = FROZEN.get(data.readLong());
     if (frozen == null || data.readLong() != at.seq() || data.readLong() != at.epoch()) {

@@ -50,6 +50,14 @@ abstract class ReplicationScenariosTest {
       Duration.ofMillis(400));
 
 
+  /**
+   * False when a call a member holds up (a snapshot slow to install) holds up the network's other
+   * calls too; scenarios that hold one up then do not run on it.
+   */
+  boolean membersAnswerWhileOneCallBlocks() {
+    return true;
+  }
+
   /** The network the scenarios run on, for a group of {@code members}. */
   abstract ScenarioNetwork network(Set<String> members, long seed);
 
@@ -448,6 +456,41 @@ abstract class ReplicationScenariosTest {
     cluster.awaitConverged();
     assertTrue(holds(late, "after"));
     assertEquals(1, late.store.installed.get());
+  }
+
+  @Test
+  void writesWhileAFollowerInstallsASnapshot_doNotCompactTheLogPastIt_soOneSnapshotSuffices()
+      throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(membersAnswerWhileOneCallBlocks());
+    cluster = new SimulatedCluster(3, 13, this::network, SimulatedCluster.FAST, 20);
+    SimNode leader = cluster.node("n1");
+    cluster.electAndWait(leader);
+    aliceWithQueue(leader);
+    SimNode late = cluster.node("n3");
+    late.crash();
+    for (int i = 0; i < 100; i++) {
+      leader.submit(send("m" + i)).get(5, TimeUnit.SECONDS);
+    }
+    await().atMost(10, TimeUnit.SECONDS)
+        .until(() -> leader.writes.replica().base().seq() > late.log.lastSeq() + 1);
+    java.util.concurrent.CountDownLatch installing = new java.util.concurrent.CountDownLatch(1);
+    late.store.holdInstalls = installing; // half a gigabyte takes a minute to install
+
+    late.start();
+    await().atMost(10, TimeUnit.SECONDS).until(() ->
+        Thread.getAllStackTraces().keySet().stream().anyMatch(t ->
+            java.util.Arrays.stream(t.getStackTrace()).anyMatch(f ->
+                f.getMethodName().equals("installSnapshot")
+                    && f.getClassName().endsWith("InMemoryStateStore"))));
+    for (int i = 100; i < 300; i++) { // many times what the log keeps
+      leader.submit(send("m" + i)).get(5, TimeUnit.SECONDS);
+    }
+    installing.countDown();
+    cluster.awaitConverged();
+
+    assertTrue(holds(late, "m299"));
+    assertEquals(1, late.store.installed.get(),
+        "the log was compacted past the snapshot being installed: a second one was needed");
   }
 
   @Test
