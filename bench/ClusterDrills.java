@@ -218,6 +218,7 @@ public class ClusterDrills {
     System.out.printf("sent %,d messages in batches of %d in %.0f s (%,.0f msgs/s) while %s was "
         + "down%n", sent, batch, sendSeconds, sent / sendSeconds, follower);
 
+    long[] logsBefore = {logLength(leader), logLength(follower)};
     Thread producer = new Thread(this::produce, "producer");
     producer.start();
     long target = appliedSeq(leaderUrl);
@@ -267,22 +268,39 @@ public class ClusterDrills {
         (ready - t0) / 1e9);
     System.out.printf("meanwhile a producer's single sends through NGINX: %,d answered 2xx, "
         + "%,d unknown, %,d refused%n", ok.get() - okBefore, unknown.get(), refused.get());
-    reportSnapshots(follower, leader);
+    reportSnapshots(follower, leader, logsBefore);
     boolean same = sameDigests();
     call("DELETE", "queues/" + queue + "?force=true", null);
     return same ? 0 : 1;
   }
 
+  private static Path nodeLog(String node) {
+    return Path.of(".run", node, "node.log");
+  }
+
+  private static long logLength(String node) throws IOException {
+    return Files.exists(nodeLog(node)) ? Files.size(nodeLog(node)) : 0;
+  }
+
   /**
-   * How the follower caught up: the snapshot lines of its own and the leader's logs under {@code
-   * .run/} (written there by ./quipu), or that it replayed the log when there are none.
+   * How the follower caught up: the snapshot lines its own and the leader's logs under {@code
+   * .run/} (written there by ./quipu) gained since the follower's start ({@code before}: their
+   * lengths then), or that it replayed the log when there are none.
    */
-  private static void reportSnapshots(String follower, String leader) throws IOException {
+  private static void reportSnapshots(String follower, String leader, long[] before)
+      throws IOException {
     List<String> lines = new ArrayList<>();
-    for (String node : List.of(leader, follower)) {
-      Path log = Path.of(".run", node, "node.log");
+    List<String> nodes = List.of(leader, follower);
+    for (int i = 0; i < nodes.size(); i++) {
+      String node = nodes.get(i);
+      Path log = nodeLog(node);
       if (Files.exists(log)) {
-        try (var all = Files.lines(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+        String added;
+        try (var in = Files.newInputStream(log)) {
+          in.skipNBytes(Math.min(before[i], Files.size(log)));
+          added = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+        try (var all = added.lines()) {
           all.filter(l -> l.contains("snapshot at seq") || l.contains("installed the snapshot"))
               .map(l -> node + ": " + l.substring(l.lastIndexOf("] ") + 2).trim())
               .forEach(lines::add);
