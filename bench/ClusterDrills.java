@@ -228,7 +228,8 @@ public class ClusterDrills {
     String restarted = follower;
     Thread starter = new Thread(() -> {
       try {
-        script("start", restarted);
+        // It returns once the node is ready: after a snapshot of a large state, many minutes.
+        script("start", restarted, Duration.ofMinutes(60));
       } catch (IOException | InterruptedException | IllegalStateException failed) {
         System.err.println("catch-up: " + failed.getMessage());
       }
@@ -524,8 +525,13 @@ public class ClusterDrills {
   }
 
   private void script(String action, String node) throws IOException, InterruptedException {
+    script(action, node, ROUND_AT_MOST);
+  }
+
+  private void script(String action, String node, Duration atMost)
+      throws IOException, InterruptedException {
     Process p = new ProcessBuilder(quipu, action, node).inheritIO().start();
-    if (!p.waitFor(ROUND_AT_MOST.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0) {
+    if (!p.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0) {
       p.destroyForcibly();
       throw new IllegalStateException("./quipu " + action + " " + node + " failed");
     }

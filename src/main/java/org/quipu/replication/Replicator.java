@@ -266,6 +266,12 @@ final class Replicator {
     boolean completes = chunk.offset() + chunk.length() >= chunk.snapshot().size();
     Duration deadline = completes ? settings.rpcDeadline().plusMillis(
         chunk.snapshot().size() * 1_000 / MIN_INSTALL_BYTES_PER_SECOND) : settings.rpcDeadline();
+    if (completes && probed) {
+      // The follower installs it before answering, which can take minutes: the entries after it
+      // stay in the log meanwhile.
+      snapshots.pin(member, chunk.snapshot().at().seq(),
+          deadline.plus(SnapshotSource.PIN_IDLE));
+    }
     inFlight = true;
     lastSentNanos = System.nanoTime();
     CompletableFuture<SnapshotReceived> sent;

@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -45,10 +45,10 @@ final class SnapshotSource {
   private final List<Written> written = new ArrayList<>();
   private boolean writing;
   private final List<Runnable> waiting = new ArrayList<>();
-  /** By member: the seq of the snapshot it is receiving, and when it last made progress. */
+  /** By member: the seq it needs the entries after, and until when that holds compaction back. */
   private final java.util.Map<String, long[]> pins = new java.util.HashMap<>();
-  /** A follower that took no chunk for this long no longer holds compaction back. */
-  static final long PIN_IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
+  /** A follower that made no progress for this long no longer holds compaction back. */
+  static final Duration PIN_IDLE = Duration.ofSeconds(60);
 
   /**
    * @param timestampBound the latest timestamp in this node's log: read after a snapshot is
@@ -85,7 +85,12 @@ final class SnapshotSource {
    * the log up to it and catches up), and has just made progress.
    */
   synchronized void pin(String member, long seq) {
-    pins.put(member, new long[] {seq, System.nanoTime()});
+    pin(member, seq, PIN_IDLE);
+  }
+
+  /** As {@link #pin(String, long)}, held for {@code hold} (a call installing a snapshot's). */
+  synchronized void pin(String member, long seq, Duration hold) {
+    pins.put(member, new long[] {seq, System.nanoTime() + hold.toNanos()});
   }
 
   /** {@code member} has caught up (or its leader stopped): it holds nothing back. */
@@ -101,7 +106,7 @@ final class SnapshotSource {
     long now = System.nanoTime();
     long limit = Long.MAX_VALUE;
     for (long[] pin : pins.values()) {
-      if (now - pin[1] < PIN_IDLE_NANOS) {
+      if (now - pin[1] < 0) {
         limit = Math.min(limit, pin[0]);
       }
     }
