@@ -139,8 +139,18 @@ public class ClusterDrills {
     }
     token = field(login.body(), "token");
     queue = "bench-" + drill + "-" + System.currentTimeMillis();
-    if (call("PUT", "queues/" + queue, "{}").statusCode() != 201) {
-      System.err.println(drill + ": cannot create queue " + queue);
+    // A node just started may answer 503 for a moment (no lease yet); a PUT is idempotent.
+    int created = -1;
+    for (int i = 0; i < 60 && created != 201; i++) {
+      created = call("PUT", "queues/" + queue, "{}").statusCode();
+      if (created == 503 || created == 502 || created == 504) {
+        Thread.sleep(500);
+      } else if (created != 201) {
+        break;
+      }
+    }
+    if (created != 201) {
+      System.err.println(drill + ": cannot create queue " + queue + ": " + created);
       return false;
     }
     return true;

@@ -432,7 +432,8 @@ abstract class ReplicationScenariosTest {
     for (int i = 0; i < 150; i++) {
       leader.submit(send("m" + i)).get(5, TimeUnit.SECONDS); // n1 and n2 are a majority
     }
-    await().atMost(10, TimeUnit.SECONDS)
+    // Once the pin n3 held while it was up has lapsed (SnapshotSource.PIN_IDLE).
+    await().atMost(20, TimeUnit.SECONDS)
         .until(() -> leader.writes.replica().base().seq() > late.log.lastSeq() + 1);
 
     late.start();
@@ -471,7 +472,8 @@ abstract class ReplicationScenariosTest {
     for (int i = 0; i < 100; i++) {
       leader.submit(send("m" + i)).get(5, TimeUnit.SECONDS);
     }
-    await().atMost(10, TimeUnit.SECONDS)
+    // Once the pin n3 held while it was up has lapsed (SnapshotSource.PIN_IDLE).
+    await().atMost(20, TimeUnit.SECONDS)
         .until(() -> leader.writes.replica().base().seq() > late.log.lastSeq() + 1);
     java.util.concurrent.CountDownLatch installing = new java.util.concurrent.CountDownLatch(1);
     late.store.holdInstalls = installing; // half a gigabyte takes a minute to install
