@@ -228,7 +228,14 @@ public class ClusterDrills {
     System.out.printf("sent %,d messages in batches of %d in %.0f s (%,.0f msgs/s) while %s was "
         + "down%n", sent, batch, sendSeconds, sent / sendSeconds, follower);
 
-    long[] logsBefore = {logLength(leader), logLength(follower)};
+    List<String> nodes = new ArrayList<>();
+    for (int i = 1; i <= nodeUrls.size(); i++) {
+      nodes.add("node-" + i);
+    }
+    long[] logsBefore = new long[nodes.size()];
+    for (int i = 0; i < nodes.size(); i++) {
+      logsBefore[i] = logLength(nodes.get(i));
+    }
     Thread producer = new Thread(this::produce, "producer");
     producer.start();
     long target = appliedSeq(leaderUrl);
@@ -279,7 +286,7 @@ public class ClusterDrills {
         (ready - t0) / 1e9);
     System.out.printf("meanwhile a producer's single sends through NGINX: %,d answered 2xx, "
         + "%,d unknown, %,d refused%n", ok.get() - okBefore, unknown.get(), refused.get());
-    reportSnapshots(follower, leader, logsBefore);
+    reportSnapshots(nodes, logsBefore);
     boolean same = sameDigests();
     call("DELETE", "queues/" + queue + "?force=true", null);
     return same ? 0 : 1;
@@ -294,14 +301,12 @@ public class ClusterDrills {
   }
 
   /**
-   * How the follower caught up: the snapshot lines its own and the leader's logs under {@code
-   * .run/} (written there by ./quipu) gained since the follower's start ({@code before}: their
-   * lengths then), or that it replayed the log when there are none.
+   * How the follower caught up: the snapshot lines every node's log under {@code .run/} (written
+   * there by ./quipu) gained since the follower's start ({@code before}: their lengths then; the
+   * leader may have changed meanwhile), or that it replayed the log when there are none.
    */
-  private static void reportSnapshots(String follower, String leader, long[] before)
-      throws IOException {
+  private static void reportSnapshots(List<String> nodes, long[] before) throws IOException {
     List<String> lines = new ArrayList<>();
-    List<String> nodes = List.of(leader, follower);
     for (int i = 0; i < nodes.size(); i++) {
       String node = nodes.get(i);
       Path log = nodeLog(node);
