@@ -405,6 +405,21 @@ abstract class ReplicationScenariosTest {
     assertSameLogs();
   }
 
+  /**
+   * Crashes {@code late}, has {@code leader} commit {@code writes} sends (on the two others) and
+   * waits until the leader's log is compacted past {@code late}'s end: it will need a snapshot.
+   */
+  private void leaveBehindACompactedLog(SimNode leader, SimNode late, int writes)
+      throws Exception {
+    late.crash();
+    for (int i = 0; i < writes; i++) {
+      leader.submit(send("m" + i)).get(5, TimeUnit.SECONDS); // the two others are a majority
+    }
+    // Once the pin late held while it was up has lapsed (SnapshotSource.PIN_IDLE).
+    await().atMost(20, TimeUnit.SECONDS)
+        .until(() -> leader.writes.replica().base().seq() > late.log.lastSeq() + 1);
+  }
+
   @Test
   void aFollowerWhoseNextEntryWasCompacted_installsTheLeadersSnapshot_thenFollowsItsLog()
       throws Exception {
@@ -428,13 +443,7 @@ abstract class ReplicationScenariosTest {
       return false;
     });
     SimNode late = cluster.node("n3");
-    late.crash();
-    for (int i = 0; i < 150; i++) {
-      leader.submit(send("m" + i)).get(5, TimeUnit.SECONDS); // n1 and n2 are a majority
-    }
-    // Once the pin n3 held while it was up has lapsed (SnapshotSource.PIN_IDLE).
-    await().atMost(20, TimeUnit.SECONDS)
-        .until(() -> leader.writes.replica().base().seq() > late.log.lastSeq() + 1);
+    leaveBehindACompactedLog(leader, late, 150);
 
     late.start();
     cluster.awaitConverged();
@@ -468,13 +477,7 @@ abstract class ReplicationScenariosTest {
     cluster.electAndWait(leader);
     aliceWithQueue(leader);
     SimNode late = cluster.node("n3");
-    late.crash();
-    for (int i = 0; i < 100; i++) {
-      leader.submit(send("m" + i)).get(5, TimeUnit.SECONDS);
-    }
-    // Once the pin n3 held while it was up has lapsed (SnapshotSource.PIN_IDLE).
-    await().atMost(20, TimeUnit.SECONDS)
-        .until(() -> leader.writes.replica().base().seq() > late.log.lastSeq() + 1);
+    leaveBehindACompactedLog(leader, late, 100);
     java.util.concurrent.CountDownLatch installing = new java.util.concurrent.CountDownLatch(1);
     late.store.holdInstalls = installing; // half a gigabyte takes a minute to install
 
