@@ -126,8 +126,10 @@ public class Node {
         new JpaStateStore(entities, dataSource, contents, config.stateWriter()), state,
         leadership(), transport(members), forwarding(), SETTINGS,
         System::currentTimeMillis, config.maxCommitBatch(), answers);
-    writes.compact(new WritePath.Compaction(config.snapshotDir(), config.logRetainEntries(),
-        COMPACTION_EVERY));
+    if (config.logRetainEntries() > 0) {
+      writes.compact(new WritePath.Compaction(config.snapshotDir(), config.logRetainEntries(),
+          COMPACTION_EVERY));
+    }
     duties = new LeaderDuties(writes, state, passwordHasher, config.adminPassword());
     writes.onLeadership(duties);
     // Counted down when this node first serves: a node alone holds its deployment up until then.

@@ -171,10 +171,13 @@ public class NodeConfig {
     return StateWriter.parse(stateWriter);
   }
 
-  /** How many entries the log keeps before the applied seq; older ones are compacted away. */
+  /**
+   * How many entries the log keeps before the applied seq; older ones are compacted away. 0: the
+   * log is never compacted (and no snapshot is ever needed).
+   */
   public long logRetainEntries() {
-    if (logRetainEntries < 1) {
-      throw new IllegalStateException("QUIPU_LOG_RETAIN_ENTRIES must be at least 1");
+    if (logRetainEntries < 0) {
+      throw new IllegalStateException("QUIPU_LOG_RETAIN_ENTRIES must not be negative");
     }
     return logRetainEntries;
   }
