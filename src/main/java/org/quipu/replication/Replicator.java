@@ -206,6 +206,8 @@ final class Replicator {
         }
         // Silent lately (down, say): no snapshot is written for it yet. An append at the base
         // asks whether it is back and where its log ends; MISMATCH brings it here again.
+        LOG.info(member + " needs seq " + nextSeq + ", before this log's base " + base
+            + ", and has not answered lately: it is asked at the base first");
         nextSeq = base + 1;
       }
       Outgoing next = next();

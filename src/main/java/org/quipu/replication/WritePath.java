@@ -391,7 +391,10 @@ public final class WritePath implements AutoCloseable {
         // snapshot a follower is receiving (it needs the entries after it next).
         long upTo = Math.min(applied - c.retainEntries(), snapshots.compactionLimit());
         if (r != null && upTo - r.base().seq() >= c.retainEntries() / 4) {
+          long started = System.nanoTime();
           r.compactTo(upTo);
+          LOG.info(nodeId + " compacted its log to seq " + upTo + " (applied " + applied + ") in "
+              + (System.nanoTime() - started) / 1_000_000 + " ms");
         }
       } catch (StoreUnavailableException | RuntimeException e) {
         LOG.log(Level.WARNING, "the log was not compacted; tried again later", e);

@@ -88,6 +88,7 @@ class ClusterFaultsIT {
   /** The report goes to target/fault/report.txt; the cluster stays up, whole, for other classes. */
   @AfterAll
   static void writeReport() throws IOException {
+    report("snapshots installed while the suite ran (the nodes' logs): " + snapshotsInstalled());
     Path dir = Path.of("target", "fault");
     Files.createDirectories(dir);
     Files.write(dir.resolve("report.txt"), report);
@@ -322,6 +323,22 @@ class ClusterFaultsIT {
     Map<Integer, Long> counts = new TreeMap<>();
     attempts.forEach(a -> counts.merge(a.status(), 1L, Long::sum));
     return counts;
+  }
+
+  /** The nodes' "installed the snapshot" lines, one per snapshot a restarted node caught up from. */
+  private static List<String> snapshotsInstalled() throws IOException {
+    List<String> installs = new ArrayList<>();
+    try (var logs = Files.find(cluster.work(), 4,
+        (path, attributes) -> path.getFileName().toString().equals("node.log"))) {
+      for (Path log : logs.sorted().toList()) {
+        try (var lines = Files.lines(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+          lines.filter(line -> line.contains("installed the snapshot at seq"))
+              .map(line -> line.substring(line.lastIndexOf("] ") + 2))
+              .forEach(installs::add);
+        }
+      }
+    }
+    return installs;
   }
 
   private static void report(String line) {
