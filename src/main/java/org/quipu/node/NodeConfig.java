@@ -72,7 +72,7 @@ public class NodeConfig {
 
   /** The ZooKeeper session timeout: how soon a dead leader's latch is given to another node. */
   @Inject
-  @ConfigProperty(name = "quipu.zk.session.timeout.ms", defaultValue = "1500")
+  @ConfigProperty(name = "quipu.zk.session.timeout.ms", defaultValue = "1250")
   int zkSessionTimeoutMs;
 
   /** host:port of this node's gRPC server for its peers; unset, the node serves none. */

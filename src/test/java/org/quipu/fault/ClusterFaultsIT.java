@@ -59,7 +59,7 @@ class ClusterFaultsIT {
   private static final int CONSUMERS = 2;
   /** Load before a fault, so the fault lands on a busy cluster. */
   private static final Duration WARM = Duration.ofSeconds(4);
-  /** Long enough for Curator's session (1.5 s) and the leader's contact timeout to run out. */
+  /** Long enough for Curator's session (1.25 s) and the leader's contact timeout to run out. */
   private static final Duration PAUSE = Duration.ofSeconds(6);
   /** A generous bound on availability; the figure itself is what the report gives. */
   private static final Duration WRITES_BACK_AT_MOST = Duration.ofSeconds(30);
