@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -52,6 +53,15 @@ final class SnapshotSource {
    * that crashed answers nothing) no longer holds compaction back.
    */
   static final Duration PIN_IDLE = Duration.ofSeconds(5);
+  /**
+   * How long after a failed write (a full disk, the store down) the next one starts: the followers
+   * that wait for a snapshot ask again within a heartbeat, and each write reads every state table.
+   */
+  static final Duration AFTER_A_FAILURE = Duration.ofSeconds(5);
+
+  private final Duration afterAFailure;
+  /** When the last write failed; 0 when it did not. Guarded by this. */
+  private long failedAtNanos;
 
   /**
    * @param timestampBound the latest timestamp in this node's log: read after a snapshot is
@@ -59,6 +69,13 @@ final class SnapshotSource {
    * @param writer where snapshots are written (one at a time)
    */
   SnapshotSource(StateStore store, Path dir, LongSupplier timestampBound, Executor writer) {
+    this(store, dir, timestampBound, writer, AFTER_A_FAILURE);
+  }
+
+  /** As above, the next write starting {@code afterAFailure} after a failed one. */
+  SnapshotSource(StateStore store, Path dir, LongSupplier timestampBound, Executor writer,
+      Duration afterAFailure) {
+    this.afterAFailure = afterAFailure;
     this.store = store;
     this.dir = dir;
     this.timestampBound = timestampBound;
@@ -127,6 +144,32 @@ final class SnapshotSource {
     return bytes;
   }
 
+  /**
+   * Waits until {@link #afterAFailure} has passed since the last write failed, if it did; false
+   * when interrupted meanwhile (the node is stopping: nobody waits for the snapshot any more).
+   */
+  private boolean pauseAfterAFailure() {
+    long failedAt;
+    synchronized (this) {
+      failedAt = failedAtNanos;
+    }
+    long left = failedAt == 0 ? 0 : afterAFailure.toNanos() - (System.nanoTime() - failedAt);
+    if (left <= 0) {
+      return true;
+    }
+    try {
+      TimeUnit.NANOSECONDS.sleep(left);
+      return true;
+    } catch (InterruptedException stopping) {
+      Thread.currentThread().interrupt();
+      synchronized (this) {
+        writing = false;
+        waiting.clear();
+      }
+      return false;
+    }
+  }
+
   /** Snapshot files this source does not know of: left by an earlier run of the node. */
   private void deleteUnknownFiles() throws IOException {
     List<Path> known;
@@ -143,6 +186,9 @@ final class SnapshotSource {
   }
 
   private void write() {
+    if (!pauseAfterAFailure()) {
+      return;
+    }
     Written made = null;
     long started = System.nanoTime();
     try {
@@ -173,6 +219,7 @@ final class SnapshotSource {
     List<Runnable> ready;
     synchronized (this) {
       writing = false;
+      failedAtNanos = made == null ? System.nanoTime() : 0;
       if (made != null) {
         written.add(made);
         while (written.size() > KEPT) {

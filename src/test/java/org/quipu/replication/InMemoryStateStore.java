@@ -155,8 +155,18 @@ final class InMemoryStateStore implements StateStore {
     }
   }
 
+  /** True: every snapshot write fails, as on a full disk. */
+  volatile boolean failSnapshotWrites;
+  /** How many snapshot writes were begun. */
+  final java.util.concurrent.atomic.AtomicInteger snapshotWritesBegun =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   @Override
   public LogPosition writeSnapshot(OutputStream out) throws IOException {
+    snapshotWritesBegun.incrementAndGet();
+    if (failSnapshotWrites) {
+      throw new IOException("simulated: no space left on device");
+    }
     Frozen frozen;
     synchronized (this) {
       InMemoryStateStore copy = new InMemoryStateStore();
