@@ -50,6 +50,7 @@ public final class WritePath implements AutoCloseable {
   private final Thread recovery;
   private final ReplicaState state;
   private final Forwarding forwarding;
+  private final Executor answers;
   private final ReplicationObservers observers = new ReplicationObservers();
   private volatile ReplicaLog replica; // once recovered
   private final List<Leadership.Listener> leadershipListeners = new CopyOnWriteArrayList<>();
@@ -89,6 +90,7 @@ public final class WritePath implements AutoCloseable {
     this.log = log;
     this.promises = promises;
     this.leadership = leadership;
+    this.answers = answers;
     this.applier = new Applier(store, state, answers);
     this.proposer = new Proposer(nodeId, group, members, transport, settings, clock, maxBatch,
         observers);
@@ -298,7 +300,12 @@ public final class WritePath implements AutoCloseable {
                   + "committed: retry with the same Idempotency-Key");
           return CompletableFuture.<Committed>failedFuture(refused);
         })
-        .thenCompose(c -> c);
+        .thenCompose(c -> c)
+        // Completed by the applier (the wait above) or the transport's thread (the reply came
+        // second, or failed): the caller's continuation — building and writing the HTTP answer —
+        // runs on the answer pool instead. On the applier it held up applying for every write
+        // behind it; the transport's threads must not be held either.
+        .whenCompleteAsync((committed, failure) -> { }, answers);
   }
 
   /**

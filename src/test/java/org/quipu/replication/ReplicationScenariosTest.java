@@ -150,6 +150,25 @@ abstract class ReplicationScenariosTest {
         .filter(e -> e.command() instanceof SendMessages).mapToLong(LogEntry::seq).max().orElse(0));
   }
 
+  @Test
+  void aForwardedWritesAnswer_runsOnTheFollowersAnswerPool() throws Exception {
+    cluster = startCluster(8);
+    SimNode leader = cluster.node("n1");
+    cluster.electAndWait(leader);
+    aliceWithQueue(leader);
+    SimNode follower = cluster.node("n3");
+    await().atMost(5, TimeUnit.SECONDS).until(() -> "n1".equals(follower.writes.replica().leaderId()));
+
+    // Chained before the answer can come: it runs on whichever thread completes the answer —
+    // the follower's applier when the forward's reply came first, the transport's when it came
+    // second. The applier is one thread for every write: answering HTTP requests there held up
+    // applying (and the reads waiting for it); the transport's threads must not block either.
+    String answeredOn = follower.submit(send("where-answered"))
+        .thenApply(committed -> Thread.currentThread().getName()).get(5, TimeUnit.SECONDS);
+
+    assertTrue(answeredOn.startsWith("sim-answer-n3"), "answered on " + answeredOn);
+  }
+
   private static boolean tokenWorks(SimNode node, String tokenHash) {
     return node.state.read(b -> b.sessionByTokenHash(tokenHash).isPresent());
   }

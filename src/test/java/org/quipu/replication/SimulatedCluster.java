@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.core.ConditionTimeoutException;
@@ -73,6 +75,8 @@ final class SimulatedCluster implements AutoCloseable {
     final Path snapshotDir;
     ReplicaState state;
     WritePath writes;
+    /** Runs its callers' continuations, as the node's answer pool does: never the applier. */
+    ExecutorService answers;
     SimLeadership leadership;
     volatile boolean running;
 
@@ -88,9 +92,14 @@ final class SimulatedCluster implements AutoCloseable {
     void start() {
       state = new ReplicaState();
       leadership = new SimLeadership();
+      answers = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "sim-answer-" + id);
+        t.setDaemon(true);
+        return t;
+      });
       writes = new WritePath(id, 0, members.keySet(), log, promises, store, state, leadership,
           network.from(id), network.forwardingFrom(id), settings, clock::incrementAndGet, 64,
-          Runnable::run);
+          answers);
       if (retainEntries > 0) {
         writes.compact(new WritePath.Compaction(snapshotDir, retainEntries,
             Duration.ofMillis(20)));
@@ -106,6 +115,7 @@ final class SimulatedCluster implements AutoCloseable {
       running = false;
       network.down(id);
       writes.close();
+      answers.shutdownNow();
     }
 
     CompletableFuture<Committed> submit(Command command) {
