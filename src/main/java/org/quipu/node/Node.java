@@ -124,7 +124,8 @@ public class Node {
     writes = new WritePath(config.nodeId(), ClusterPaths.GROUP_0.group(), members.keySet(), log,
         promises,
         new JpaStateStore(entities, dataSource, contents, config.stateWriter()), state,
-        leadership(), transport(members), forwarding(), SETTINGS,
+        leadership(), transport(members), forwarding(),
+        SETTINGS.withAppendsInFlight(config.appendsInFlight()),
         System::currentTimeMillis, config.maxCommitBatch(), answers);
     if (config.logRetainEntries() > 0) {
       writes.compact(new WritePath.Compaction(config.snapshotDir(), config.logRetainEntries(),

@@ -62,6 +62,10 @@ public class NodeConfig {
   long logRetainEntries;
 
   @Inject
+  @ConfigProperty(name = "quipu.replication.appends.in.flight")
+  int appendsInFlight;
+
+  @Inject
   @ConfigProperty(name = "quipu.snapshot.dir")
   Optional<String> snapshotDir;
 
@@ -180,6 +184,17 @@ public class NodeConfig {
       throw new IllegalStateException("QUIPU_LOG_RETAIN_ENTRIES must not be negative");
     }
     return logRetainEntries;
+  }
+
+  /**
+   * How many appends a leader keeps in flight to each follower (QUIPU_REPLICATION_APPENDS_IN_FLIGHT):
+   * 1 sends the next only once the last is answered.
+   */
+  public int appendsInFlight() {
+    if (appendsInFlight < 1) {
+      throw new IllegalStateException("QUIPU_REPLICATION_APPENDS_IN_FLIGHT must be at least 1");
+    }
+    return appendsInFlight;
   }
 
   /** Where snapshots are written and received (QUIPU_SNAPSHOT_DIR). */

@@ -16,13 +16,34 @@ import java.time.Duration;
  * @param lease the read lease a leader grants a follower that answers it (DESIGN.md's L); a
  *     follower holds it for 90% of this from when the append arrives (a margin for clocks that run
  *     at different rates), the leader counts it held until this long after the append's deadline
+ * @param appendsInFlight the most appends to one follower that may await their answers at once
+ *     (pipelining, see {@link Replicator}); 1: each waits for the answer to the one before
  */
 public record ReplicationSettings(Duration heartbeat, Duration rpcDeadline,
-    Duration contactTimeout, Duration retryAfter, int maxEntriesPerAppend, Duration lease) {
+    Duration contactTimeout, Duration retryAfter, int maxEntriesPerAppend, Duration lease,
+    int appendsInFlight) {
 
-  /** Defaults for a group on one network: 50 ms heartbeats, 2 s deadlines, contact and leases. */
+  public ReplicationSettings {
+    if (appendsInFlight < 1) {
+      throw new IllegalArgumentException("appendsInFlight must be at least 1: " + appendsInFlight);
+    }
+  }
+
+  /**
+   * Defaults for a group on one network: 50 ms heartbeats, 2 s deadlines, contact and leases,
+   * {@link #DEFAULT_APPENDS_IN_FLIGHT} appends in flight.
+   */
   public static ReplicationSettings defaults() {
     return new ReplicationSettings(Duration.ofMillis(50), Duration.ofSeconds(2),
-        Duration.ofSeconds(2), Duration.ofMillis(100), 2_000, Duration.ofSeconds(2));
+        Duration.ofSeconds(2), Duration.ofMillis(100), 2_000, Duration.ofSeconds(2),
+        DEFAULT_APPENDS_IN_FLIGHT);
+  }
+
+  public static final int DEFAULT_APPENDS_IN_FLIGHT = 4;
+
+  /** These settings with {@code n} appends in flight per follower. */
+  public ReplicationSettings withAppendsInFlight(int n) {
+    return new ReplicationSettings(heartbeat, rpcDeadline, contactTimeout, retryAfter,
+        maxEntriesPerAppend, lease, n);
   }
 }

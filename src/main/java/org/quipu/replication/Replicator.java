@@ -10,11 +10,19 @@ import java.util.logging.Logger;
 
 /**
  * Brings one follower's log in line with the leader's and keeps it there, for one epoch (step 4
- * of becoming leader, then every append). One {@link Append} is in flight at a time and carries
- * everything the follower lacks, up to a bound: whatever the leader appended while it waited goes
- * in the next one, so the follower gets one batch per round trip however many writes arrive (group
+ * of becoming leader, then every append). An {@link Append} carries everything the follower lacks
+ * and has not been sent, up to a bound: whatever the leader appended while it waited goes in the
+ * next one, so the follower gets a few batches per round trip however many writes arrive (group
  * commit across the network). An idle follower gets an empty append each heartbeat, which carries
  * the commit point.
+ *
+ * <p>Appends are pipelined: once the follower has accepted an append in this epoch, new entries go
+ * out at once, up to {@link ReplicationSettings#appendsInFlight} appends awaiting their answers,
+ * without waiting for the one before (the transport delivers them in order). Until then — and
+ * again after any refusal or failure — one append at a time probes where the follower's log
+ * matches (etcd's "probe" and "replicate" states). A refusal or a failure resets the pipeline: the
+ * answers to appends sent before it no longer move {@code nextSeq} (an acceptance still counts as
+ * the follower holding those entries — this leader's entries never change within its epoch).
  *
  * <p>On {@code MISMATCH} it backs up — to the follower's last seq when that is shorter, otherwise
  * by a step that doubles at each refusal, so a long conflicting tail costs a few round trips, not
@@ -79,7 +87,12 @@ final class Replicator {
   private boolean snapshotAsked;
   private long nextSeq;
   private long backupStep = 1;
-  private boolean inFlight;
+  /** Appends (or the one snapshot chunk) sent and not answered yet. */
+  private int inFlight;
+  /** Counts the pipeline's resets: an answer to an append sent before the last one is stale. */
+  private long pipeline;
+  /** True once the follower accepted an append of the current pipeline: it may be pipelined. */
+  private boolean replicating;
   private boolean retryPending;
   private boolean mismatched;
   private boolean stopped;
@@ -147,7 +160,7 @@ final class Replicator {
     long now = System.nanoTime();
     long heartbeat = settings.heartbeat().toNanos();
     synchronized (this) {
-      if (stopped || !inFlight || contactInFlight || now - lastSentNanos < heartbeat
+      if (stopped || inFlight == 0 || contactInFlight || now - lastSentNanos < heartbeat
           || now - lastContactNanos < heartbeat) {
         return;
       }
@@ -188,13 +201,23 @@ final class Replicator {
   private void sendIfDue(boolean heartbeat) {
     CompletableFuture<AppendReply> sent;
     Append append;
+    long sentInPipeline;
     synchronized (this) {
-      if (stopped || inFlight || retryPending) {
+      if (stopped || retryPending) {
         return;
       }
-      boolean due = heartbeat
-          ? System.nanoTime() - lastSentNanos >= settings.heartbeat().toNanos()
-          : mismatched || nextSeq <= log.lastSeq() || term.commitSeq() > sentCommitSeq;
+      boolean due;
+      if (inFlight == 0) {
+        due = heartbeat
+            ? System.nanoTime() - lastSentNanos >= settings.heartbeat().toNanos()
+            : mismatched || nextSeq <= log.lastSeq() || term.commitSeq() > sentCommitSeq;
+      } else {
+        // Beside appends awaiting answers: only new entries, only to a follower whose log is
+        // known to match, within the window. A commit point alone waits for the next answer.
+        due = replicating && !mismatched && sending == null
+            && inFlight < settings.appendsInFlight() && nextSeq <= log.lastSeq()
+            && nextSeq - 1 >= log.base().seq();
+      }
       if (!due) {
         return;
       }
@@ -215,12 +238,18 @@ final class Replicator {
         return;
       }
       append = next.append();
+      sentInPipeline = pipeline;
       sent = send(next);
+      // Sent: the next append starts after it (moved back if it is refused or fails).
+      nextSeq = append.lastSeq() + 1;
     }
     if (!append.entries().isEmpty()) {
       observer.appendSent(member, append.entries().size());
     }
-    sent.whenComplete((reply, failure) -> answered(append, reply, failure));
+    sent.whenComplete((reply, failure) -> answered(append, sentInPipeline, reply, failure));
+    if (!append.entries().isEmpty()) {
+      wake(); // more may have been appended meanwhile, and the window may allow them
+    }
   }
 
   // Holding this; the follower needs entries the log no longer holds.
@@ -274,7 +303,7 @@ final class Replicator {
       snapshots.pin(member, chunk.snapshot().at().seq(),
           deadline.plus(SnapshotSource.PIN_IDLE));
     }
-    inFlight = true;
+    inFlight++;
     lastSentNanos = System.nanoTime();
     CompletableFuture<SnapshotReceived> sent;
     try {
@@ -294,7 +323,7 @@ final class Replicator {
 
   private void chunkAnswered(SnapshotChunk sent, SnapshotReceived reply, Throwable failure) {
     synchronized (this) {
-      inFlight = false;
+      inFlight--;
       if (stopped) {
         return;
       }
@@ -382,9 +411,9 @@ final class Replicator {
   }
 
   private CompletableFuture<AppendReply> send(Outgoing next) {
-    inFlight = true;
+    inFlight++;
     lastSentNanos = System.nanoTime();
-    sentCommitSeq = next.append().commitSeq();
+    sentCommitSeq = Math.max(sentCommitSeq, next.append().commitSeq());
     try {
       return transport.append(member, next.append(), next.deadline());
     } catch (RuntimeException refused) { // a transport closing under it, say: treat as no answer
@@ -406,16 +435,23 @@ final class Replicator {
         : settings.rpcDeadline().plusMillis(bytes * 1_000 / MIN_BYTES_PER_SECOND);
   }
 
-  private void answered(Append sent, AppendReply reply, Throwable failure) {
+  private void answered(Append sent, long sentInPipeline, AppendReply reply, Throwable failure) {
     long acked = -1;
     synchronized (this) {
-      inFlight = false;
+      inFlight--;
       if (stopped) {
         return;
       }
+      boolean current = sentInPipeline == pipeline;
       if (failure != null) {
         LOG.fine(() -> member + " did not answer an append: " + failure.getMessage());
-        retryLater();
+        if (current) {
+          // What it carried, and whatever was sent beside it, goes again after a pause: from
+          // the first entry the follower has not acknowledged.
+          resetPipeline(matchSeq > 0 ? Math.min(sent.prevSeq() + 1, matchSeq + 1)
+              : sent.prevSeq() + 1);
+          retryLater();
+        }
         return;
       }
       term.heardFrom(member);
@@ -423,9 +459,11 @@ final class Replicator {
       appliedSeq = Math.max(appliedSeq, reply.appliedSeq());
       switch (reply.result()) {
         case ACCEPTED -> {
-          nextSeq = sent.lastSeq() + 1;
-          backupStep = 1;
-          mismatched = false;
+          if (current) {
+            backupStep = 1;
+            mismatched = false;
+            replicating = true;
+          }
           acked = reply.matchSeq();
           matchSeq = Math.max(matchSeq, acked);
           if (snapshots != null) {
@@ -439,6 +477,9 @@ final class Replicator {
           }
         }
         case MISMATCH -> {
+          if (!current) {
+            break; // sent before the pipeline was reset: its refusal was dealt with then
+          }
           long back = reply.lastSeq() < sent.prevSeq()
               ? reply.lastSeq() + 1 // the follower's log is shorter: continue from its end
               : sent.prevSeq() + 1 - backupStep; // a conflicting entry at prevSeq: back up
@@ -446,7 +487,7 @@ final class Replicator {
           if (back <= base && sent.prevSeq() > base && reply.lastSeq() >= base) {
             back = base + 1; // try at the log's base before sending a snapshot
           }
-          nextSeq = Math.max(1, back);
+          resetPipeline(Math.max(1, back));
           backupStep = Math.min(MAX_BACKUP_STEP, backupStep * 2);
           mismatched = true;
         }
@@ -461,6 +502,13 @@ final class Replicator {
       term.acked(member, acked);
     }
     wake();
+  }
+
+  // Holding this. Appends still in flight become stale; the next one probes from {@code from}.
+  private void resetPipeline(long from) {
+    pipeline++;
+    replicating = false;
+    nextSeq = from;
   }
 
   // Holding this.

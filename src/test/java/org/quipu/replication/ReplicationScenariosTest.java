@@ -47,7 +47,7 @@ abstract class ReplicationScenariosTest {
   /** As {@link SimulatedCluster#FAST}, but a leader cut off steps down only after 10 s. */
   private static final ReplicationSettings PATIENT = new ReplicationSettings(Duration.ofMillis(20),
       Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofMillis(30), 50,
-      Duration.ofMillis(400));
+      Duration.ofMillis(400), ReplicationSettings.DEFAULT_APPENDS_IN_FLIGHT);
 
 
   /**
@@ -56,6 +56,11 @@ abstract class ReplicationScenariosTest {
    */
   boolean membersAnswerWhileOneCallBlocks() {
     return true;
+  }
+
+  /** True when {@link ScenarioNetwork#lossy} delays messages on this network. */
+  boolean delaysMessages() {
+    return false;
   }
 
   /** The network the scenarios run on, for a group of {@code members}. */
@@ -129,6 +134,47 @@ abstract class ReplicationScenariosTest {
     // Group commit across the network: far fewer appends than writes went to the followers.
     long appends = cluster.network.delivered();
     assertTrue(appends < 300, "one append per write would be " + appends + " calls");
+  }
+
+  @Test
+  void aFollowerSlowToAnswer_isSentNewEntriesBeforeItAnswers_andEndsWithTheSameLog()
+      throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(delaysMessages());
+    cluster = startCluster(21);
+    SimNode leader = cluster.node("n1");
+    cluster.electAndWait(leader);
+    aliceWithQueue(leader);
+    SimNode follower = cluster.node("n2");
+    // An append whose prevSeq the follower's log does not reach yet was sent before the follower
+    // had taken (and so answered) the one carrying that seq: pipelined. One append at a time
+    // never does that on a network that delays but drops nothing.
+    AtomicInteger pipelined = new AtomicInteger();
+    cluster.network.block((from, to, request) -> {
+      if (to.equals("n2") && request instanceof Append a && !a.entries().isEmpty()) {
+        synchronized (follower.log) {
+          List<LogEntry> held = follower.log.entries;
+          if (held.isEmpty() || held.get(held.size() - 1).seq() < a.prevSeq()) {
+            pipelined.incrementAndGet();
+          }
+        }
+      }
+      return false;
+    });
+    cluster.network.lossy(0, 20);
+
+    List<CompletableFuture<Committed>> writes = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      writes.add(leader.submit(send("p" + i)));
+      Thread.sleep(1);
+    }
+    for (var w : writes) {
+      w.get(10, TimeUnit.SECONDS);
+    }
+
+    cluster.awaitConverged();
+    assertSameLogs();
+    assertTrue(holds(follower, "p99"));
+    assertTrue(pipelined.get() > 0, "no append went to n2 before it answered the one before");
   }
 
   @Test
@@ -252,7 +298,7 @@ abstract class ReplicationScenariosTest {
     // Long deadlines: waiting for the silent member's answer would take 5 s.
     ReplicationSettings patient = new ReplicationSettings(Duration.ofMillis(20),
         Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofMillis(30), 50,
-        Duration.ofMillis(400));
+        Duration.ofMillis(400), ReplicationSettings.DEFAULT_APPENDS_IN_FLIGHT);
     cluster = new SimulatedCluster(3, 13, this::network, patient);
     cluster.network.isolate("n3", cluster.ids()); // paused: it never answers
 

@@ -32,7 +32,7 @@ final class SimulatedCluster implements AutoCloseable {
 
   static final ReplicationSettings FAST = new ReplicationSettings(Duration.ofMillis(20),
       Duration.ofMillis(200), Duration.ofMillis(600), Duration.ofMillis(30), 50,
-      Duration.ofMillis(400));
+      Duration.ofMillis(400), ReplicationSettings.DEFAULT_APPENDS_IN_FLIGHT);
 
   /** Leadership as the test hands it out. */
   static final class SimLeadership implements Leadership {

@@ -17,6 +17,11 @@ class SimulatedReplicationScenariosTest extends ReplicationScenariosTest {
 
   /** Its one wire thread delivers every call: a member that blocks in one blocks them all. */
   @Override
+  boolean delaysMessages() {
+    return true;
+  }
+
+  @Override
   boolean membersAnswerWhileOneCallBlocks() {
     return false;
   }
