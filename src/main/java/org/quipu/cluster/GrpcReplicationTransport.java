@@ -10,9 +10,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import org.quipu.core.command.Command;
 import org.quipu.proto.replication.v1.AppendRequest;
@@ -50,23 +51,26 @@ import org.quipu.replication.ReplicationTransport;
  * failure handling.
  *
  * <p>One plaintext channel per member, opened lazily by gRPC and kept until {@link #close}: the
- * cluster secret, sent with every call, is the authentication. Every call carries the deadline it
- * is given and never blocks the caller's thread. A future completes with the member's answer, or
+ * cluster secret, sent with every call, is the authentication. Every call is bounded by the
+ * deadline it is given (a unary call carries it; an append's runs on this side, see below) and
+ * never blocks the caller's thread. A future completes with the member's answer, or
  * fails with {@link PeerUnreachableException} and nothing else (Forward aside, see below): for any
  * gRPC failure (its message names the member, the rpc and the status code and description), for a
  * member this transport does not know, and for a reply it cannot read. A refusal for a stale epoch
- * is an answer, not a failure. Futures complete on gRPC's threads: what is chained on them must
- * not block.
+ * is an answer, not a failure. Futures complete on gRPC's threads (or, for an append past its
+ * deadline, on the transport's timer thread): what is chained on them must not block.
  *
- * <p>gRPC may handle concurrent unary calls in any order, so appends to one member go one at a
- * time: each is sent when the one before it has been answered or has failed, which keeps the
- * order {@link ReplicationTransport#append} promises. Its deadline runs from the call to {@code
- * append}, time spent waiting for the one before included. An append that failed (past its
- * deadline on the leader's side, say) may still be running on the member when the next arrives:
- * the member must tolerate that, as a follower that drops only conflicting entries does. NewEpoch,
- * Fetch, InstallSnapshot and Forward are sent at once (a leader has one snapshot chunk in flight
- * per member): forwards carry independent client writes, which the leader orders itself, so any
- * number of them run side by side on the member's channel.
+ * <p>Appends to one member go over one Replicate stream at a time ({@link AppendPipeline}): each is
+ * written at once, without waiting for the replies to those before it, and the member handles and
+ * answers them in the order written, which is the order {@link ReplicationTransport#append}
+ * promises. The stream has no deadline; an append's deadline runs from the call to {@code append},
+ * and one unanswered by then cancels the stream, failing it and every append still unanswered on
+ * that stream; the next append opens a new stream. An append that failed may still be running on
+ * the member when the first append of the next stream arrives: the member tolerates that, as a
+ * follower that drops only conflicting entries does. NewEpoch, Contact, Fetch, InstallSnapshot and
+ * Forward are unary calls, sent at once (a leader has one snapshot chunk in flight per member):
+ * forwards carry independent client writes, which the leader orders itself, so any number of them
+ * run side by side on the member's channel.
  *
  * <p>Forward is the one call that can fail with something else: {@link NotCommittedException}
  * when the leader answered that it could not commit the command (UNAVAILABLE with the
@@ -90,31 +94,11 @@ public final class GrpcReplicationTransport
   private final ClusterPaths group;
   private final CallCredentials credentials;
   private final Map<String, MemberChannel> members;
+  /** Runs the deadlines of every member's appends. */
+  private final ScheduledExecutorService appendDeadlines;
 
-  /** One member's channel, and the end of the queue its appends go through one at a time. */
-  private static final class MemberChannel {
-    final ManagedChannel channel;
-    /** Completes when the last append handed to {@link #nextAppend} has ended; never fails. */
-    private CompletableFuture<Void> appendsEnded = CompletableFuture.completedFuture(null);
-
-    MemberChannel(ManagedChannel channel) {
-      this.channel = channel;
-    }
-
-    /**
-     * Calls {@code send} once every append queued before has ended (at once when none is
-     * running), with what {@code send} must run when its own append ends.
-     */
-    void nextAppend(Consumer<Runnable> send) {
-      CompletableFuture<Void> ended = new CompletableFuture<>();
-      CompletableFuture<Void> previous;
-      synchronized (this) {
-        previous = appendsEnded;
-        appendsEnded = ended;
-      }
-      previous.thenRun(() -> send.accept(() -> ended.complete(null)));
-    }
-  }
+  /** One member's channel, and its appends' stream on it. */
+  private record MemberChannel(ManagedChannel channel, AppendPipeline appends) {}
 
   /**
    * @param self this node's id: every message sent must name it as its sender
@@ -126,10 +110,22 @@ public final class GrpcReplicationTransport
     this.self = self;
     this.group = group;
     this.credentials = secret.credentials();
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "quipu-append-deadlines-" + self);
+      t.setDaemon(true);
+      return t;
+    });
+    // Nearly every append is answered well before its deadline: its cancelled timer goes at once
+    // rather than wait in the queue for as long as the deadline.
+    timer.setRemoveOnCancelPolicy(true);
+    this.appendDeadlines = timer;
     Map<String, MemberChannel> open = new HashMap<>();
-    members.forEach((id, address) -> open.put(id,
-        new MemberChannel(NettyChannelBuilder.forTarget(address).usePlaintext()
-            .maxInboundMessageSize(NodeRpcServer.MAX_MESSAGE_BYTES).build())));
+    members.forEach((id, address) -> {
+      ManagedChannel channel = NettyChannelBuilder.forTarget(address).usePlaintext()
+          .maxInboundMessageSize(NodeRpcServer.MAX_MESSAGE_BYTES).build();
+      open.put(id, new MemberChannel(channel,
+          new AppendPipeline(id, channel, credentials, appendDeadlines)));
+    });
     this.members = Map.copyOf(open);
   }
 
@@ -144,8 +140,7 @@ public final class GrpcReplicationTransport
       return unknown(member, "NewEpoch", answer);
     }
     this.<PromiseReply, Promise>call(to, member, "NewEpoch", due(deadline),
-        (stub, reply) -> stub.newEpoch(sent, reply), ReplicationMessages::fromProto, answer,
-        () -> {});
+        (stub, reply) -> stub.newEpoch(sent, reply), ReplicationMessages::fromProto, answer);
     return answer;
   }
 
@@ -155,19 +150,16 @@ public final class GrpcReplicationTransport
     checkSender(request.group(), request.leaderId());
     AppendRequest sent = ReplicationMessages.toProto(request);
     Deadline due = due(deadline);
-    CompletableFuture<AppendReply> answer = new CompletableFuture<>();
     MemberChannel to = members.get(member);
     if (to == null) {
-      return unknown(member, "Append", answer);
+      return unknown(member, "Replicate", new CompletableFuture<>());
     }
-    to.nextAppend(ended -> this.<org.quipu.proto.replication.v1.AppendReply, AppendReply>call(
-        to, member, "Append", due, (stub, reply) -> stub.append(sent, reply),
-        ReplicationMessages::fromProto, answer, ended));
-    return answer;
+    return to.appends().send(sent, due);
   }
 
   /**
-   * Sent at once, beside the member's running append (not queued behind it, as appends are).
+   * Sent at once as a unary call, beside the member's Replicate stream (not behind the appends
+   * waiting on it).
    *
    * @throws IllegalArgumentException when the message is not from this node and its group
    */
@@ -181,8 +173,7 @@ public final class GrpcReplicationTransport
       return unknown(member, "Contact", answer);
     }
     this.<ContactReply, Contacted>call(to, member, "Contact", due(deadline),
-        (stub, reply) -> stub.contact(sent, reply), ReplicationMessages::fromProto, answer,
-        () -> {});
+        (stub, reply) -> stub.contact(sent, reply), ReplicationMessages::fromProto, answer);
     return answer;
   }
 
@@ -197,8 +188,7 @@ public final class GrpcReplicationTransport
       return unknown(member, "Fetch", answer);
     }
     this.<FetchReply, Fetched>call(to, member, "Fetch", due(deadline),
-        (stub, reply) -> stub.fetch(sent, reply), ReplicationMessages::fromProto, answer,
-        () -> {});
+        (stub, reply) -> stub.fetch(sent, reply), ReplicationMessages::fromProto, answer);
     return answer;
   }
 
@@ -215,7 +205,7 @@ public final class GrpcReplicationTransport
     }
     this.<SnapshotReply, SnapshotReceived>call(to, member, "InstallSnapshot", due(deadline),
         (stub, reply) -> stub.installSnapshot(sent, reply), ReplicationMessages::fromProto,
-        answer, () -> {});
+        answer);
     return answer;
   }
 
@@ -233,8 +223,7 @@ public final class GrpcReplicationTransport
       return unknown(leaderId, FORWARD, answer);
     }
     this.<ForwardReply, Committed>call(to, leaderId, FORWARD, due(deadline),
-        (stub, reply) -> stub.forward(sent, reply), ReplicationMessages::fromProto, answer,
-        () -> {});
+        (stub, reply) -> stub.forward(sent, reply), ReplicationMessages::fromProto, answer);
     return answer;
   }
 
@@ -253,12 +242,12 @@ public final class GrpcReplicationTransport
   }
 
   /**
-   * Starts {@code rpc} on {@code to}'s channel; completes {@code answer} with the reply as {@code
-   * read} reads it, or with PeerUnreachableException; then runs {@code ended}, whatever happened.
+   * Starts the unary {@code rpc} on {@code to}'s channel; completes {@code answer} with the reply
+   * as {@code read} reads it, or with PeerUnreachableException.
    */
   private <R, T> void call(MemberChannel to, String member, String rpc, Deadline due,
       BiConsumer<ReplicationGrpc.ReplicationStub, StreamObserver<R>> start, Function<R, T> read,
-      CompletableFuture<T> answer, Runnable ended) {
+      CompletableFuture<T> answer) {
     StreamObserver<R> observer = new StreamObserver<>() {
       private R reply;
 
@@ -272,10 +261,9 @@ public final class GrpcReplicationTransport
         if (Status.fromThrowable(failed).getCode() == Status.Code.UNAVAILABLE) {
           // gRPC waits 1 s, then up to 120 s, before reconnecting to a member it could not
           // reach, failing every call meanwhile: the caller's own retries set the pace instead.
-          to.channel.resetConnectBackoff();
+          to.channel().resetConnectBackoff();
         }
         answer.completeExceptionally(failure(member, rpc, failed));
-        ended.run();
       }
 
       @Override
@@ -286,15 +274,14 @@ public final class GrpcReplicationTransport
           answer.completeExceptionally(new PeerUnreachableException(
               member + " sent a " + rpc + " reply that cannot be read", unreadable));
         }
-        ended.run();
       }
     };
     try {
-      start.accept(ReplicationGrpc.newStub(to.channel)
+      start.accept(ReplicationGrpc.newStub(to.channel())
           .withCallCredentials(credentials)
           .withDeadline(due), observer);
     } catch (RuntimeException notStarted) {
-      // gRPC reports failures through the observer; this is only so that a queue never stalls.
+      // gRPC reports failures through the observer; this keeps the future the one way to fail.
       observer.onError(notStarted);
     }
   }
@@ -309,6 +296,12 @@ public final class GrpcReplicationTransport
       return new NotCommittedException("the leader could not commit it: "
           + (status.getDescription() == null ? "no reason given" : status.getDescription()));
     }
+    return unreachable(member, rpc, failed);
+  }
+
+  /** What a call that failed with {@code failed} fails its future with, naming its status. */
+  static PeerUnreachableException unreachable(String member, String rpc, Throwable failed) {
+    Status status = Status.fromThrowable(failed);
     return new PeerUnreachableException(member + " did not answer " + rpc + ": "
         + status.getCode()
         + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")"),
@@ -326,16 +319,21 @@ public final class GrpcReplicationTransport
     return Deadline.after(nanos, TimeUnit.NANOSECONDS);
   }
 
-  /** Closes every channel at once: calls still running fail with PeerUnreachableException. */
+  /**
+   * Closes every channel at once: calls still running, and appends still unanswered, fail with
+   * PeerUnreachableException.
+   */
   @Override
   public void close() {
-    members.values().forEach(m -> m.channel.shutdownNow());
+    members.values().forEach(m -> m.channel().shutdownNow());
     try {
       for (MemberChannel m : members.values()) {
-        m.channel.awaitTermination(5, TimeUnit.SECONDS);
+        m.channel().awaitTermination(5, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      appendDeadlines.shutdownNow();
     }
   }
 }

@@ -13,8 +13,8 @@ import org.quipu.replication.ReplicaEndpoint;
 /**
  * The node's gRPC server for its peers, on its own port (QUIPU_GRPC_ADDRESS), every service behind
  * the cluster secret: {@code quipu.replication.v1.Replication} ({@link ReplicationService}), which
- * answers Status from a {@link NodeStatus.Source}, NewEpoch, Append, Contact, Fetch and InstallSnapshot through a {@link
- * ReplicaEndpoint}, and Forward through a {@link ForwardTarget}.
+ * answers Status from a {@link NodeStatus.Source}, NewEpoch, Replicate, Contact, Fetch and
+ * InstallSnapshot through a {@link ReplicaEndpoint}, and Forward through a {@link ForwardTarget}.
  */
 public final class NodeRpcServer implements AutoCloseable {
 
@@ -28,9 +28,11 @@ public final class NodeRpcServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(NodeRpcServer.class.getName());
 
   private final Server server;
+  private final ReplicationService service;
 
-  private NodeRpcServer(Server server) {
+  private NodeRpcServer(Server server, ReplicationService service) {
     this.server = server;
+    this.service = service;
   }
 
   /**
@@ -57,24 +59,28 @@ public final class NodeRpcServer implements AutoCloseable {
       throw new IllegalArgumentException("a gRPC address is host:port, not " + hostPort);
     }
     InetSocketAddress address = new InetSocketAddress(hostPort.substring(0, colon), port);
+    ReplicationService service = new ReplicationService(group, status, endpoint, forwards);
     Server server = NettyServerBuilder.forAddress(address)
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-        .addService(ServerInterceptors.intercept(
-            new ReplicationService(group, status, endpoint, forwards), secret.guard()))
+        .addService(ServerInterceptors.intercept(service, secret.guard()))
         .build()
         .start();
     LOG.info("node-to-node gRPC on " + address.getHostString() + ":" + server.getPort());
-    return new NodeRpcServer(server);
+    return new NodeRpcServer(server, service);
   }
 
   public int port() {
     return server.getPort();
   }
 
-  /** Stops taking calls, gives running ones five seconds, then cancels them. */
+  /**
+   * Stops taking calls, ends the open Replicate streams (which would otherwise last as long as
+   * their leader), gives running calls five seconds, then cancels them.
+   */
   @Override
   public void close() {
     server.shutdown();
+    service.stopStreams();
     try {
       if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
         server.shutdownNow();

@@ -2,11 +2,14 @@ package org.quipu.cluster;
 
 import io.grpc.Context;
 import io.grpc.Status;
+import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -27,6 +30,7 @@ import org.quipu.proto.replication.v1.PromiseReply;
 import org.quipu.proto.replication.v1.ReplicationGrpc;
 import org.quipu.proto.replication.v1.StatusReply;
 import org.quipu.proto.replication.v1.StatusRequest;
+import org.quipu.replication.Append;
 import org.quipu.replication.Committed;
 import org.quipu.replication.ForwardTarget;
 import org.quipu.replication.NotCommittedException;
@@ -42,6 +46,12 @@ import org.quipu.replication.StoreUnavailableException;
  * The cluster secret is checked before a call gets here ({@link ClusterSecret#guard}). Calls run
  * on gRPC's executor, several at once and in no guaranteed order; the endpoint is thread-safe.
  *
+ * <p>Replicate is the one stream: it needs no deadline (its sender bounds each append by
+ * cancelling the stream), and each of its appends is checked, translated and handled as a unary
+ * call is, one at a time and in the order sent ({@link ReplicateCall}). An append that arrives
+ * once its sender has cancelled the stream is not handled. The open streams end when the node
+ * stops ({@link #stopStreams}).
+ *
  * <p>Forward hands the command to the {@link ForwardTarget} and returns at once: the answer is
  * sent from whichever thread completes the commit, so that no gRPC thread waits for one. A target
  * that cannot commit ({@link NotCommittedException}) is UNAVAILABLE with the exception's own
@@ -52,11 +62,13 @@ import org.quipu.replication.StoreUnavailableException;
 final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
   private static final Logger LOG = Logger.getLogger(ReplicationService.class.getName());
+  private static final String REPLICATE = "Replicate";
 
   private final ClusterPaths group;
   private final NodeStatus.Source status;
   private final ReplicaEndpoint endpoint;
   private final ForwardTarget forwards;
+  private final Set<ReplicateCall> streams = ConcurrentHashMap.newKeySet();
 
   ReplicationService(ClusterPaths group, NodeStatus.Source status, ReplicaEndpoint endpoint,
       ForwardTarget forwards) {
@@ -98,10 +110,40 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
         m -> ReplicationMessages.toProto(endpoint.newEpoch(m)), answer);
   }
 
+  /** See {@link ReplicateCall}; the stream is not refused for having no deadline. */
   @Override
-  public void append(AppendRequest request, StreamObserver<AppendReply> answer) {
-    serve("Append", request.getCaller(), () -> ReplicationMessages.fromProto(request),
-        m -> ReplicationMessages.toProto(endpoint.append(m)), answer);
+  public StreamObserver<AppendRequest> replicate(StreamObserver<AppendReply> answer) {
+    ReplicateCall call = new ReplicateCall((ServerCallStreamObserver<AppendReply>) answer,
+        this::append, streams::remove);
+    streams.add(call);
+    return call;
+  }
+
+  /**
+   * Ends every open Replicate stream with UNAVAILABLE: a leader keeps its stream open for as long
+   * as it leads, so a server shutting down would otherwise wait out its whole grace period for it.
+   * An append running on one still completes, unanswered.
+   */
+  void stopStreams() {
+    Status stopping = Status.UNAVAILABLE.withDescription("the node is stopping");
+    streams.forEach(call -> call.stop(stopping));
+  }
+
+  /** One append of a Replicate stream: checked, handled and answered as one unary call was. */
+  private AppendReply append(AppendRequest request) throws StatusException {
+    Caller caller = request.getCaller();
+    Status refused = otherGroup(caller);
+    if (refused != null) {
+      throw refused.asException();
+    }
+    Append message = read(REPLICATE, caller, () -> ReplicationMessages.fromProto(request));
+    if (Context.current().isCancelled()) {
+      // Its sender cancelled the stream at this append's deadline, or an earlier one's; what it
+      // carries (a read lease, say) must not take effect late.
+      throw Status.CANCELLED.withDescription("the stream was cancelled").asException();
+    }
+    return handle(REPLICATE, caller, m -> ReplicationMessages.toProto(endpoint.append(m)),
+        message);
   }
 
   @Override
@@ -204,45 +246,62 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
       answer.onError(refused.asRuntimeException());
       return;
     }
-    M message;
-    try {
-      message = read.get();
-    } catch (RuntimeException unreadable) {
-      LOG.log(Level.WARNING, rpc + " from " + caller.getNodeId() + " cannot be read", unreadable);
-      answer.onError(Status.INVALID_ARGUMENT.withDescription("the request cannot be read")
-          .asRuntimeException());
-      return;
-    }
-    if (Context.current().getDeadline().isExpired()) {
-      // Its caller has given up; what it carries (a read lease, say) must not take effect late.
-      answer.onError(Status.DEADLINE_EXCEEDED.withDescription("the call's deadline had passed")
-          .asRuntimeException());
-      return;
-    }
     A reply;
     try {
-      reply = handler.answer(message);
-    } catch (StoreUnavailableException down) {
-      // The store's own health is reported elsewhere; a leader retries every heartbeat.
-      LOG.log(Level.FINE, rpc + " from " + caller.getNodeId() + ": store unavailable", down);
-      answer.onError(Status.UNAVAILABLE.withDescription("the node's store cannot be reached")
-          .asRuntimeException());
-      return;
-    } catch (RuntimeException fault) {
-      LOG.log(Level.WARNING, rpc + " from " + caller.getNodeId() + " failed", fault);
-      answer.onError(Status.INTERNAL.withDescription("the node failed to handle " + rpc)
-          .asRuntimeException());
+      M message = read(rpc, caller, read);
+      if (Context.current().getDeadline().isExpired()) {
+        // Its caller has given up; what it carries (a read lease, say) must not take effect late.
+        throw Status.DEADLINE_EXCEEDED.withDescription("the call's deadline had passed")
+            .asException();
+      }
+      reply = handle(rpc, caller, handler, message);
+    } catch (StatusException failed) {
+      answer.onError(failed);
       return;
     }
     answer.onNext(reply);
     answer.onCompleted();
   }
 
-  /** Why a call may not proceed, or null: no deadline, or another replication group. */
+  /** The request as the endpoint takes it; INVALID_ARGUMENT when it cannot be read. */
+  private static <M> M read(String rpc, Caller caller, Supplier<M> read) throws StatusException {
+    try {
+      return read.get();
+    } catch (RuntimeException unreadable) {
+      LOG.log(Level.WARNING, rpc + " from " + caller.getNodeId() + " cannot be read", unreadable);
+      throw Status.INVALID_ARGUMENT.withDescription("the request cannot be read").asException();
+    }
+  }
+
+  /**
+   * The endpoint's answer to {@code message}; UNAVAILABLE when its store cannot be reached,
+   * INTERNAL for any other failure.
+   */
+  private static <M, A> A handle(String rpc, Caller caller, Handler<M, A> handler, M message)
+      throws StatusException {
+    try {
+      return handler.answer(message);
+    } catch (StoreUnavailableException down) {
+      // The store's own health is reported elsewhere; a leader retries every heartbeat.
+      LOG.log(Level.FINE, rpc + " from " + caller.getNodeId() + ": store unavailable", down);
+      throw Status.UNAVAILABLE.withDescription("the node's store cannot be reached")
+          .asException();
+    } catch (RuntimeException fault) {
+      LOG.log(Level.WARNING, rpc + " from " + caller.getNodeId() + " failed", fault);
+      throw Status.INTERNAL.withDescription("the node failed to handle " + rpc).asException();
+    }
+  }
+
+  /** Why a unary call may not proceed, or null: no deadline, or another replication group. */
   private Status refusal(Caller caller) {
     if (Context.current().getDeadline() == null) {
       return Status.INVALID_ARGUMENT.withDescription("every call must carry a deadline");
     }
+    return otherGroup(caller);
+  }
+
+  /** NOT_FOUND when {@code caller} belongs to another replication group, otherwise null. */
+  private Status otherGroup(Caller caller) {
     if (caller.getGroup() != group.group()) {
       return Status.NOT_FOUND.withDescription(
           "this node serves replication group " + group.group() + ", not " + caller.getGroup());

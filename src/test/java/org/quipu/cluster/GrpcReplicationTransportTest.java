@@ -66,8 +66,14 @@ class GrpcReplicationTransportTest {
     }
 
     final List<Object> received = new CopyOnWriteArrayList<>();
+    /**
+     * The gRPC call each append came on: one context per call on the server's side, so appends
+     * that share one came on one Replicate stream.
+     */
+    final List<io.grpc.Context> appendCalls = new CopyOnWriteArrayList<>();
     volatile Before before = () -> {};
     volatile Promise promise;
+    /** Null: each append is accepted, with its own last seq as the match. */
     volatile AppendReply appendReply;
     volatile Fetched fetched;
     volatile Contacted contacted;
@@ -83,8 +89,11 @@ class GrpcReplicationTransportTest {
     @Override
     public AppendReply append(Append request) throws StoreUnavailableException {
       received.add(request);
+      appendCalls.add(io.grpc.Context.current());
       runBefore();
-      return appendReply;
+      return appendReply != null ? appendReply
+          : new AppendReply("node-2", AppendReply.Result.ACCEPTED, request.epoch(),
+              request.lastSeq(), request.lastSeq());
     }
 
     @Override
@@ -215,7 +224,8 @@ class GrpcReplicationTransportTest {
   }
 
   @Test
-  void appendsToOneMember_areHandledOneAtATimeInTheOrderSent() throws Exception {
+  void appendsSentBackToBack_areAnsweredInOrder_handledOneAtATimeInTheOrderSent_onOneStream()
+      throws Exception {
     AtomicInteger running = new AtomicInteger();
     AtomicInteger mostAtOnce = new AtomicInteger();
     endpoint.before = () -> {
@@ -223,7 +233,6 @@ class GrpcReplicationTransportTest {
       Thread.sleep(5);
       running.decrementAndGet();
     };
-    endpoint.appendReply = new AppendReply("node-2", AppendReply.Result.ACCEPTED, 9, 0, 0);
     List<Append> sent = new ArrayList<>();
     List<CompletableFuture<AppendReply>> replies = new ArrayList<>();
     for (int i = 0; i < 20; i++) { // pipelined: none waits for the one before
@@ -231,39 +240,67 @@ class GrpcReplicationTransportTest {
       sent.add(heartbeat);
       replies.add(transport.append("node-2", heartbeat, DEADLINE));
     }
+    List<Long> matched = new ArrayList<>();
     for (CompletableFuture<AppendReply> reply : replies) {
-      answer(reply);
+      matched.add(answer(reply).matchSeq());
     }
+    // The member matches each append at its own last seq: each reply is its own append's.
+    assertEquals(sent.stream().map(Append::lastSeq).toList(), matched);
     assertEquals(sent.stream().map(Append::prevSeq).toList(),
         endpoint.received.stream().map(a -> ((Append) a).prevSeq()).toList());
     assertEquals(1, mostAtOnce.get());
+    assertEquals(1, endpoint.appendCalls.stream().distinct().count(), "one stream for all");
   }
 
   @Test
-  void anAppendQueuedBehindASlowOne_spendsItsDeadlineWaiting_andTheQueueMovesOnAfterFailures()
+  void anAppendPastItsDeadline_failsWithTheAppendsBehindIt_whichTheMemberNeverHandles_andTheNextGoesOnANewStream()
       throws Exception {
     Append warmUp = new Append(3, "node-1", 9, 119, 9, List.of(), 119);
     Append first = new Append(3, "node-1", 9, 120, 9, List.of(), 119);
     Append second = new Append(3, "node-1", 9, 121, 9, List.of(), 119);
     Append third = new Append(3, "node-1", 9, 122, 9, List.of(), 119);
-    endpoint.appendReply = new AppendReply("node-2", AppendReply.Result.ACCEPTED, 9, 0, 0);
-    // Connected first, so that the first append reaches the member well within its 300 ms.
+    // Connected first, so that the first append reaches the member well within its deadline.
     answer(transport.append("node-2", warmUp, DEADLINE));
     endpoint.received.clear();
+    endpoint.appendCalls.clear();
+    CountDownLatch firstRunning = new CountDownLatch(1);
     endpoint.before = () -> {
       if (endpoint.received.get(endpoint.received.size() - 1).equals(first)) {
+        firstRunning.countDown();
         released.await(10, TimeUnit.SECONDS); // the first append hangs on the member
       }
     };
 
+    long start = System.nanoTime();
     var slow = transport.append("node-2", first, Duration.ofMillis(300));
-    var expiresWaiting = transport.append("node-2", second, Duration.ofMillis(100));
-    var afterBoth = transport.append("node-2", third, DEADLINE);
+    var behind = transport.append("node-2", second, DEADLINE);
+    assertTrue(firstRunning.await(10, TimeUnit.SECONDS));
 
-    assertTrue(unreachable(slow).getMessage().contains("DEADLINE_EXCEEDED"));
-    assertTrue(unreachable(expiresWaiting).getMessage().contains("DEADLINE_EXCEEDED"));
-    assertEquals(endpoint.appendReply, answer(afterBoth));
+    PeerUnreachableException late = unreachable(slow);
+    assertTrue(late.getMessage().contains("DEADLINE_EXCEEDED"), late.getMessage());
+    assertTrue(late.getMessage().contains("Replicate"), late.getMessage());
+    assertTrue(late.getMessage().contains("node-2"), late.getMessage());
+    assertTrue(unreachable(behind).getMessage().contains("DEADLINE_EXCEEDED"));
+    long failedAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertTrue(failedAfterMillis < DEADLINE.toMillis() / 2,
+        failedAfterMillis + " ms: the append behind failed with the first, not at its own deadline");
+
+    // Sent after both failed: on a new stream, answered while the first still hangs on the old.
+    assertEquals(third.lastSeq(), answer(transport.append("node-2", third, DEADLINE)).matchSeq());
     assertEquals(List.of(first, third), endpoint.received);
+    assertEquals(2, endpoint.appendCalls.stream().distinct().count());
+  }
+
+  @Test
+  void aStaleEpochReply_isAnAnswer_andTheStreamGoesOn() throws Exception {
+    Append sent = append(ENTRIES);
+    AppendReply stale = new AppendReply("node-2", AppendReply.Result.STALE_EPOCH, 10, 0, 130);
+    endpoint.appendReply = stale;
+    assertEquals(stale, answer(transport.append("node-2", sent, DEADLINE)));
+
+    endpoint.appendReply = null;
+    assertEquals(sent.lastSeq(), answer(transport.append("node-2", sent, DEADLINE)).matchSeq());
+    assertEquals(1, endpoint.appendCalls.stream().distinct().count(), "one stream for both");
   }
 
   @Test
@@ -297,7 +334,7 @@ class GrpcReplicationTransportTest {
         unreachable(transport.append("node-2", append(ENTRIES), DEADLINE));
     assertTrue(failed.getMessage().contains("UNAVAILABLE"), failed.getMessage());
     assertTrue(failed.getMessage().contains("node-2"), failed.getMessage());
-    assertTrue(failed.getMessage().contains("Append"), failed.getMessage());
+    assertTrue(failed.getMessage().contains("Replicate"), failed.getMessage());
     assertFalse(failed.getMessage().contains("database gone"), failed.getMessage());
   }
 
@@ -319,6 +356,21 @@ class GrpcReplicationTransportTest {
       PeerUnreachableException failed =
           unreachable(wrong.fetch("node-2", new Fetch(3, "node-1", 9, 0, 10), DEADLINE));
       assertTrue(failed.getMessage().contains("UNAUTHENTICATED"), failed.getMessage());
+    }
+    assertEquals(List.of(), endpoint.received);
+  }
+
+  @Test
+  void appendsFromATransportWithAnotherSecret_areRefusedWithTheirStream() {
+    try (GrpcReplicationTransport wrong = new GrpcReplicationTransport("node-1", GROUP,
+        new ClusterSecret("t".repeat(32)), Map.of("node-2", "127.0.0.1:" + server.port()))) {
+      var first = wrong.append("node-2", append(ENTRIES), DEADLINE);
+      var second = wrong.append("node-2", append(List.of()), DEADLINE);
+      for (var refused : List.of(first, second)) {
+        PeerUnreachableException failed = unreachable(refused);
+        assertTrue(failed.getMessage().contains("UNAUTHENTICATED"), failed.getMessage());
+        assertTrue(failed.getMessage().contains("Replicate"), failed.getMessage());
+      }
     }
     assertEquals(List.of(), endpoint.received);
   }

@@ -3,14 +3,17 @@ package org.quipu.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -193,16 +196,20 @@ class NodeRpcServerTest {
         codeOf(() -> stub().withCallCredentials(SECRET.credentials()).status(otherGroup)));
   }
 
+  private static AppendRequest append(Caller caller, long prevSeq) {
+    return AppendRequest.newBuilder().setCaller(caller).setPrevSeq(prevSeq).setPrevEpoch(6)
+        .setCommitSeq(118).build();
+  }
+
   /**
-   * Calls {@code rpc} ("NewEpoch", "Append", "Fetch" or "Forward") through {@code stub} as {@code
-   * caller}.
+   * Calls {@code rpc} ("NewEpoch", "Replicate", "Fetch" or "Forward") through {@code stub} as
+   * {@code caller}; Replicate as a stream of one append.
    */
   private static Object call(ReplicationGrpc.ReplicationBlockingStub stub, String rpc,
       Caller caller) {
     return switch (rpc) {
       case "NewEpoch" -> stub.newEpoch(NewEpochRequest.newBuilder().setCaller(caller).build());
-      case "Append" -> stub.append(AppendRequest.newBuilder().setCaller(caller).setPrevSeq(120)
-          .setPrevEpoch(6).setCommitSeq(118).build());
+      case "Replicate" -> replicate(stub, List.of(append(caller, 120)));
       case "Fetch" -> stub.fetch(FetchRequest.newBuilder().setCaller(caller).setAfterSeq(100)
           .setLimit(50).build());
       case "Forward" -> stub.forward(FORWARD.toBuilder().setCaller(caller).build());
@@ -210,15 +217,61 @@ class NodeRpcServerTest {
     };
   }
 
+  /**
+   * Sends {@code appends} on one Replicate stream, with {@code options}' channel, secret and
+   * deadline, without waiting for any reply, then half-closes it; returns the replies once the
+   * member has ended the stream, or throws the status it ended it with.
+   */
+  private static List<org.quipu.proto.replication.v1.AppendReply> replicate(
+      ReplicationGrpc.ReplicationBlockingStub options, List<AppendRequest> appends) {
+    ReplicateRecorder recorder = new ReplicateRecorder();
+    StreamObserver<AppendRequest> stream = ReplicationGrpc.newStub(options.getChannel())
+        .withCallCredentials(options.getCallOptions().getCredentials())
+        .withDeadline(options.getCallOptions().getDeadline())
+        .replicate(recorder);
+    appends.forEach(stream::onNext);
+    stream.onCompleted();
+    try {
+      recorder.ended.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException failed) {
+      throw (StatusRuntimeException) failed.getCause();
+    } catch (Exception e) {
+      throw new AssertionError("the stream did not end", e);
+    }
+    return recorder.replies;
+  }
+
+  /** The replies a Replicate stream brings, and how it ended. */
+  private static final class ReplicateRecorder
+      implements StreamObserver<org.quipu.proto.replication.v1.AppendReply> {
+    final List<org.quipu.proto.replication.v1.AppendReply> replies = new CopyOnWriteArrayList<>();
+    final CompletableFuture<Void> ended = new CompletableFuture<>();
+
+    @Override
+    public void onNext(org.quipu.proto.replication.v1.AppendReply reply) {
+      replies.add(reply);
+    }
+
+    @Override
+    public void onError(Throwable failed) {
+      ended.completeExceptionally(failed);
+    }
+
+    @Override
+    public void onCompleted() {
+      ended.complete(null);
+    }
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"NewEpoch", "Append", "Fetch", "Forward"})
+  @ValueSource(strings = {"NewEpoch", "Replicate", "Fetch", "Forward"})
   void aReplicationCallWithTheSecretADeadlineAndThisGroup_reachesTheEndpoint(String rpc) {
     call(stub().withCallCredentials(SECRET.credentials()), rpc, CALLER);
     assertEquals(1, endpointCalls.get());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"NewEpoch", "Append", "Fetch", "Forward"})
+  @ValueSource(strings = {"NewEpoch", "Fetch", "Forward"})
   void aReplicationCallWithoutADeadline_isRefusedBeforeTheEndpoint(String rpc) {
     var noDeadline = ReplicationGrpc.newBlockingStub(channel)
         .withCallCredentials(SECRET.credentials());
@@ -226,8 +279,54 @@ class NodeRpcServerTest {
     assertEquals(0, endpointCalls.get());
   }
 
+  @Test
+  void aReplicateStreamWithoutADeadline_isServed_sinceItsSenderBoundsEachAppend() {
+    var noDeadline = ReplicationGrpc.newBlockingStub(channel)
+        .withCallCredentials(SECRET.credentials());
+    assertEquals(1, replicate(noDeadline, List.of(append(CALLER, 120))).size());
+    assertEquals(1, endpointCalls.get());
+  }
+
+  @Test
+  void aReplicateStream_answersEveryAppendSentWithoutWaiting_inTheOrderSent() {
+    var replies = replicate(stub().withCallCredentials(SECRET.credentials()),
+        List.of(append(CALLER, 120), append(CALLER, 121), append(CALLER, 122)));
+    // The endpoint answers each with its own last seq: the replies line up with the appends.
+    assertEquals(List.of(120L, 121L, 122L),
+        replies.stream().map(r -> r.getMatchSeq()).toList());
+    assertEquals(3, endpointCalls.get());
+  }
+
+  @Test
+  void anAppendForAnotherGroup_endsItsStreamWithNotFound_andTheAppendsAfterItAreNotHandled() {
+    Caller otherGroup = CALLER.toBuilder().setGroup(3).build();
+    var secret = stub().withCallCredentials(SECRET.credentials());
+    assertEquals(Status.Code.NOT_FOUND, codeOf(() -> replicate(secret,
+        List.of(append(CALLER, 120), append(otherGroup, 121), append(CALLER, 122)))));
+    assertEquals(1, endpointCalls.get());
+  }
+
+  @Test
+  void closingTheServer_endsItsOpenReplicateStreamsWithUnavailable_withoutWaitingForThem()
+      throws Exception {
+    ReplicateRecorder recorder = new ReplicateRecorder();
+    StreamObserver<AppendRequest> stream = ReplicationGrpc.newStub(channel)
+        .withCallCredentials(SECRET.credentials()).replicate(recorder);
+    stream.onNext(append(CALLER, 120));
+    Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> recorder.replies.size() == 1);
+
+    long start = System.nanoTime();
+    server.close(); // the stream stays open on the sender's side: it is the member that ends it
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    ExecutionException ended = assertThrows(ExecutionException.class,
+        () -> recorder.ended.get(5, TimeUnit.SECONDS));
+    assertEquals(Status.Code.UNAVAILABLE, Status.fromThrowable(ended.getCause()).getCode());
+    assertTrue(tookMillis < 2_000, tookMillis + " ms: the server waited for the stream");
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"NewEpoch", "Append", "Fetch", "Forward"})
+  @ValueSource(strings = {"NewEpoch", "Replicate", "Fetch", "Forward"})
   void aReplicationCallForAnotherGroup_isNotFoundBeforeTheEndpoint(String rpc) {
     Caller otherGroup = CALLER.toBuilder().setGroup(3).build();
     assertEquals(Status.Code.NOT_FOUND,
@@ -236,7 +335,7 @@ class NodeRpcServerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"NewEpoch", "Append", "Fetch", "Forward"})
+  @ValueSource(strings = {"NewEpoch", "Replicate", "Fetch", "Forward"})
   void aReplicationCallWithoutTheSecretOrWithAnotherOne_isUnauthenticated(String rpc) {
     assertEquals(Status.Code.UNAUTHENTICATED, codeOf(() -> call(stub(), rpc, CALLER)));
     ClusterSecret other = new ClusterSecret("t".repeat(32));
@@ -252,7 +351,7 @@ class NodeRpcServerTest {
             .setSeq(121).setEpoch(7).setTimestampMillis(1_000))
         .build();
     StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
-        () -> stub().withCallCredentials(SECRET.credentials()).append(noCommand));
+        () -> replicate(stub().withCallCredentials(SECRET.credentials()), List.of(noCommand)));
     assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
     assertEquals("the request cannot be read", refused.getStatus().getDescription());
     assertEquals(0, endpointCalls.get());
