@@ -146,6 +146,17 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
         message);
   }
 
+  /**
+   * The unary append of the version before {@link #replicate}, still served for a rolling upgrade
+   * (see the proto): a leader not yet upgraded keeps replicating to a member upgraded first.
+   */
+  @Override
+  @SuppressWarnings("deprecation")
+  public void append(AppendRequest request, StreamObserver<AppendReply> answer) {
+    serve("Append", request.getCaller(), () -> ReplicationMessages.fromProto(request),
+        m -> ReplicationMessages.toProto(endpoint.append(m)), answer);
+  }
+
   @Override
   public void contact(ContactRequest request, StreamObserver<ContactReply> answer) {
     serve("Contact", request.getCaller(), () -> ReplicationMessages.fromProto(request),

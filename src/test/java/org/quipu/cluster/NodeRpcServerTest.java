@@ -202,19 +202,27 @@ class NodeRpcServerTest {
   }
 
   /**
-   * Calls {@code rpc} ("NewEpoch", "Replicate", "Fetch" or "Forward") through {@code stub} as
-   * {@code caller}; Replicate as a stream of one append.
+   * Calls {@code rpc} ("NewEpoch", "Replicate", "Append", "Fetch" or "Forward") through {@code
+   * stub} as {@code caller}; Replicate as a stream of one append; Append as the deprecated unary
+   * call a leader of the version before Replicate sends (a rolling upgrade).
    */
   private static Object call(ReplicationGrpc.ReplicationBlockingStub stub, String rpc,
       Caller caller) {
     return switch (rpc) {
       case "NewEpoch" -> stub.newEpoch(NewEpochRequest.newBuilder().setCaller(caller).build());
       case "Replicate" -> replicate(stub, List.of(append(caller, 120)));
+      case "Append" -> appendUnary(stub, append(caller, 120));
       case "Fetch" -> stub.fetch(FetchRequest.newBuilder().setCaller(caller).setAfterSeq(100)
           .setLimit(50).build());
       case "Forward" -> stub.forward(FORWARD.toBuilder().setCaller(caller).build());
       default -> throw new IllegalArgumentException(rpc);
     };
+  }
+
+  @SuppressWarnings("deprecation")
+  private static Object appendUnary(ReplicationGrpc.ReplicationBlockingStub stub,
+      AppendRequest request) {
+    return stub.append(request);
   }
 
   /**
@@ -264,14 +272,14 @@ class NodeRpcServerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"NewEpoch", "Replicate", "Fetch", "Forward"})
+  @ValueSource(strings = {"NewEpoch", "Replicate", "Append", "Fetch", "Forward"})
   void aReplicationCallWithTheSecretADeadlineAndThisGroup_reachesTheEndpoint(String rpc) {
     call(stub().withCallCredentials(SECRET.credentials()), rpc, CALLER);
     assertEquals(1, endpointCalls.get());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"NewEpoch", "Fetch", "Forward"})
+  @ValueSource(strings = {"NewEpoch", "Append", "Fetch", "Forward"})
   void aReplicationCallWithoutADeadline_isRefusedBeforeTheEndpoint(String rpc) {
     var noDeadline = ReplicationGrpc.newBlockingStub(channel)
         .withCallCredentials(SECRET.credentials());
@@ -326,7 +334,7 @@ class NodeRpcServerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"NewEpoch", "Replicate", "Fetch", "Forward"})
+  @ValueSource(strings = {"NewEpoch", "Replicate", "Append", "Fetch", "Forward"})
   void aReplicationCallForAnotherGroup_isNotFoundBeforeTheEndpoint(String rpc) {
     Caller otherGroup = CALLER.toBuilder().setGroup(3).build();
     assertEquals(Status.Code.NOT_FOUND,
@@ -335,7 +343,7 @@ class NodeRpcServerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"NewEpoch", "Replicate", "Fetch", "Forward"})
+  @ValueSource(strings = {"NewEpoch", "Replicate", "Append", "Fetch", "Forward"})
   void aReplicationCallWithoutTheSecretOrWithAnotherOne_isUnauthenticated(String rpc) {
     assertEquals(Status.Code.UNAUTHENTICATED, codeOf(() -> call(stub(), rpc, CALLER)));
     ClusterSecret other = new ClusterSecret("t".repeat(32));
