@@ -191,8 +191,8 @@ public class NodeConfig {
    * 1 sends the next only once the last is answered.
    */
   public int appendsInFlight() {
-    if (appendsInFlight < 1) {
-      throw new IllegalStateException("QUIPU_REPLICATION_APPENDS_IN_FLIGHT must be at least 1");
+    if (appendsInFlight < 1 || appendsInFlight > 64) {
+      throw new IllegalStateException("QUIPU_REPLICATION_APPENDS_IN_FLIGHT must be 1 to 64");
     }
     return appendsInFlight;
   }

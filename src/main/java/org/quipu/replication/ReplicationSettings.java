@@ -30,16 +30,13 @@ public record ReplicationSettings(Duration heartbeat, Duration rpcDeadline,
   }
 
   /**
-   * Defaults for a group on one network: 50 ms heartbeats, 2 s deadlines, contact and leases,
-   * {@link #DEFAULT_APPENDS_IN_FLIGHT} appends in flight.
+   * Defaults for a group on one network: 50 ms heartbeats, 2 s deadlines, contact and leases, one
+   * append in flight per follower (a node sets its own, QUIPU_REPLICATION_APPENDS_IN_FLIGHT).
    */
   public static ReplicationSettings defaults() {
     return new ReplicationSettings(Duration.ofMillis(50), Duration.ofSeconds(2),
-        Duration.ofSeconds(2), Duration.ofMillis(100), 2_000, Duration.ofSeconds(2),
-        DEFAULT_APPENDS_IN_FLIGHT);
+        Duration.ofSeconds(2), Duration.ofMillis(100), 2_000, Duration.ofSeconds(2), 1);
   }
-
-  public static final int DEFAULT_APPENDS_IN_FLIGHT = 4;
 
   /** These settings with {@code n} appends in flight per follower. */
   public ReplicationSettings withAppendsInFlight(int n) {

@@ -18,11 +18,15 @@ import java.util.logging.Logger;
  *
  * <p>Appends are pipelined: once the follower has accepted an append in this epoch, new entries go
  * out at once, up to {@link ReplicationSettings#appendsInFlight} appends awaiting their answers,
- * without waiting for the one before (the transport delivers them in order). Until then — and
- * again after any refusal or failure — one append at a time probes where the follower's log
- * matches (etcd's "probe" and "replicate" states). A refusal or a failure resets the pipeline: the
- * answers to appends sent before it no longer move {@code nextSeq} (an acceptance still counts as
- * the follower holding those entries — this leader's entries never change within its epoch).
+ * without waiting for the one before. Until then — and again after any refusal or failure — one
+ * append at a time probes where the follower's log matches (etcd's "probe" and "replicate"
+ * states). A refusal or a failure resets the pipeline: a refusal to an append sent before it is
+ * stale and ignored. An acceptance always counts, whenever it comes: the follower holds those
+ * entries durably, and this leader's entries never change within its epoch, so {@code nextSeq}
+ * never falls back to or below what the follower acknowledged — in particular, it is never sent a
+ * snapshot that would drop entries it acknowledged. Correctness does not depend on the transport
+ * keeping appends in order (the simulated network reorders them); only efficiency does. An append
+ * sent beside others grants no read lease (see {@link #next}).
  *
  * <p>On {@code MISMATCH} it backs up — to the follower's last seq when that is shorter, otherwise
  * by a step that doubles at each refusal, so a long conflicting tail costs a few round trips, not
@@ -97,6 +101,10 @@ final class Replicator {
   private boolean mismatched;
   private boolean stopped;
   private long lastSentNanos;
+  /** When the appends now in flight began: the first was sent with nothing else in flight. */
+  private long busySinceNanos;
+  /** When an append last granted a lease (0: never). */
+  private long lastGrantNanos;
   private boolean contactInFlight;
   private long lastContactNanos;
   private long sentCommitSeq;
@@ -121,6 +129,7 @@ final class Replicator {
     this.leaseHeldUntilNanos = oldLeaseUntilNanos;
     this.member = member;
     this.nextSeq = Math.max(1, nextSeq);
+    this.lastGrantNanos = System.nanoTime() - settings.lease().toNanos(); // none granted yet
     this.term = term;
     this.log = log;
     this.transport = transport;
@@ -139,9 +148,9 @@ final class Replicator {
   }
 
   /**
-   * Sends at once, if nothing is in flight, when the follower lacks entries or has not been told
-   * the latest commit point (so that it applies, and answers writes it forwarded, without waiting
-   * for a heartbeat).
+   * Sends at once when the follower lacks entries or has not been told the latest commit point
+   * (so that it applies, and answers writes it forwarded, without waiting for a heartbeat): if
+   * nothing is in flight, or, for new entries, within the pipeline's window.
    */
   void wake() {
     sendIfDue(false);
@@ -160,7 +169,11 @@ final class Replicator {
     long now = System.nanoTime();
     long heartbeat = settings.heartbeat().toNanos();
     synchronized (this) {
-      if (stopped || inFlight == 0 || contactInFlight || now - lastSentNanos < heartbeat
+      // Quiet: no answer for a heartbeat while appends are in flight (the newest may have just
+      // gone out: it waits behind the oldest).
+      long quietSince = answeredNanos != 0 && answeredNanos - busySinceNanos > 0
+          ? answeredNanos : busySinceNanos;
+      if (stopped || inFlight == 0 || contactInFlight || now - quietSince < heartbeat
           || now - lastContactNanos < heartbeat) {
         return;
       }
@@ -206,6 +219,7 @@ final class Replicator {
       if (stopped || retryPending) {
         return;
       }
+      long base = log.base().seq();
       boolean due;
       if (inFlight == 0) {
         due = heartbeat
@@ -216,12 +230,11 @@ final class Replicator {
         // known to match, within the window. A commit point alone waits for the next answer.
         due = replicating && !mismatched && sending == null
             && inFlight < settings.appendsInFlight() && nextSeq <= log.lastSeq()
-            && nextSeq - 1 >= log.base().seq();
+            && nextSeq - 1 >= base && !leaseRenewalDue();
       }
       if (!due) {
         return;
       }
-      long base = log.base().seq();
       if (nextSeq - 1 < base) {
         if (answeredLately()) {
           sendSnapshotChunk();
@@ -243,11 +256,9 @@ final class Replicator {
       // Sent: the next append starts after it (moved back if it is refused or fails).
       nextSeq = append.lastSeq() + 1;
     }
-    if (!append.entries().isEmpty()) {
-      observer.appendSent(member, append.entries().size());
-    }
     sent.whenComplete((reply, failure) -> answered(append, sentInPipeline, reply, failure));
     if (!append.entries().isEmpty()) {
+      observer.appendSent(member, append.entries().size());
       wake(); // more may have been appended meanwhile, and the window may allow them
     }
   }
@@ -303,8 +314,10 @@ final class Replicator {
       snapshots.pin(member, chunk.snapshot().at().seq(),
           deadline.plus(SnapshotSource.PIN_IDLE));
     }
-    inFlight++;
     lastSentNanos = System.nanoTime();
+    if (inFlight++ == 0) {
+      busySinceNanos = lastSentNanos;
+    }
     CompletableFuture<SnapshotReceived> sent;
     try {
       sent = transport.installSnapshot(member, chunk, deadline);
@@ -339,6 +352,8 @@ final class Replicator {
         stopped = true;
       } else if (reply.installed()) {
         LOG.info(member + " has installed the snapshot at seq " + sent.snapshot().at().seq());
+        pipeline++;
+        replicating = false;
         nextSeq = sent.snapshot().at().seq() + 1;
         sending = null;
         // Still pinned at the snapshot's seq: the follower catches up from there (see answered).
@@ -390,11 +405,14 @@ final class Replicator {
       // committed: one catching up (restarted, say) would answer reads, and take tokens, from a
       // state the clients have long left, and every logout would wait for it.
       // Never in an append with a longer deadline: a new leader counts an old lease as held at
-      // most the settings' deadline and a lease after it starts.
+      // most the settings' deadline and a lease after it starts. Nor in one sent beside appends
+      // still unanswered: on the member's stream it waits behind them (a large batch can take
+      // seconds) before its lease starts, later than this leader's count of it allows.
       boolean grant = answeredNanos != 0 && now - answeredNanos < settings.lease().toNanos()
           && term.commitSeq() - appliedSeq < WritePath.CATCHING_UP_ENTRIES
-          && deadline.equals(settings.rpcDeadline());
+          && deadline.equals(settings.rpcDeadline()) && inFlight == 0;
       if (grant) {
+        lastGrantNanos = now;
         // Held at most until the lease after the latest moment the follower can receive this.
         long until = now + settings.rpcDeadline().toNanos() + settings.lease().toNanos();
         if (until - leaseHeldUntilNanos > 0) {
@@ -411,8 +429,10 @@ final class Replicator {
   }
 
   private CompletableFuture<AppendReply> send(Outgoing next) {
-    inFlight++;
     lastSentNanos = System.nanoTime();
+    if (inFlight++ == 0) {
+      busySinceNanos = lastSentNanos;
+    }
     sentCommitSeq = Math.max(sentCommitSeq, next.append().commitSeq());
     try {
       return transport.append(member, next.append(), next.deadline());
@@ -437,6 +457,7 @@ final class Replicator {
 
   private void answered(Append sent, long sentInPipeline, AppendReply reply, Throwable failure) {
     long acked = -1;
+    boolean stale = false;
     synchronized (this) {
       inFlight--;
       if (stopped) {
@@ -446,53 +467,20 @@ final class Replicator {
       if (failure != null) {
         LOG.fine(() -> member + " did not answer an append: " + failure.getMessage());
         if (current) {
-          // What it carried, and whatever was sent beside it, goes again after a pause: from
-          // the first entry the follower has not acknowledged.
-          resetPipeline(matchSeq > 0 ? Math.min(sent.prevSeq() + 1, matchSeq + 1)
-              : sent.prevSeq() + 1);
+          // What it carried, and whatever was sent beside it, goes again after a pause, from
+          // the first entry the follower has not acknowledged (resetPipeline's floor).
+          resetPipeline(matchSeq > 0 ? matchSeq + 1 : sent.prevSeq() + 1);
           retryLater();
+          return;
         }
-        return;
+        stale = true; // its pipeline was reset already; the last one in flight wakes the probe
+      } else {
+        acked = heard(sent, current, reply);
       }
-      term.heardFrom(member);
-      answeredNanos = System.nanoTime();
-      appliedSeq = Math.max(appliedSeq, reply.appliedSeq());
-      switch (reply.result()) {
-        case ACCEPTED -> {
-          if (current) {
-            backupStep = 1;
-            mismatched = false;
-            replicating = true;
-          }
-          acked = reply.matchSeq();
-          matchSeq = Math.max(matchSeq, acked);
-          if (snapshots != null) {
-            // A follower catching up holds the log back at what it has, for as long as it makes
-            // progress: compacted past it, it would need a snapshot (again) instead.
-            if (nextSeq <= log.lastSeq()) {
-              snapshots.pin(member, matchSeq);
-            } else {
-              snapshots.unpin(member);
-            }
-          }
-        }
-        case MISMATCH -> {
-          if (!current) {
-            break; // sent before the pipeline was reset: its refusal was dealt with then
-          }
-          long back = reply.lastSeq() < sent.prevSeq()
-              ? reply.lastSeq() + 1 // the follower's log is shorter: continue from its end
-              : sent.prevSeq() + 1 - backupStep; // a conflicting entry at prevSeq: back up
-          long base = baseSeq();
-          if (back <= base && sent.prevSeq() > base && reply.lastSeq() >= base) {
-            back = base + 1; // try at the log's base before sending a snapshot
-          }
-          resetPipeline(Math.max(1, back));
-          backupStep = Math.min(MAX_BACKUP_STEP, backupStep * 2);
-          mismatched = true;
-        }
-        case STALE_EPOCH -> stopped = true;
-      }
+    }
+    if (stale) {
+      wake();
+      return;
     }
     if (reply.result() == AppendReply.Result.STALE_EPOCH) {
       term.deposed(member + " has promised epoch " + reply.promisedEpoch());
@@ -504,11 +492,79 @@ final class Replicator {
     wake();
   }
 
-  // Holding this. Appends still in flight become stale; the next one probes from {@code from}.
+  /** An answer to {@code sent} (holding this); the seq it acknowledges, or -1. */
+  private long heard(Append sent, boolean current, AppendReply reply) {
+    long acked = -1;
+    term.heardFrom(member);
+    answeredNanos = System.nanoTime();
+    appliedSeq = Math.max(appliedSeq, reply.appliedSeq());
+    switch (reply.result()) {
+      case ACCEPTED -> {
+        if (current) {
+          backupStep = 1;
+          mismatched = false;
+          replicating = true;
+        }
+        acked = reply.matchSeq();
+        matchSeq = Math.max(matchSeq, acked);
+        nextSeq = Math.max(nextSeq, matchSeq + 1); // held: never sent again, nor snapshotted
+        if (snapshots != null) {
+          // A follower catching up holds the log back at what it has, for as long as it makes
+          // progress: compacted past it, it would need a snapshot (again) instead.
+          if (nextSeq <= log.lastSeq()) {
+            snapshots.pin(member, matchSeq);
+          } else {
+            snapshots.unpin(member);
+          }
+        }
+      }
+      case MISMATCH -> {
+        if (!current) {
+          break; // sent before the pipeline was reset: its refusal was dealt with then
+        }
+        if (reply.lastSeq() < matchSeq) {
+          // Its log ends before what it acknowledged in this epoch. With appends reordered on
+          // the way this can be an old answer; on one stream it means the member lost entries
+          // it had made durable, which no leader can undo.
+          LOG.warning(member + " answered MISMATCH with its log ending at " + reply.lastSeq()
+              + ", below the seq " + matchSeq + " it acknowledged in epoch " + term.epoch());
+        }
+        long back = reply.lastSeq() < sent.prevSeq()
+            ? reply.lastSeq() + 1 // the follower's log is shorter: continue from its end
+            : sent.prevSeq() + 1 - backupStep; // a conflicting entry at prevSeq: back up
+        long base = baseSeq();
+        if (back <= base && sent.prevSeq() > base && reply.lastSeq() >= base) {
+          back = base + 1; // try at the log's base before sending a snapshot
+        }
+        resetPipeline(Math.max(1, back));
+        backupStep = Math.min(MAX_BACKUP_STEP, backupStep * 2);
+        mismatched = true;
+      }
+      case STALE_EPOCH -> stopped = true;
+    }
+    return acked;
+  }
+
+  /**
+   * Holding this. Appends still in flight become stale; the next one probes from {@code from},
+   * but never at or below what the follower acknowledged in this epoch: it holds that.
+   */
   private void resetPipeline(long from) {
     pipeline++;
     replicating = false;
-    nextSeq = from;
+    nextSeq = Math.max(from, matchSeq + 1);
+    sentCommitSeq = 0; // what reached it is unknown: the next append tells the commit point again
+  }
+
+  /**
+   * Holding this. True when the follower would be granted a lease and its last is half gone: the
+   * pipeline then waits for its answers, so that the next append goes alone and grants one (an
+   * append beside others grants none). Under steady writes a full pipeline would otherwise never
+   * drain, and the follower would lose its lease and stop serving reads.
+   */
+  private boolean leaseRenewalDue() {
+    return answeredNanos != 0 && term.commitSeq() - appliedSeq < WritePath.CATCHING_UP_ENTRIES
+        && System.nanoTime() - lastGrantNanos >= settings.lease().toNanos() / 2;
   }
 
   // Holding this.

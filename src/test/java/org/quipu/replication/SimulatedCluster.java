@@ -30,9 +30,12 @@ import org.quipu.core.state.Broker;
  */
 final class SimulatedCluster implements AutoCloseable {
 
+  /** The scenarios pipeline appends, so that reordered, refused and lost ones are exercised. */
+  static final int APPENDS_IN_FLIGHT = 4;
+
   static final ReplicationSettings FAST = new ReplicationSettings(Duration.ofMillis(20),
       Duration.ofMillis(200), Duration.ofMillis(600), Duration.ofMillis(30), 50,
-      Duration.ofMillis(400), ReplicationSettings.DEFAULT_APPENDS_IN_FLIGHT);
+      Duration.ofMillis(400), APPENDS_IN_FLIGHT);
 
   /** Leadership as the test hands it out. */
   static final class SimLeadership implements Leadership {

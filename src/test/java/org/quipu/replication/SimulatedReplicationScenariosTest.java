@@ -15,12 +15,12 @@ class SimulatedReplicationScenariosTest extends ReplicationScenariosTest {
     return new SimulatedNetwork(seed);
   }
 
-  /** Its one wire thread delivers every call: a member that blocks in one blocks them all. */
   @Override
   boolean delaysMessages() {
     return true;
   }
 
+  /** Its one wire thread delivers every call: a member that blocks in one blocks them all. */
   @Override
   boolean membersAnswerWhileOneCallBlocks() {
     return false;
