@@ -219,7 +219,6 @@ final class Replicator {
       if (stopped || retryPending) {
         return;
       }
-      long base = log.base().seq();
       boolean due;
       if (inFlight == 0) {
         due = heartbeat
@@ -228,14 +227,17 @@ final class Replicator {
       } else {
         // Beside appends awaiting answers: only new entries, only to a follower whose log is
         // known to match, within the window. A commit point alone waits for the next answer.
-        due = replicating && !mismatched && sending == null
-            && inFlight < settings.appendsInFlight() && nextSeq <= log.lastSeq()
-            && nextSeq - 1 >= base && !leaseRenewalDue();
+        due = inFlight < settings.appendsInFlight() && replicating && !mismatched
+            && sending == null && nextSeq <= log.lastSeq() && !leaseRenewalDue();
       }
       if (!due) {
         return;
       }
+      long base = log.base().seq();
       if (nextSeq - 1 < base) {
+        if (inFlight > 0) {
+          return; // compacted past it: a snapshot goes once the appends in flight are answered
+        }
         if (answeredLately()) {
           sendSnapshotChunk();
           return;
@@ -259,7 +261,9 @@ final class Replicator {
     sent.whenComplete((reply, failure) -> answered(append, sentInPipeline, reply, failure));
     if (!append.entries().isEmpty()) {
       observer.appendSent(member, append.entries().size());
-      wake(); // more may have been appended meanwhile, and the window may allow them
+      if (settings.appendsInFlight() > 1) {
+        wake(); // more may have been appended meanwhile, and the window may allow them
+      }
     }
   }
 
