@@ -3,8 +3,9 @@ package org.quipu.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quipu.cluster.TransportCalls.answer;
+import static org.quipu.cluster.TransportCalls.failure;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -106,17 +106,6 @@ class GrpcReplicationTransportForwardTest {
   void stop() {
     follower.close();
     server.close();
-  }
-
-  private static <T> T answer(CompletableFuture<T> call) throws Exception {
-    return call.get(10, TimeUnit.SECONDS);
-  }
-
-  /** The failure of {@code call}, which must be of type {@code kind}. */
-  private static <X extends Throwable> X failure(Class<X> kind, CompletableFuture<?> call) {
-    ExecutionException failed =
-        assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
-    return assertInstanceOf(kind, failed.getCause());
   }
 
   private static SendMessages send(String id) {

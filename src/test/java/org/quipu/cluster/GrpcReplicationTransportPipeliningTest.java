@@ -1,10 +1,10 @@
 package org.quipu.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quipu.cluster.TransportCalls.answer;
+import static org.quipu.cluster.TransportCalls.unreachable;
 
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -117,16 +116,6 @@ class GrpcReplicationTransportPipeliningTest {
 
   private static Append heartbeat(long prevSeq) {
     return new Append(3, "node-1", 9, prevSeq, 9, List.of(), 119);
-  }
-
-  private static <T> T answer(CompletableFuture<T> call) throws Exception {
-    return call.get(10, TimeUnit.SECONDS);
-  }
-
-  private static PeerUnreachableException unreachable(CompletableFuture<?> call) {
-    ExecutionException failed =
-        assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
-    return assertInstanceOf(PeerUnreachableException.class, failed.getCause());
   }
 
   @Test

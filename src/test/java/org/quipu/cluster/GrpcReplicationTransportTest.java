@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quipu.cluster.TransportCalls.answer;
+import static org.quipu.cluster.TransportCalls.unreachable;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -146,17 +148,6 @@ class GrpcReplicationTransportTest {
     released.countDown();
     transport.close();
     server.close();
-  }
-
-  private static <T> T answer(CompletableFuture<T> call) throws Exception {
-    return call.get(10, TimeUnit.SECONDS);
-  }
-
-  /** The failure of {@code call}, which must be a PeerUnreachableException. */
-  private static PeerUnreachableException unreachable(CompletableFuture<?> call) {
-    ExecutionException failed =
-        assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
-    return assertInstanceOf(PeerUnreachableException.class, failed.getCause());
   }
 
   private static Append append(List<LogEntry> entries) {

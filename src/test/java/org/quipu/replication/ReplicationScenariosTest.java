@@ -70,6 +70,15 @@ abstract class ReplicationScenariosTest {
     return new SimulatedCluster(3, seed, this::network);
   }
 
+  /** Starts {@link #cluster}, elects n1 and gives alice her queue through it; returns n1. */
+  private SimNode startLedByN1WithAlicesQueue(long seed) throws Exception {
+    cluster = startCluster(seed);
+    SimNode leader = cluster.node("n1");
+    cluster.electAndWait(leader);
+    aliceWithQueue(leader);
+    return leader;
+  }
+
   @AfterEach
   void tearDown() {
     if (cluster != null) {
@@ -113,10 +122,7 @@ abstract class ReplicationScenariosTest {
 
   @Test
   void aWrite_isAnsweredOnceAMajorityHoldsIt_andEveryNodeAppliesTheSameLog() throws Exception {
-    cluster = startCluster(1);
-    SimNode leader = cluster.node("n1");
-    cluster.electAndWait(leader);
-    aliceWithQueue(leader);
+    SimNode leader = startLedByN1WithAlicesQueue(1);
     List<CompletableFuture<Committed>> writes = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
       writes.add(leader.submit(send("m" + i)));
@@ -140,10 +146,7 @@ abstract class ReplicationScenariosTest {
   void aFollowerSlowToAnswer_isSentNewEntriesBeforeItAnswers_withoutALease_andEndsWithTheSameLog()
       throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(delaysMessages());
-    cluster = startCluster(21);
-    SimNode leader = cluster.node("n1");
-    cluster.electAndWait(leader);
-    aliceWithQueue(leader);
+    SimNode leader = startLedByN1WithAlicesQueue(21);
     SimNode follower = cluster.node("n2");
     // An append whose prevSeq the follower's log does not reach yet was sent before the follower
     // had taken (and so answered) the one carrying that seq: pipelined. One append at a time
@@ -187,10 +190,7 @@ abstract class ReplicationScenariosTest {
   @Test
   void aWriteReachingAFollower_isForwardedToTheLeader_andAnsweredOnceTheFollowerAppliedIt()
       throws Exception {
-    cluster = startCluster(8);
-    SimNode leader = cluster.node("n1");
-    cluster.electAndWait(leader);
-    aliceWithQueue(leader);
+    SimNode leader = startLedByN1WithAlicesQueue(8);
     SimNode follower = cluster.node("n3");
     await().atMost(5, TimeUnit.SECONDS).until(() -> "n1".equals(follower.writes.replica().leaderId()));
 
@@ -205,10 +205,7 @@ abstract class ReplicationScenariosTest {
 
   @Test
   void aForwardedWritesAnswer_runsOnTheFollowersAnswerPool() throws Exception {
-    cluster = startCluster(8);
-    SimNode leader = cluster.node("n1");
-    cluster.electAndWait(leader);
-    aliceWithQueue(leader);
+    SimNode leader = startLedByN1WithAlicesQueue(8);
     SimNode follower = cluster.node("n3");
     await().atMost(5, TimeUnit.SECONDS).until(() -> "n1".equals(follower.writes.replica().leaderId()));
 
@@ -246,10 +243,7 @@ abstract class ReplicationScenariosTest {
 
   @Test
   void aFollowerFarBehindInApplying_getsNoReadLease_untilItHasCaughtUp() throws Exception {
-    cluster = startCluster(11);
-    SimNode leader = cluster.node("n1");
-    cluster.electAndWait(leader);
-    aliceWithQueue(leader);
+    SimNode leader = startLedByN1WithAlicesQueue(11);
     SimNode slow = cluster.node("n3");
     await().atMost(5, TimeUnit.SECONDS).until(slow.writes::servesReads);
 
@@ -273,10 +267,7 @@ abstract class ReplicationScenariosTest {
 
   @Test
   void aLogout_isAnsweredOnlyOnceEveryFollowerShowsIt_orCanNoLongerServe() throws Exception {
-    cluster = startCluster(10);
-    SimNode leader = cluster.node("n1");
-    cluster.electAndWait(leader);
-    aliceWithQueue(leader);
+    SimNode leader = startLedByN1WithAlicesQueue(10);
     leader.submit(new OpenSession("s1", "hash-1", "alice", Long.MAX_VALUE)).get(5, TimeUnit.SECONDS);
     leader.submit(new OpenSession("s2", "hash-2", "alice", Long.MAX_VALUE)).get(5, TimeUnit.SECONDS);
     for (SimNode n : cluster.running()) {
@@ -438,10 +429,7 @@ abstract class ReplicationScenariosTest {
 
   @Test
   void aLeaderCutOffFromTheMajority_commitsNothing_andStepsDown() throws Exception {
-    cluster = startCluster(2);
-    SimNode leader = cluster.node("n1");
-    cluster.electAndWait(leader);
-    aliceWithQueue(leader);
+    SimNode leader = startLedByN1WithAlicesQueue(2);
     cluster.network.isolate("n1", cluster.ids());
 
     CompletableFuture<Committed> write = leader.submit(send("lonely"));
@@ -460,10 +448,7 @@ abstract class ReplicationScenariosTest {
 
   @Test
   void aFollowerThatWasDown_catchesUpFromTheLeadersLog() throws Exception {
-    cluster = startCluster(3);
-    SimNode leader = cluster.node("n1");
-    cluster.electAndWait(leader);
-    aliceWithQueue(leader);
+    SimNode leader = startLedByN1WithAlicesQueue(3);
     SimNode late = cluster.node("n3");
     late.crash();
     for (int i = 0; i < 100; i++) {
@@ -604,10 +589,7 @@ abstract class ReplicationScenariosTest {
   @Test
   void aNewLeaderBehindTheOthers_adoptsTheMostAdvancedLog_andLosesNothingCommitted()
       throws Exception {
-    cluster = startCluster(4);
-    SimNode first = cluster.node("n1");
-    cluster.electAndWait(first);
-    aliceWithQueue(first);
+    SimNode first = startLedByN1WithAlicesQueue(4);
     SimNode behind = cluster.node("n3");
     behind.crash();
     for (int i = 0; i < 20; i++) {
@@ -628,10 +610,7 @@ abstract class ReplicationScenariosTest {
 
   @Test
   void aDeposedLeader_dropsItsUncommittedTail_andFollowsTheNewLeader() throws Exception {
-    cluster = startCluster(5);
-    SimNode old = cluster.node("n1");
-    cluster.electAndWait(old);
-    aliceWithQueue(old);
+    SimNode old = startLedByN1WithAlicesQueue(5);
     cluster.network.isolate("n1", cluster.ids());
     List<CompletableFuture<Committed>> stranded = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -657,10 +636,7 @@ abstract class ReplicationScenariosTest {
 
   @Test
   void twoLeadersRacing_onlyTheLaterEpochCommits_andTheEarlierStepsDown() throws Exception {
-    cluster = startCluster(6);
-    SimNode first = cluster.node("n1");
-    cluster.electAndWait(first);
-    aliceWithQueue(first);
+    SimNode first = startLedByN1WithAlicesQueue(6);
     // n1 still believes it leads (its session has not expired) but cannot reach n2; n2 is elected.
     cluster.network.isolate("n1", Set.of("n2"));
     SimNode second = cluster.node("n2");
