@@ -191,6 +191,46 @@ class StateStoreIT {
         "one queue name string shared by all its messages");
   }
 
+  @ParameterizedTest
+  @EnumSource(StateWriter.class)
+  void runsOfInsertsOfAnyLength_storeEveryBodyAsSent_andOneThatFailsPartWayLeavesNothing(
+      StateWriter writer) throws Exception {
+    JpaStateStore store = freshStore(writer, 0);
+    store.apply(List.of(new Change.QueueSaved(new QueueDefinition("q", "alice", PLAIN, 1))), 1, 1);
+    // Bodies a text protocol would have to escape, in runs of 1 (a client-side batch), 64 (one
+    // full server-side insert), 70 (64, then 6 in a client-side batch) and 150 (64 + 64 + 22),
+    // each run ended by a write of another kind.
+    String awkward = "quote ' double \" back \\ nul \0 newline \n emoji \uD83D\uDE00 ";
+    Map<String, MessageContent> sent = new java.util.HashMap<>();
+    List<Change> changes = new ArrayList<>();
+    int order = 0;
+    for (int run : new int[] {1, 64, 70, 150}) {
+      for (int i = 0; i < run; i++, order++) {
+        MessageContent content = new MessageContent(awkward + order, Map.of("n", "" + order));
+        sent.put("r-" + order, content);
+        changes.add(new Change.MessageInserted(message("r-" + order, "q", order), content));
+      }
+      changes.add(new Change.QueueSaved(new QueueDefinition("q", "alice", PLAIN, 1)));
+    }
+    store.apply(changes, 2, 1);
+    MessageContents contents =
+        new MessageContents(entities, 0, Executors.newSingleThreadExecutor());
+    assertEquals(sent, contents.now(List.copyOf(sent.keySet())));
+
+    // The 100th insert of a run of 150 repeats a stored id: the rows of the insert sent before
+    // it (the first 64) must not stay.
+    List<Change> clashing = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      String id = i == 99 ? "r-0" : "c-" + i;
+      clashing.add(new Change.MessageInserted(message(id, "q", 10_000 + i),
+          new MessageContent("c", Map.of())));
+    }
+    assertThrows(StoreUnavailableException.class, () -> store.apply(clashing, 3, 1));
+    assertEquals(2, store.appliedSeq());
+    assertEquals(sent.size(), StreamSupport.stream(
+        store.read().snapshot().messages().spliterator(), false).count());
+  }
+
   @Test
   void theCommandLog_appendsBatchesOfAnySize_inOrder_andAFailedBatchLeavesNothing()
       throws Exception {
