@@ -4,7 +4,6 @@ import io.grpc.CallCredentials;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.HashMap;
@@ -50,8 +49,9 @@ import org.quipu.replication.ReplicationTransport;
  * channel per member whichever role it has, and every call shares the same secret, deadline and
  * failure handling.
  *
- * <p>One plaintext channel per member, opened lazily by gRPC and kept until {@link #close}: the
- * cluster secret, sent with every call, is the authentication. Every call is bounded by the
+ * <p>One channel per member ({@link NodeTls#channel}: over mutual TLS, one that reaches only a
+ * server whose certificate names that member), opened lazily by gRPC and kept until {@link
+ * #close}; the cluster secret is sent with every call besides. Every call is bounded by the
  * deadline it is given (a unary call carries it; an append's runs on this side, see below) and
  * never blocks the caller's thread. A future completes with the member's answer, or
  * fails with {@link PeerUnreachableException} and nothing else (Forward aside, see below): for any
@@ -103,10 +103,11 @@ public final class GrpcReplicationTransport
   /**
    * @param self this node's id: every message sent must name it as its sender
    * @param group the replication group every message sent must belong to
+   * @param tls how the channels to the members are carried
    * @param members member id to its gRPC address ("host:port")
    */
   public GrpcReplicationTransport(String self, ClusterPaths group, ClusterSecret secret,
-      Map<String, String> members) {
+      NodeTls tls, Map<String, String> members) {
     this.self = self;
     this.group = group;
     this.credentials = secret.credentials();
@@ -121,8 +122,7 @@ public final class GrpcReplicationTransport
     this.appendDeadlines = timer;
     Map<String, MemberChannel> open = new HashMap<>();
     members.forEach((id, address) -> {
-      ManagedChannel channel = NettyChannelBuilder.forTarget(address).usePlaintext()
-          .maxInboundMessageSize(NodeRpcServer.MAX_MESSAGE_BYTES).build();
+      ManagedChannel channel = tls.channel(id, address);
       open.put(id, new MemberChannel(channel,
           new AppendPipeline(id, channel, credentials, appendDeadlines)));
     });

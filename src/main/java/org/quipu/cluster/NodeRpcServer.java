@@ -2,6 +2,7 @@ package org.quipu.cluster;
 
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,6 +16,10 @@ import org.quipu.replication.ReplicaEndpoint;
  * the cluster secret: {@code quipu.replication.v1.Replication} ({@link ReplicationService}), which
  * answers Status from a {@link NodeStatus.Source}, NewEpoch, Replicate, Contact, Fetch and
  * InstallSnapshot through a {@link ReplicaEndpoint}, and Forward through a {@link ForwardTarget}.
+ *
+ * <p>With {@link NodeTls mutual TLS} it takes only connections whose client certificate the
+ * cluster's CA signed, and a call goes on only with its caller's identity ({@link PeerIdentity})
+ * beside the secret: each is a check of its own, both cheap.
  */
 public final class NodeRpcServer implements AutoCloseable {
 
@@ -45,9 +50,9 @@ public final class NodeRpcServer implements AutoCloseable {
    * @throws IllegalArgumentException when {@code hostPort} is not host:port
    * @throws IOException when the port cannot be bound
    */
-  public static NodeRpcServer start(String hostPort, ClusterSecret secret, ClusterPaths group,
-      NodeStatus.Source status, ReplicaEndpoint endpoint, ForwardTarget forwards)
-      throws IOException {
+  public static NodeRpcServer start(String hostPort, ClusterSecret secret, NodeTls tls,
+      ClusterPaths group, NodeStatus.Source status, ReplicaEndpoint endpoint,
+      ForwardTarget forwards) throws IOException {
     int colon = hostPort.lastIndexOf(':');
     int port;
     try {
@@ -59,13 +64,19 @@ public final class NodeRpcServer implements AutoCloseable {
       throw new IllegalArgumentException("a gRPC address is host:port, not " + hostPort);
     }
     InetSocketAddress address = new InetSocketAddress(hostPort.substring(0, colon), port);
-    ReplicationService service = new ReplicationService(group, status, endpoint, forwards);
-    Server server = NettyServerBuilder.forAddress(address)
+    ReplicationService service = new ReplicationService(group, tls.enabled(), status, endpoint,
+        forwards);
+    // The last interceptor listed runs first: the caller's identity, then the secret.
+    ServerServiceDefinition guarded = tls.enabled()
+        ? ServerInterceptors.intercept(service, secret.guard(), PeerIdentity.fromCertificate())
+        : ServerInterceptors.intercept(service, secret.guard());
+    Server server = tls.serve(NettyServerBuilder.forAddress(address))
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-        .addService(ServerInterceptors.intercept(service, secret.guard()))
+        .addService(guarded)
         .build()
         .start();
-    LOG.info("node-to-node gRPC on " + address.getHostString() + ":" + server.getPort());
+    LOG.info("node-to-node gRPC on " + address.getHostString() + ":" + server.getPort()
+        + (tls.enabled() ? ", mutual TLS with " + tls.provider() : ", plaintext"));
     return new NodeRpcServer(server, service);
   }
 

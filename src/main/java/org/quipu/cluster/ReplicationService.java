@@ -6,6 +6,7 @@ import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -39,7 +40,9 @@ import org.quipu.replication.StoreUnavailableException;
 
 /**
  * The node's side of {@code quipu.replication.v1.Replication}: an adapter that refuses a call
- * without a deadline (INVALID_ARGUMENT) or for another group (NOT_FOUND), translates the request
+ * without a deadline (INVALID_ARGUMENT), for another group (NOT_FOUND) or, over mutual TLS, from a
+ * caller whose certificate does not name the node id its request claims (PERMISSION_DENIED, see
+ * {@link PeerIdentity}; every append of a Replicate stream, every Forward), translates the request
  * ({@link ReplicationMessages}; unreadable: INVALID_ARGUMENT), hands it to the {@link
  * ReplicaEndpoint} and translates its answer. A store that cannot be reached is UNAVAILABLE, any
  * other failure INTERNAL, both with a fixed description: exception text stays in this node's log.
@@ -68,11 +71,14 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
   private final NodeStatus.Source status;
   private final ReplicaEndpoint endpoint;
   private final ForwardTarget forwards;
+  /** True over mutual TLS: every call must then come with its caller's {@link PeerIdentity}. */
+  private final boolean identified;
   private final Set<ReplicateCall> streams = ConcurrentHashMap.newKeySet();
 
-  ReplicationService(ClusterPaths group, NodeStatus.Source status, ReplicaEndpoint endpoint,
-      ForwardTarget forwards) {
+  ReplicationService(ClusterPaths group, boolean identified, NodeStatus.Source status,
+      ReplicaEndpoint endpoint, ForwardTarget forwards) {
     this.group = group;
+    this.identified = identified;
     this.status = status;
     this.endpoint = endpoint;
     this.forwards = forwards;
@@ -110,11 +116,15 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
         m -> ReplicationMessages.toProto(endpoint.newEpoch(m)), answer);
   }
 
-  /** See {@link ReplicateCall}; the stream is not refused for having no deadline. */
+  /**
+   * See {@link ReplicateCall}; the stream is not refused for having no deadline. Its caller's
+   * identity is the stream's, read once here and checked against every append.
+   */
   @Override
   public StreamObserver<AppendRequest> replicate(StreamObserver<AppendReply> answer) {
+    Optional<PeerIdentity> peer = PeerIdentity.current();
     ReplicateCall call = new ReplicateCall((ServerCallStreamObserver<AppendReply>) answer,
-        this::append, streams::remove);
+        request -> append(request, peer), streams::remove);
     streams.add(call);
     return call;
   }
@@ -130,9 +140,10 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
   }
 
   /** One append of a Replicate stream: checked, handled and answered as one unary call was. */
-  private AppendReply append(AppendRequest request) throws StatusException {
+  private AppendReply append(AppendRequest request, Optional<PeerIdentity> peer)
+      throws StatusException {
     Caller caller = request.getCaller();
-    Status refused = otherGroup(caller);
+    Status refused = otherGroupOrImpostor(caller, peer);
     if (refused != null) {
       throw refused.asException();
     }
@@ -303,19 +314,38 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
     }
   }
 
-  /** Why a unary call may not proceed, or null: no deadline, or another replication group. */
+  /**
+   * Why a unary call may not proceed, or null: no deadline, another replication group, or a
+   * caller that is not who it claims to be.
+   */
   private Status refusal(Caller caller) {
     if (Context.current().getDeadline() == null) {
       return Status.INVALID_ARGUMENT.withDescription("every call must carry a deadline");
     }
-    return otherGroup(caller);
+    return otherGroupOrImpostor(caller, PeerIdentity.current());
   }
 
-  /** NOT_FOUND when {@code caller} belongs to another replication group, otherwise null. */
-  private Status otherGroup(Caller caller) {
+  /**
+   * NOT_FOUND when {@code caller} belongs to another replication group; over mutual TLS,
+   * UNAUTHENTICATED without the peer's identity and PERMISSION_DENIED when its certificate does
+   * not name {@code caller}'s node id; otherwise null.
+   */
+  private Status otherGroupOrImpostor(Caller caller, Optional<PeerIdentity> peer) {
     if (caller.getGroup() != group.group()) {
       return Status.NOT_FOUND.withDescription(
           "this node serves replication group " + group.group() + ", not " + caller.getGroup());
+    }
+    if (!identified) {
+      return null;
+    }
+    if (peer.isEmpty()) {
+      return Status.UNAUTHENTICATED.withDescription("no client certificate naming a node");
+    }
+    if (!peer.get().speaksFor(caller.getNodeId())) {
+      LOG.warning("a peer whose certificate names " + peer.get().nodeIds() + " called as "
+          + caller.getNodeId() + ": refused");
+      return Status.PERMISSION_DENIED.withDescription(
+          "the caller's certificate does not name node " + caller.getNodeId());
     }
     return null;
   }

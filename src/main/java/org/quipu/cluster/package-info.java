@@ -7,6 +7,8 @@
  * org.quipu.replication.ReplicaEndpoint} and a {@link org.quipu.replication.ForwardTarget}), the
  * {@link org.quipu.cluster.GrpcReplicationTransport} (the leader's transport and a follower's
  * {@link org.quipu.replication.Forwarding}) and the cluster view's {@link
- * org.quipu.cluster.Peers}. The only importers of Curator, ZooKeeper and gRPC.
+ * org.quipu.cluster.Peers}, all carried as {@link org.quipu.cluster.NodeTls} says: plaintext, or
+ * mutual TLS with a certificate per node from the cluster's CA. The only importers of Curator,
+ * ZooKeeper and gRPC.
  */
 package org.quipu.cluster;

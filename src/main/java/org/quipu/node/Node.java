@@ -33,6 +33,7 @@ import org.quipu.cluster.GrpcReplicationTransport;
 import org.quipu.cluster.Member;
 import org.quipu.cluster.NodeRpcServer;
 import org.quipu.cluster.NodeStatus;
+import org.quipu.cluster.NodeTls;
 import org.quipu.cluster.PeerProbe;
 import org.quipu.cluster.Peers;
 import org.quipu.core.state.Subscription;
@@ -103,6 +104,7 @@ public class Node {
   private MemoryAlarm memoryAlarm;
   private ExecutorService contentReaders;
   private MessageContents contents;
+  private NodeTls tls; // how gRPC to and from the peers is carried; set first at start
   private CuratorLeadership curator; // null without ZooKeeper
   private NodeRpcServer rpc; // null without a gRPC address
   private Peers peers; // null without a gRPC address
@@ -121,6 +123,7 @@ public class Node {
     log = new JdbcCommandLog(dataSource);
     promises = new JdbcPromiseStore(dataSource, ClusterPaths.GROUP_0.group());
     Map<String, String> members = config.groupMembers();
+    tls = NodeTls.plaintext(); // until the node has settings for mutual TLS
     writes = new WritePath(config.nodeId(), ClusterPaths.GROUP_0.group(), members.keySet(), log,
         promises,
         new JpaStateStore(entities, dataSource, contents, config.stateWriter()), state,
@@ -189,9 +192,9 @@ public class Node {
     String address = config.grpcAddress().get();
     ClusterSecret secret = new ClusterSecret(config.clusterSecret().orElseThrow(
         () -> new IllegalStateException("QUIPU_GRPC_ADDRESS needs QUIPU_CLUSTER_SECRET")));
-    peers = new Peers(id(), ClusterPaths.GROUP_0, secret);
+    peers = new Peers(id(), ClusterPaths.GROUP_0, secret, tls);
     try {
-      rpc = NodeRpcServer.start(address, secret, ClusterPaths.GROUP_0,
+      rpc = NodeRpcServer.start(address, secret, tls, ClusterPaths.GROUP_0,
           () -> new NodeStatus(id(), epoch, log.lastSeq(), state.appliedSeq(),
               path.ready()),
           path.endpoint(), path::submitLocally);
@@ -235,7 +238,7 @@ public class Node {
     String secret = config.clusterSecret().orElseThrow(() -> new IllegalStateException(
         "a group of several members needs QUIPU_CLUSTER_SECRET"));
     replication = new GrpcReplicationTransport(id(), ClusterPaths.GROUP_0,
-        new ClusterSecret(secret), others);
+        new ClusterSecret(secret), tls, others);
     return replication;
   }
 
@@ -403,7 +406,7 @@ public class Node {
     List<Seen> seen = members().stream().map(m -> new Seen(m,
         m.id().equals(id()) ? Optional.of(own)
             : m.grpc() == null || peers == null ? Optional.<NodeStatus>empty()
-            : peers.status(m.grpc(), epoch, PEER_DEADLINE_MILLIS))).toList();
+            : peers.status(m.id(), m.grpc(), epoch, PEER_DEADLINE_MILLIS))).toList();
     NodeStatus leader = seen.stream().flatMap(x -> x.status().stream())
         .filter(st -> st.epoch() > 0)
         .max(Comparator.comparingLong(NodeStatus::epoch)).orElse(null);

@@ -93,12 +93,12 @@ class GrpcReplicationTransportForwardTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = NodeRpcServer.start("127.0.0.1:0", SECRET, GROUP,
+    server = NodeRpcServer.start("127.0.0.1:0", SECRET, NodeTls.plaintext(), GROUP,
         () -> new NodeStatus("node-1", 9, 0, 0, true), NO_REPLICATION, command -> {
           submitted.add(command);
           return leader.submit(command);
         });
-    follower = new GrpcReplicationTransport("node-2", GROUP, SECRET,
+    follower = new GrpcReplicationTransport("node-2", GROUP, SECRET, NodeTls.plaintext(),
         Map.of("node-1", "127.0.0.1:" + server.port()));
   }
 
@@ -178,7 +178,8 @@ class GrpcReplicationTransportForwardTest {
   void aFollowerWithAnotherSecret_isRefused_andNothingReachesTheLeader() {
     leader = command -> CompletableFuture.completedFuture(new Committed(1, new Outcome.Done()));
     try (GrpcReplicationTransport wrong = new GrpcReplicationTransport("node-2", GROUP,
-        new ClusterSecret("t".repeat(32)), Map.of("node-1", "127.0.0.1:" + server.port()))) {
+        new ClusterSecret("t".repeat(32)), NodeTls.plaintext(),
+        Map.of("node-1", "127.0.0.1:" + server.port()))) {
       PeerUnreachableException failed = failure(PeerUnreachableException.class,
           wrong.forward("node-1", send("m-1"), DEADLINE));
       assertTrue(failed.getMessage().contains("UNAUTHENTICATED"), failed.getMessage());

@@ -104,7 +104,7 @@ class GrpcReplicationTransportPipeliningTest {
         .addService(ServerInterceptors.intercept(member, SECRET.guard()))
         .build()
         .start();
-    transport = new GrpcReplicationTransport("node-1", GROUP, SECRET,
+    transport = new GrpcReplicationTransport("node-1", GROUP, SECRET, NodeTls.plaintext(),
         Map.of("node-2", "127.0.0.1:" + server.getPort()));
   }
 

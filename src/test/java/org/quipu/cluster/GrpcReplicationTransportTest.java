@@ -136,10 +136,10 @@ class GrpcReplicationTransportTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = NodeRpcServer.start("127.0.0.1:0", SECRET, GROUP,
+    server = NodeRpcServer.start("127.0.0.1:0", SECRET, NodeTls.plaintext(), GROUP,
         () -> new NodeStatus("node-2", 0, 0, 0, true), endpoint,
         command -> CompletableFuture.failedFuture(new UnsupportedOperationException()));
-    transport = new GrpcReplicationTransport("node-1", GROUP, SECRET,
+    transport = new GrpcReplicationTransport("node-1", GROUP, SECRET, NodeTls.plaintext(),
         Map.of("node-2", "127.0.0.1:" + server.port()));
   }
 
@@ -343,7 +343,8 @@ class GrpcReplicationTransportTest {
   @Test
   void aTransportWithAnotherSecret_isUnauthenticated() {
     try (GrpcReplicationTransport wrong = new GrpcReplicationTransport("node-1", GROUP,
-        new ClusterSecret("t".repeat(32)), Map.of("node-2", "127.0.0.1:" + server.port()))) {
+        new ClusterSecret("t".repeat(32)), NodeTls.plaintext(),
+        Map.of("node-2", "127.0.0.1:" + server.port()))) {
       PeerUnreachableException failed =
           unreachable(wrong.fetch("node-2", new Fetch(3, "node-1", 9, 0, 10), DEADLINE));
       assertTrue(failed.getMessage().contains("UNAUTHENTICATED"), failed.getMessage());
@@ -354,7 +355,8 @@ class GrpcReplicationTransportTest {
   @Test
   void appendsFromATransportWithAnotherSecret_areRefusedWithTheirStream() {
     try (GrpcReplicationTransport wrong = new GrpcReplicationTransport("node-1", GROUP,
-        new ClusterSecret("t".repeat(32)), Map.of("node-2", "127.0.0.1:" + server.port()))) {
+        new ClusterSecret("t".repeat(32)), NodeTls.plaintext(),
+        Map.of("node-2", "127.0.0.1:" + server.port()))) {
       var first = wrong.append("node-2", append(ENTRIES), DEADLINE);
       var second = wrong.append("node-2", append(List.of()), DEADLINE);
       for (var refused : List.of(first, second)) {
@@ -402,7 +404,7 @@ class GrpcReplicationTransportTest {
     int port = server.port();
     server.close();
     unreachable(transport.newEpoch("node-2", ask, DEADLINE)); // the channel now backs off
-    server = NodeRpcServer.start("127.0.0.1:" + port, SECRET, GROUP,
+    server = NodeRpcServer.start("127.0.0.1:" + port, SECRET, NodeTls.plaintext(), GROUP,
         () -> new NodeStatus("node-2", 0, 0, 0, true), endpoint,
         command -> CompletableFuture.failedFuture(new UnsupportedOperationException()));
 

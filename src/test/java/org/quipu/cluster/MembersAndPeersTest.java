@@ -92,8 +92,8 @@ class MembersAndPeersTest {
 
   /** A node: its gRPC server answering {@code status}, and its membership in ZooKeeper. */
   private CuratorLeadership node(String id, NodeStatus status) throws Exception {
-    NodeRpcServer rpc = NodeRpcServer.start("127.0.0.1:0", SECRET, ClusterPaths.GROUP_0,
-        () -> status, NO_REPLICATION, NO_FORWARDS);
+    NodeRpcServer rpc = NodeRpcServer.start("127.0.0.1:0", SECRET, NodeTls.plaintext(),
+        ClusterPaths.GROUP_0, () -> status, NO_REPLICATION, NO_FORWARDS);
     toClose.add(rpc);
     Member member = new Member(id, "http://127.0.0.1:80" + id.length(), "127.0.0.1:" + rpc.port());
     CuratorLeadership leadership = CuratorLeadership.connect(zookeeper.getConnectString(), 4_000,
@@ -114,8 +114,8 @@ class MembersAndPeersTest {
     assertEquals(List.of("a", "b"), members.stream().map(Member::id).toList());
     Member memberB = members.get(1);
     assertEquals("http://127.0.0.1:801", memberB.http());
-    try (Peers peers = new Peers("a", ClusterPaths.GROUP_0, SECRET)) {
-      assertEquals(Optional.of(statusB), peers.status(memberB.grpc(), 3, 2_000));
+    try (Peers peers = new Peers("a", ClusterPaths.GROUP_0, SECRET, NodeTls.plaintext())) {
+      assertEquals(Optional.of(statusB), peers.status(memberB.id(), memberB.grpc(), 3, 2_000));
     }
 
     b.close();
@@ -125,17 +125,18 @@ class MembersAndPeersTest {
 
   @Test
   void aPeerThatIsDownOrRefusesUs_hasNoStatus() throws Exception {
-    NodeRpcServer rpc = NodeRpcServer.start("127.0.0.1:0", SECRET, ClusterPaths.GROUP_0,
-        () -> new NodeStatus("c", 0, 0, 0, true), NO_REPLICATION, NO_FORWARDS);
+    NodeRpcServer rpc = NodeRpcServer.start("127.0.0.1:0", SECRET, NodeTls.plaintext(),
+        ClusterPaths.GROUP_0, () -> new NodeStatus("c", 0, 0, 0, true), NO_REPLICATION,
+        NO_FORWARDS);
     toClose.add(rpc);
     String address = "127.0.0.1:" + rpc.port();
     try (Peers wrongSecret = new Peers("a", ClusterPaths.GROUP_0,
-            new ClusterSecret("w".repeat(32)));
-        Peers peers = new Peers("a", ClusterPaths.GROUP_0, SECRET)) {
-      assertTrue(peers.status(address, 0, 2_000).isPresent());
-      assertEquals(Optional.empty(), wrongSecret.status(address, 0, 2_000));
+            new ClusterSecret("w".repeat(32)), NodeTls.plaintext());
+        Peers peers = new Peers("a", ClusterPaths.GROUP_0, SECRET, NodeTls.plaintext())) {
+      assertTrue(peers.status("c", address, 0, 2_000).isPresent());
+      assertEquals(Optional.empty(), wrongSecret.status("c", address, 0, 2_000));
       rpc.close();
-      assertEquals(Optional.empty(), peers.status(address, 0, 500));
+      assertEquals(Optional.empty(), peers.status("c", address, 0, 500));
     }
   }
 

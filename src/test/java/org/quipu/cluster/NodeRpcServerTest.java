@@ -119,8 +119,8 @@ class NodeRpcServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = NodeRpcServer.start("127.0.0.1:0", SECRET, ClusterPaths.GROUP_0, () -> STATUS,
-        endpoint, forwards);
+    server = NodeRpcServer.start("127.0.0.1:0", SECRET, NodeTls.plaintext(), ClusterPaths.GROUP_0,
+        () -> STATUS, endpoint, forwards);
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
   }
 
@@ -147,8 +147,8 @@ class NodeRpcServerTest {
 
   @Test
   void aNodeThatCannotReadItsLog_isUnavailable() throws Exception {
-    try (NodeRpcServer broken = NodeRpcServer.start("127.0.0.1:0", SECRET, ClusterPaths.GROUP_0,
-        () -> {
+    try (NodeRpcServer broken = NodeRpcServer.start("127.0.0.1:0", SECRET, NodeTls.plaintext(),
+        ClusterPaths.GROUP_0, () -> {
           throw new StoreUnavailableException("down", new java.sql.SQLException("gone"));
         }, endpoint, forwards)) {
       ManagedChannel toBroken =
@@ -167,8 +167,8 @@ class NodeRpcServerTest {
   void anAddressThatIsNotHostAndPort_isRefused() {
     for (String bad : new String[] {"127.0.0.1", "127.0.0.1:x", ":9000", "h:70000"}) {
       assertThrows(IllegalArgumentException.class,
-          () -> NodeRpcServer.start(bad, SECRET, ClusterPaths.GROUP_0, () -> STATUS, endpoint,
-              forwards),
+          () -> NodeRpcServer.start(bad, SECRET, NodeTls.plaintext(), ClusterPaths.GROUP_0,
+              () -> STATUS, endpoint, forwards),
           bad);
     }
   }

@@ -19,6 +19,7 @@ import org.quipu.cluster.ClusterSecret;
 import org.quipu.cluster.GrpcReplicationTransport;
 import org.quipu.cluster.NodeRpcServer;
 import org.quipu.cluster.NodeStatus;
+import org.quipu.cluster.NodeTls;
 
 /**
  * The members of a group over real gRPC on loopback, for the scenario suite: each node's endpoint
@@ -95,11 +96,11 @@ final class GrpcNetwork implements ScenarioNetwork {
         throw new UnsupportedOperationException();
       }
     };
-    try (NodeRpcServer server = NodeRpcServer.start("127.0.0.1:0", SECRET, GROUP,
-            () -> new NodeStatus("warm", 0, 0, 0, true), refusing,
+    try (NodeRpcServer server = NodeRpcServer.start("127.0.0.1:0", SECRET, NodeTls.plaintext(),
+            GROUP, () -> new NodeStatus("warm", 0, 0, 0, true), refusing,
             command -> CompletableFuture.failedFuture(new NotCommittedException("warm-up")));
         GrpcReplicationTransport transport = new GrpcReplicationTransport("cold", GROUP, SECRET,
-            Map.of("warm", "127.0.0.1:" + server.port()))) {
+            NodeTls.plaintext(), Map.of("warm", "127.0.0.1:" + server.port()))) {
       transport.newEpoch("warm", new NewEpoch(GROUP.group(), "cold", 1), Duration.ofSeconds(30))
           .get(30, TimeUnit.SECONDS);
     }
@@ -133,8 +134,8 @@ final class GrpcNetwork implements ScenarioNetwork {
     long giveUp = System.currentTimeMillis() + BIND_PATIENCE_MILLIS;
     while (true) {
       try {
-        servers.put(node, NodeRpcServer.start(address(node), SECRET, GROUP, status,
-            guarded(node, endpoint), target));
+        servers.put(node, NodeRpcServer.start(address(node), SECRET, NodeTls.plaintext(), GROUP,
+            status, guarded(node, endpoint), target));
         return;
       } catch (IOException notYet) {
         if (System.currentTimeMillis() > giveUp) {
@@ -232,7 +233,7 @@ final class GrpcNetwork implements ScenarioNetwork {
           others.put(member, address(member));
         }
       });
-      return new GrpcReplicationTransport(s, GROUP, SECRET, others);
+      return new GrpcReplicationTransport(s, GROUP, SECRET, NodeTls.plaintext(), others);
     });
   }
 
