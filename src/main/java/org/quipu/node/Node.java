@@ -123,7 +123,7 @@ public class Node {
     log = new JdbcCommandLog(dataSource);
     promises = new JdbcPromiseStore(dataSource, ClusterPaths.GROUP_0.group());
     Map<String, String> members = config.groupMembers();
-    tls = NodeTls.plaintext(); // until the node has settings for mutual TLS
+    tls = nodeTls(members);
     writes = new WritePath(config.nodeId(), ClusterPaths.GROUP_0.group(), members.keySet(), log,
         promises,
         new JpaStateStore(entities, dataSource, contents, config.stateWriter()), state,
@@ -179,6 +179,28 @@ public class Node {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Mutual TLS between nodes when its three settings are set ({@link NodeConfig#grpcTls}: all or
+   * none, and the certificate must name this node); without them, plaintext, with a warning when
+   * this node has peers to talk to. The SSL contexts are built here, once for the node.
+   */
+  private NodeTls nodeTls(Map<String, String> members) {
+    Optional<NodeConfig.TlsFiles> files = config.grpcTls();
+    if (files.isPresent()) {
+      NodeConfig.TlsFiles f = files.get();
+      NodeTls made = NodeTls.fromPem(id(), f.certificate(), f.key(), f.ca());
+      LOG.info("node " + id() + ": node-to-node gRPC over mutual TLS with " + made.provider()
+          + ", certificate " + f.certificate() + ", CA " + f.ca());
+      return made;
+    }
+    if (config.grpcAddress().isPresent() || members.size() > 1) {
+      LOG.warning("node " + id() + ": node-to-node gRPC traffic is not encrypted (the cluster "
+          + "secret and every message travel in clear text); set QUIPU_GRPC_TLS_CERT, "
+          + "QUIPU_GRPC_TLS_KEY and QUIPU_GRPC_TLS_CA for mutual TLS");
+    }
+    return NodeTls.plaintext();
   }
 
   /**

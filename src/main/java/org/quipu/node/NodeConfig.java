@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -90,6 +91,26 @@ public class NodeConfig {
   Optional<String> clusterSecret;
 
   /**
+   * Mutual TLS between nodes: this node's certificate (QUIPU_GRPC_TLS_CERT), its private key
+   * (QUIPU_GRPC_TLS_KEY) and the cluster CA's certificate (QUIPU_GRPC_TLS_CA), PEM files; all
+   * three or none.
+   */
+  @Inject
+  @ConfigProperty(name = "quipu.grpc.tls.cert")
+  Optional<String> grpcTlsCert;
+
+  @Inject
+  @ConfigProperty(name = "quipu.grpc.tls.key")
+  Optional<String> grpcTlsKey;
+
+  @Inject
+  @ConfigProperty(name = "quipu.grpc.tls.ca")
+  Optional<String> grpcTlsCa;
+
+  /** The PEM files of mutual TLS between nodes: see {@link #grpcTls}. */
+  public record TlsFiles(Path certificate, Path key, Path ca) {}
+
+  /**
    * The replication group, QUIPU_GROUP_MEMBERS: {@code id@host:port} (each member's gRPC address)
    * separated by commas, this node among them. Unset, the node is a group of one. A majority of
    * this list — never of the members alive — commits.
@@ -127,6 +148,32 @@ public class NodeConfig {
 
   public Optional<String> grpcAddress() {
     return grpcAddress.filter(s -> !s.isBlank());
+  }
+
+  /**
+   * The files of mutual TLS between nodes, or empty when none of the three settings is set (the
+   * nodes then talk in plaintext).
+   *
+   * @throws IllegalStateException when some of the three are set but not all: a node that
+   *     silently fell back to plaintext would be refused by, or expose, every peer
+   */
+  public Optional<TlsFiles> grpcTls() {
+    Map<String, Optional<String>> settings = new LinkedHashMap<>();
+    settings.put("QUIPU_GRPC_TLS_CERT", grpcTlsCert.filter(s -> !s.isBlank()));
+    settings.put("QUIPU_GRPC_TLS_KEY", grpcTlsKey.filter(s -> !s.isBlank()));
+    settings.put("QUIPU_GRPC_TLS_CA", grpcTlsCa.filter(s -> !s.isBlank()));
+    List<String> missing = settings.entrySet().stream()
+        .filter(setting -> setting.getValue().isEmpty()).map(Map.Entry::getKey).toList();
+    if (missing.size() == settings.size()) {
+      return Optional.empty();
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException("mutual TLS between nodes needs all of "
+          + String.join(", ", settings.keySet()) + ", or none; missing: "
+          + String.join(", ", missing));
+    }
+    return Optional.of(new TlsFiles(Path.of(grpcTlsCert.get()), Path.of(grpcTlsKey.get()),
+        Path.of(grpcTlsCa.get())));
   }
 
   public Optional<String> clusterSecret() {
