@@ -23,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,19 +42,13 @@ import org.quipu.replication.Append;
 import org.quipu.replication.AppendReply;
 import org.quipu.replication.CommandCodec;
 import org.quipu.replication.Committed;
-import org.quipu.replication.Contact;
-import org.quipu.replication.Contacted;
 import org.quipu.replication.Fetch;
-import org.quipu.replication.Fetched;
 import org.quipu.replication.LogPosition;
 import org.quipu.replication.ForwardTarget;
 import org.quipu.replication.NewEpoch;
 import org.quipu.replication.PeerUnreachableException;
-import org.quipu.replication.Promise;
-import org.quipu.replication.ReplicaEndpoint;
 import org.quipu.replication.SnapshotChunk;
 import org.quipu.replication.SnapshotId;
-import org.quipu.replication.SnapshotReceived;
 
 /**
  * Node-to-node gRPC over mutual TLS, on loopback with certificates made in the test: node-2
@@ -80,42 +73,10 @@ class MutualTlsTest {
   private static final NodeTls NODE_2 = CA.tlsFor("node-2");
   private static final NodeTls NODE_3 = CA.tlsFor("node-3");
 
-  /** Counts every call that reaches the node's endpoint or forward target: refused ones must not. */
-  private final AtomicInteger endpointCalls = new AtomicInteger();
-  private final ReplicaEndpoint endpoint = new ReplicaEndpoint() {
-    @Override
-    public Promise newEpoch(NewEpoch request) {
-      endpointCalls.incrementAndGet();
-      return new Promise("node-2", true, request.epoch(), 6, 120, 118);
-    }
-
-    @Override
-    public AppendReply append(Append request) {
-      endpointCalls.incrementAndGet();
-      return new AppendReply("node-2", AppendReply.Result.ACCEPTED, request.epoch(),
-          request.prevSeq(), request.prevSeq());
-    }
-
-    @Override
-    public Fetched fetch(Fetch request) {
-      endpointCalls.incrementAndGet();
-      return new Fetched("node-2", true, request.epoch(), List.of(), 0);
-    }
-
-    @Override
-    public Contacted contact(Contact request) {
-      endpointCalls.incrementAndGet();
-      return new Contacted("node-2", request.epoch());
-    }
-
-    @Override
-    public SnapshotReceived installSnapshot(SnapshotChunk chunk) {
-      endpointCalls.incrementAndGet();
-      return new SnapshotReceived("node-2", true, chunk.epoch(), 0, false, 0);
-    }
-  };
+  /** Answers every replication call, counting them; the forward target counts there too. */
+  private final CountingEndpoint endpoint = new CountingEndpoint();
   private final ForwardTarget forwards = command -> {
-    endpointCalls.incrementAndGet();
+    endpoint.calls.incrementAndGet();
     return CompletableFuture.completedFuture(COMMITTED);
   };
 
@@ -186,7 +147,7 @@ class MutualTlsTest {
       assertEquals(AppendReply.Result.ACCEPTED, replicated.result());
       assertEquals(COMMITTED, answer(transport.forward("node-2", SEND, DEADLINE)));
     }
-    assertEquals(2, endpointCalls.get()); // the append and the forward; Status is not counted
+    assertEquals(2, endpoint.calls.get()); // the append and the forward; Status is not counted
   }
 
   // --- who the caller claims to be ---------------------------------------------------------------
@@ -200,7 +161,7 @@ class MutualTlsTest {
   void aCertificateForAnotherNode_isPermissionDenied_beforeTheEndpoint(String rpc) {
     var asNode3 = stub(channel(NODE_3, "node-2"));
     assertEquals(Status.Code.PERMISSION_DENIED, codeOf(() -> call(asNode3, rpc, NODE_1_CALLER)));
-    assertEquals(0, endpointCalls.get());
+    assertEquals(0, endpoint.calls.get());
   }
 
   @Test
@@ -215,7 +176,7 @@ class MutualTlsTest {
       assertEquals(Status.Code.PERMISSION_DENIED, Status.fromThrowable(refused.getCause())
           .getCode());
     }
-    assertEquals(0, endpointCalls.get());
+    assertEquals(0, endpoint.calls.get());
   }
 
   @Test
@@ -224,7 +185,7 @@ class MutualTlsTest {
     var asNode3 = stub(channel(NODE_3, "node-2"));
     assertEquals(Status.Code.PERMISSION_DENIED, codeOf(() -> replicate(asNode3,
         List.of(append(node3, 120), append(NODE_1_CALLER, 121), append(node3, 122)))));
-    assertEquals(1, endpointCalls.get()); // the first append, node-3's own
+    assertEquals(1, endpoint.calls.get()); // the first append, node-3's own
   }
 
   // --- who may connect ---------------------------------------------------------------------------
@@ -282,7 +243,7 @@ class MutualTlsTest {
       // The same server, reached as the node it is, answers: only the name was wrong.
       assertTrue(peers.status("node-3", node3, 0, 2_000).isPresent());
     }
-    assertEquals(0, endpointCalls.get());
+    assertEquals(0, endpoint.calls.get());
   }
 
   // --- the node's own files ----------------------------------------------------------------------

@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,18 +37,11 @@ import org.quipu.replication.Append;
 import org.quipu.replication.AppendReply;
 import org.quipu.replication.CommandCodec;
 import org.quipu.replication.Committed;
-import org.quipu.replication.Contact;
-import org.quipu.replication.Contacted;
-import org.quipu.replication.SnapshotChunk;
-import org.quipu.replication.SnapshotReceived;
 import org.quipu.replication.Fetch;
-import org.quipu.replication.Fetched;
 import org.quipu.replication.ForwardTarget;
 import org.quipu.replication.NewEpoch;
 import org.quipu.replication.NotCommittedException;
 import org.quipu.replication.OutcomeCodec;
-import org.quipu.replication.Promise;
-import org.quipu.replication.ReplicaEndpoint;
 import org.quipu.replication.StoreUnavailableException;
 
 /** The node-to-node server over real gRPC on loopback: who may call it, and what it answers. */
@@ -63,40 +55,8 @@ class NodeRpcServerTest {
   private static final Caller CALLER =
       Caller.newBuilder().setNodeId("node-1").setEpoch(7).setGroup(0).build();
 
-  /** Answers every replication call, counting them: a refused call must never reach it. */
-  private final AtomicInteger endpointCalls = new AtomicInteger();
-  private final ReplicaEndpoint endpoint = new ReplicaEndpoint() {
-    @Override
-    public Promise newEpoch(NewEpoch request) {
-      endpointCalls.incrementAndGet();
-      return new Promise("node-2", true, request.epoch(), 6, 120, 118);
-    }
-
-    @Override
-    public AppendReply append(Append request) {
-      endpointCalls.incrementAndGet();
-      return new AppendReply("node-2", AppendReply.Result.ACCEPTED, request.epoch(),
-          request.lastSeq(), request.lastSeq());
-    }
-
-    @Override
-    public Fetched fetch(Fetch request) {
-      endpointCalls.incrementAndGet();
-      return new Fetched("node-2", true, request.epoch(), List.of(), 0);
-    }
-
-    @Override
-    public Contacted contact(Contact request) {
-      endpointCalls.incrementAndGet();
-      return new Contacted("node-2", request.epoch());
-    }
-
-    @Override
-    public SnapshotReceived installSnapshot(SnapshotChunk chunk) {
-      endpointCalls.incrementAndGet();
-      return new SnapshotReceived("node-2", true, chunk.epoch(), 0, false, 0);
-    }
-  };
+  /** Answers every replication call, counting them; the forward target counts there too. */
+  private final CountingEndpoint endpoint = new CountingEndpoint();
 
   private static final Committed COMMITTED = new Committed(121, new Outcome.MessagesSent(
       List.of("m-1")));
@@ -110,7 +70,7 @@ class NodeRpcServerTest {
   private volatile ForwardTarget forwardTarget = command -> CompletableFuture.completedFuture(
       COMMITTED);
   private final ForwardTarget forwards = command -> {
-    endpointCalls.incrementAndGet();
+    endpoint.calls.incrementAndGet();
     return forwardTarget.submit(command);
   };
 
@@ -275,7 +235,7 @@ class NodeRpcServerTest {
   @ValueSource(strings = {"NewEpoch", "Replicate", "Append", "Fetch", "Forward"})
   void aReplicationCallWithTheSecretADeadlineAndThisGroup_reachesTheEndpoint(String rpc) {
     call(stub().withCallCredentials(SECRET.credentials()), rpc, CALLER);
-    assertEquals(1, endpointCalls.get());
+    assertEquals(1, endpoint.calls.get());
   }
 
   @ParameterizedTest
@@ -284,7 +244,7 @@ class NodeRpcServerTest {
     var noDeadline = ReplicationGrpc.newBlockingStub(channel)
         .withCallCredentials(SECRET.credentials());
     assertEquals(Status.Code.INVALID_ARGUMENT, codeOf(() -> call(noDeadline, rpc, CALLER)));
-    assertEquals(0, endpointCalls.get());
+    assertEquals(0, endpoint.calls.get());
   }
 
   @Test
@@ -292,7 +252,7 @@ class NodeRpcServerTest {
     var noDeadline = ReplicationGrpc.newBlockingStub(channel)
         .withCallCredentials(SECRET.credentials());
     assertEquals(1, replicate(noDeadline, List.of(append(CALLER, 120))).size());
-    assertEquals(1, endpointCalls.get());
+    assertEquals(1, endpoint.calls.get());
   }
 
   @Test
@@ -302,7 +262,7 @@ class NodeRpcServerTest {
     // The endpoint answers each with its own last seq: the replies line up with the appends.
     assertEquals(List.of(120L, 121L, 122L),
         replies.stream().map(r -> r.getMatchSeq()).toList());
-    assertEquals(3, endpointCalls.get());
+    assertEquals(3, endpoint.calls.get());
   }
 
   @Test
@@ -311,7 +271,7 @@ class NodeRpcServerTest {
     var secret = stub().withCallCredentials(SECRET.credentials());
     assertEquals(Status.Code.NOT_FOUND, codeOf(() -> replicate(secret,
         List.of(append(CALLER, 120), append(otherGroup, 121), append(CALLER, 122)))));
-    assertEquals(1, endpointCalls.get());
+    assertEquals(1, endpoint.calls.get());
   }
 
   @Test
@@ -339,7 +299,7 @@ class NodeRpcServerTest {
     Caller otherGroup = CALLER.toBuilder().setGroup(3).build();
     assertEquals(Status.Code.NOT_FOUND,
         codeOf(() -> call(stub().withCallCredentials(SECRET.credentials()), rpc, otherGroup)));
-    assertEquals(0, endpointCalls.get());
+    assertEquals(0, endpoint.calls.get());
   }
 
   @ParameterizedTest
@@ -349,7 +309,7 @@ class NodeRpcServerTest {
     ClusterSecret other = new ClusterSecret("t".repeat(32));
     assertEquals(Status.Code.UNAUTHENTICATED,
         codeOf(() -> call(stub().withCallCredentials(other.credentials()), rpc, CALLER)));
-    assertEquals(0, endpointCalls.get());
+    assertEquals(0, endpoint.calls.get());
   }
 
   @Test
@@ -362,7 +322,7 @@ class NodeRpcServerTest {
         () -> replicate(stub().withCallCredentials(SECRET.credentials()), List.of(noCommand)));
     assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
     assertEquals("the request cannot be read", refused.getStatus().getDescription());
-    assertEquals(0, endpointCalls.get());
+    assertEquals(0, endpoint.calls.get());
   }
 
   @Test
@@ -380,7 +340,7 @@ class NodeRpcServerTest {
         () -> stub().withCallCredentials(SECRET.credentials()).forward(noCommand));
     assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
     assertEquals("the request cannot be read", refused.getStatus().getDescription());
-    assertEquals(0, endpointCalls.get());
+    assertEquals(0, endpoint.calls.get());
   }
 
   @Test
@@ -389,7 +349,7 @@ class NodeRpcServerTest {
     forwardTarget = command -> later;
     var pending = ReplicationGrpc.newFutureStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
         .withCallCredentials(SECRET.credentials()).forward(FORWARD);
-    Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> endpointCalls.get() == 1);
+    Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> endpoint.calls.get() == 1);
     later.completeExceptionally(new NotCommittedException("this node stopped leading"));
 
     ExecutionException failed = assertThrows(ExecutionException.class,
