@@ -12,7 +12,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
-import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -183,7 +180,7 @@ class MutualTlsTest {
   void aReplicateStream_checksEveryAppend_andEndsAtTheFirstThatClaimsAnotherNode() {
     Caller node3 = NODE_1_CALLER.toBuilder().setNodeId("node-3").build();
     var asNode3 = stub(channel(NODE_3, "node-2"));
-    assertEquals(Status.Code.PERMISSION_DENIED, codeOf(() -> replicate(asNode3,
+    assertEquals(Status.Code.PERMISSION_DENIED, codeOf(() -> ReplicateRecorder.replicate(asNode3,
         List.of(append(node3, 120), append(NODE_1_CALLER, 121), append(node3, 122)))));
     assertEquals(1, endpoint.calls.get()); // the first append, node-3's own
   }
@@ -277,52 +274,12 @@ class MutualTlsTest {
     return switch (rpc) {
       case "Status" -> stub.status(askStatus(caller));
       case "NewEpoch" -> stub.newEpoch(NewEpochRequest.newBuilder().setCaller(caller).build());
-      case "Replicate" -> replicate(stub, List.of(append(caller, 120)));
+      case "Replicate" -> ReplicateRecorder.replicate(stub, List.of(append(caller, 120)));
       case "Fetch" -> stub.fetch(FetchRequest.newBuilder().setCaller(caller).setAfterSeq(100)
           .setLimit(50).build());
       case "Forward" -> stub.forward(ForwardRequest.newBuilder().setCaller(caller)
           .setCommand(CommandCodec.toProto(SEND)).build());
       default -> throw new IllegalArgumentException(rpc);
     };
-  }
-
-  /**
-   * Sends {@code appends} on one Replicate stream with {@code options}' channel, secret and
-   * deadline, then half-closes it; returns the replies once the member has ended the stream, or
-   * throws the status it ended it with.
-   */
-  private static List<org.quipu.proto.replication.v1.AppendReply> replicate(
-      ReplicationGrpc.ReplicationBlockingStub options, List<AppendRequest> appends) {
-    List<org.quipu.proto.replication.v1.AppendReply> replies = new CopyOnWriteArrayList<>();
-    CompletableFuture<Void> ended = new CompletableFuture<>();
-    StreamObserver<AppendRequest> stream = ReplicationGrpc.newStub(options.getChannel())
-        .withCallCredentials(options.getCallOptions().getCredentials())
-        .withDeadline(options.getCallOptions().getDeadline())
-        .replicate(new StreamObserver<>() {
-          @Override
-          public void onNext(org.quipu.proto.replication.v1.AppendReply reply) {
-            replies.add(reply);
-          }
-
-          @Override
-          public void onError(Throwable failed) {
-            ended.completeExceptionally(failed);
-          }
-
-          @Override
-          public void onCompleted() {
-            ended.complete(null);
-          }
-        });
-    appends.forEach(stream::onNext);
-    stream.onCompleted();
-    try {
-      ended.get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException failed) {
-      throw (StatusRuntimeException) failed.getCause();
-    } catch (Exception e) {
-      throw new AssertionError("the stream did not end", e);
-    }
-    return replies;
   }
 }

@@ -13,7 +13,6 @@ import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -34,7 +33,6 @@ import org.quipu.proto.replication.v1.ReplicationGrpc;
 import org.quipu.proto.replication.v1.StatusReply;
 import org.quipu.proto.replication.v1.StatusRequest;
 import org.quipu.replication.Append;
-import org.quipu.replication.AppendReply;
 import org.quipu.replication.CommandCodec;
 import org.quipu.replication.Committed;
 import org.quipu.replication.Fetch;
@@ -170,7 +168,7 @@ class NodeRpcServerTest {
       Caller caller) {
     return switch (rpc) {
       case "NewEpoch" -> stub.newEpoch(NewEpochRequest.newBuilder().setCaller(caller).build());
-      case "Replicate" -> replicate(stub, List.of(append(caller, 120)));
+      case "Replicate" -> ReplicateRecorder.replicate(stub, List.of(append(caller, 120)));
       case "Append" -> appendUnary(stub, append(caller, 120));
       case "Fetch" -> stub.fetch(FetchRequest.newBuilder().setCaller(caller).setAfterSeq(100)
           .setLimit(50).build());
@@ -183,52 +181,6 @@ class NodeRpcServerTest {
   private static Object appendUnary(ReplicationGrpc.ReplicationBlockingStub stub,
       AppendRequest request) {
     return stub.append(request);
-  }
-
-  /**
-   * Sends {@code appends} on one Replicate stream, with {@code options}' channel, secret and
-   * deadline, without waiting for any reply, then half-closes it; returns the replies once the
-   * member has ended the stream, or throws the status it ended it with.
-   */
-  private static List<org.quipu.proto.replication.v1.AppendReply> replicate(
-      ReplicationGrpc.ReplicationBlockingStub options, List<AppendRequest> appends) {
-    ReplicateRecorder recorder = new ReplicateRecorder();
-    StreamObserver<AppendRequest> stream = ReplicationGrpc.newStub(options.getChannel())
-        .withCallCredentials(options.getCallOptions().getCredentials())
-        .withDeadline(options.getCallOptions().getDeadline())
-        .replicate(recorder);
-    appends.forEach(stream::onNext);
-    stream.onCompleted();
-    try {
-      recorder.ended.get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException failed) {
-      throw (StatusRuntimeException) failed.getCause();
-    } catch (Exception e) {
-      throw new AssertionError("the stream did not end", e);
-    }
-    return recorder.replies;
-  }
-
-  /** The replies a Replicate stream brings, and how it ended. */
-  private static final class ReplicateRecorder
-      implements StreamObserver<org.quipu.proto.replication.v1.AppendReply> {
-    final List<org.quipu.proto.replication.v1.AppendReply> replies = new CopyOnWriteArrayList<>();
-    final CompletableFuture<Void> ended = new CompletableFuture<>();
-
-    @Override
-    public void onNext(org.quipu.proto.replication.v1.AppendReply reply) {
-      replies.add(reply);
-    }
-
-    @Override
-    public void onError(Throwable failed) {
-      ended.completeExceptionally(failed);
-    }
-
-    @Override
-    public void onCompleted() {
-      ended.complete(null);
-    }
   }
 
   @ParameterizedTest
@@ -251,13 +203,13 @@ class NodeRpcServerTest {
   void aReplicateStreamWithoutADeadline_isServed_sinceItsSenderBoundsEachAppend() {
     var noDeadline = ReplicationGrpc.newBlockingStub(channel)
         .withCallCredentials(SECRET.credentials());
-    assertEquals(1, replicate(noDeadline, List.of(append(CALLER, 120))).size());
+    assertEquals(1, ReplicateRecorder.replicate(noDeadline, List.of(append(CALLER, 120))).size());
     assertEquals(1, endpoint.calls.get());
   }
 
   @Test
   void aReplicateStream_answersEveryAppendSentWithoutWaiting_inTheOrderSent() {
-    var replies = replicate(stub().withCallCredentials(SECRET.credentials()),
+    var replies = ReplicateRecorder.replicate(stub().withCallCredentials(SECRET.credentials()),
         List.of(append(CALLER, 120), append(CALLER, 121), append(CALLER, 122)));
     // The endpoint answers each with its own last seq: the replies line up with the appends.
     assertEquals(List.of(120L, 121L, 122L),
@@ -269,7 +221,7 @@ class NodeRpcServerTest {
   void anAppendForAnotherGroup_endsItsStreamWithNotFound_andTheAppendsAfterItAreNotHandled() {
     Caller otherGroup = CALLER.toBuilder().setGroup(3).build();
     var secret = stub().withCallCredentials(SECRET.credentials());
-    assertEquals(Status.Code.NOT_FOUND, codeOf(() -> replicate(secret,
+    assertEquals(Status.Code.NOT_FOUND, codeOf(() -> ReplicateRecorder.replicate(secret,
         List.of(append(CALLER, 120), append(otherGroup, 121), append(CALLER, 122)))));
     assertEquals(1, endpoint.calls.get());
   }
@@ -319,7 +271,8 @@ class NodeRpcServerTest {
             .setSeq(121).setEpoch(7).setTimestampMillis(1_000))
         .build();
     StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
-        () -> replicate(stub().withCallCredentials(SECRET.credentials()), List.of(noCommand)));
+        () -> ReplicateRecorder.replicate(stub().withCallCredentials(SECRET.credentials()),
+            List.of(noCommand)));
     assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
     assertEquals("the request cannot be read", refused.getStatus().getDescription());
     assertEquals(0, endpoint.calls.get());
