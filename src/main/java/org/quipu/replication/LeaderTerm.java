@@ -117,14 +117,17 @@ final class LeaderTerm {
    * closed, a majority unreachable for the contact timeout), and then the node must not lead.
    */
   boolean recover(long timestampMillis) throws InterruptedException, StoreUnavailableException {
+    long began = System.nanoTime();
     if (!log.promiseOwn(epoch)) {
       LOG.warning(self + " cannot lead epoch " + epoch + ": it promised " + log.promisedEpoch());
       return false;
     }
+    long promisedOwn = System.nanoTime();
     Map<String, Promise> promises = collectPromises();
     if (promises == null) {
       return false;
     }
+    long promised = System.nanoTime();
     Promise best = log.ownPromise();
     for (Promise p : promises.values()) {
       if (p.aheadOf(best)) {
@@ -134,6 +137,7 @@ final class LeaderTerm {
     if (!best.nodeId().equals(self) && !adoptFrom(best)) {
       return false;
     }
+    long adopted = System.nanoTime();
     LogEntry start = new LogEntry(log.lastSeq() + 1, epoch,
         Math.max(timestampMillis, log.lastTimestamp()), new StartEpoch());
     CompletableFuture<Committed> started = new CompletableFuture<>();
@@ -162,12 +166,18 @@ final class LeaderTerm {
     } catch (NotCommittedException deposed) {
       return false;
     }
+    long appendedOwn = System.nanoTime();
     appended(new Applier.Batch(List.of(start), List.of(started), 0));
     LOG.info(self + " leads epoch " + epoch + ": waiting for its start entry, seq " + start.seq());
     while (!closed) {
       try {
         started.get(100, TimeUnit.MILLISECONDS);
-        LOG.info(self + " serves epoch " + epoch + " from seq " + start.seq());
+        long now = System.nanoTime();
+        LOG.info(self + " serves epoch " + epoch + " from seq " + start.seq() + " after "
+            + millis(now - began) + " ms (own promise " + millis(promisedOwn - began)
+            + ", a majority's " + millis(promised - promisedOwn) + ", adoption "
+            + millis(adopted - promised) + ", own append " + millis(appendedOwn - adopted)
+            + ", start entry committed and applied " + millis(now - appendedOwn) + ")");
         return true;
       } catch (TimeoutException notYet) {
         // the contact timeout steps down if no majority answers
@@ -445,6 +455,10 @@ final class LeaderTerm {
     } catch (ExecutionException | TimeoutException unreachable) {
       return null;
     }
+  }
+
+  private static long millis(long nanos) {
+    return TimeUnit.NANOSECONDS.toMillis(nanos);
   }
 
   private static void fail(Applier.Batch batch, String why) {
