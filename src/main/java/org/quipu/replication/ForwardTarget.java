@@ -5,7 +5,7 @@ import org.quipu.core.command.Command;
 
 /**
  * Where a node takes the writes that followers forward to it (the receiving side of {@link
- * Forwarding}): its own write path, {@link WritePath#submit}, so that a forwarded command is
+ * Forwarding}): its own write path, {@link WritePath#submitLocally}, so that a forwarded command is
  * batched, stamped and committed exactly like one from this node's own clients.
  */
 @FunctionalInterface
