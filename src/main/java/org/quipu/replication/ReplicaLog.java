@@ -556,13 +556,27 @@ public final class ReplicaLog implements ReplicaEndpoint {
     while (i < entries.size() && entries.get(i).seq() <= base.seq()) {
       i++; // committed and applied here, compacted away: the same entries as the leader's
     }
+    // The entries this log holds already are compared a run of one epoch at a time. Epochs only
+    // grow along a log, so a run whose first and last entries have its epoch here matches all
+    // through: two reads a run, not one an entry. (Committed entries are out of the tail cache,
+    // each read a query; an append sent again after a late answer is all such entries.)
     while (i < entries.size() && entries.get(i).seq() <= lastSeq) {
-      LogEntry e = entries.get(i);
-      if (epochAt(e.seq()) != e.epoch()) {
-        truncate(e.seq() - 1);
-        break;
+      int end = i + 1;
+      while (end < entries.size() && entries.get(end).seq() <= lastSeq
+          && entries.get(end).epoch() == entries.get(i).epoch()) {
+        end++;
       }
-      i++;
+      LogEntry first = entries.get(i);
+      LogEntry last = entries.get(end - 1);
+      if (epochAt(first.seq()) == first.epoch() && epochAt(last.seq()) == last.epoch()) {
+        i = end;
+        continue;
+      }
+      while (epochAt(entries.get(i).seq()) == entries.get(i).epoch()) {
+        i++; // the first entry of the run that differs here is within it
+      }
+      truncate(entries.get(i).seq() - 1);
+      break;
     }
     if (i < entries.size()) {
       appendDurably(entries.subList(i, entries.size()));

@@ -17,6 +17,8 @@ final class InMemoryCommandLog implements CommandLog {
   int failNextReads;
   /** How long each append takes (a slow disk, or a large batch): 0 by default. */
   volatile long appendMillis;
+  /** How many times {@link #epochAt} was asked (each a query on the real log). */
+  int epochReads;
 
   @Override
   public synchronized void append(List<LogEntry> batch) throws StoreUnavailableException {
@@ -83,6 +85,7 @@ final class InMemoryCommandLog implements CommandLog {
   @Override
   public synchronized long epochAt(long seq) throws StoreUnavailableException {
     failIfAsked();
+    epochReads++;
     if (seq == base.seq()) {
       return base.epoch();
     }

@@ -164,6 +164,55 @@ class ReplicaLogTest {
   }
 
   @Test
+  void anAppendSentAgain_readsNoEpochFromTheLogForEntriesAlreadyCommitted() throws Exception {
+    // A follower catching up stored a large append, but its answer came after the leader's
+    // deadline: the leader sends the same entries again. They are committed here, so out of the
+    // tail cache; checking each against the log was one query an entry, which made the next
+    // answer late too (seen: a restarted follower took minutes to catch up 10,000 entries).
+    append(1, 0, 0, entries(1, 1, 2_000), 2_000);
+    assertEquals(2_000, replica.committedSeq());
+    log.epochReads = 0;
+
+    AppendReply again = append(1, 0, 0, entries(1, 1, 2_000), 2_000);
+
+    assertEquals(AppendReply.Result.ACCEPTED, again.result());
+    assertEquals(2_000, again.matchSeq());
+    assertEquals(2_000, log.entries.size(), "nothing written twice");
+    assertTrue(log.epochReads <= 2, "epochs read from the log: " + log.epochReads);
+  }
+
+  @Test
+  void anAppendSentAgain_withNewEntriesAfterTheCommittedOnes_appendsOnlyThose() throws Exception {
+    append(1, 0, 0, entries(1, 1, 5), 3);
+
+    AppendReply reply = append(1, 0, 0, entries(1, 1, 8), 3); // 1..3 committed, 4..5 held
+
+    assertEquals(AppendReply.Result.ACCEPTED, reply.result());
+    assertEquals(8, reply.matchSeq());
+    assertEquals(8, log.entries.size());
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L),
+        log.entries.stream().map(LogEntry::seq).toList());
+  }
+
+  @Test
+  void aConflictInsideARunOfOneEpoch_isFoundAtItsFirstEntry() throws Exception {
+    append(2, 0, 0, entries(1, 1, 3), 3);
+    append(2, 3, 1, entries(4, 2, 3), 3); // 4..6 of epoch 2, never committed
+
+    // Epoch 3's leader holds 1..4 of epoch 1 (4 came from epoch 1's leader) and 5..6 of its own:
+    // the run 1..4 ends on an entry of another epoch here.
+    List<LogEntry> leaders = new ArrayList<>(entries(1, 1, 4));
+    leaders.addAll(entries(5, 3, 2));
+    AppendReply reply = append(3, 0, 0, leaders, 3);
+
+    assertEquals(AppendReply.Result.ACCEPTED, reply.result());
+    assertEquals(List.of(1L, 1L, 1L, 1L, 3L, 3L),
+        log.entries.stream().map(LogEntry::epoch).toList());
+    assertEquals(6, replica.lastSeq());
+    assertEquals(3, replica.lastEpoch());
+  }
+
+  @Test
   void aConflictingTail_isDroppedAndReplacedByTheLeaders() throws Exception {
     append(1, 0, 0, entries(1, 1, 5), 2); // 3..5 never committed
 
