@@ -7,6 +7,11 @@ payload = string.rep("x", body_bytes)
 
 wrk.headers["Authorization"] = "Bearer " .. token
 wrk.headers["Content-Type"] = "application/json"
+-- The log seq of the queue's creation (bench/run-wrk): a follower answers only once it has applied it.
+local min_seq = os.getenv("QUIPU_MIN_SEQ")
+if min_seq and min_seq ~= "0" then
+  wrk.headers["X-Quipu-Min-Seq"] = min_seq
+end
 
 threads = {}
 
