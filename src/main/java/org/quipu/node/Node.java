@@ -76,14 +76,16 @@ public class Node {
   private static final Duration SERVING_ALONE_WITHIN = Duration.ofSeconds(120);
   /**
    * How often, and how patiently, the peers' gRPC ports are probed for {@link DegradedReads}. A
-   * round lasts at most the period plus one connect timeout per peer: 300 ms in a group of three.
+   * round lasts at most the period plus one connect timeout per peer: 500 ms in a group of three.
    * Degraded reads end within a round of a dead member listening again, and a new leader answers
    * a logout this node has not applied only after the lease it counts for this node: 4 s after its
    * election (rpcDeadline 2 s + lease 2 s, {@link ReplicationSettings#defaults}). {@link
    * #startPeerProbe} serves no degraded reads in a group so large that a round would not stay
-   * below a quarter of that (1 s; eleven members and more).
+   * below a quarter of that (1 s; nine members and more). Each connection a round makes costs the
+   * peer's gRPC server a channel with its TLS handler, set up and torn down: every 100 ms, two
+   * peers and three nodes made that 60 a second, 2-4 % of a core per node even when idle.
    */
-  private static final Duration PROBE_PERIOD = Duration.ofMillis(100);
+  private static final Duration PROBE_PERIOD = Duration.ofMillis(300);
   private static final Duration PROBE_CONNECT_TIMEOUT = Duration.ofMillis(100);
   @Resource(lookup = QuipuDataSource.JNDI_NAME)
   DataSource dataSource;

@@ -36,7 +36,7 @@ package org.quipu.replication;
  * waits until the lease the new leader counts for this node has run out: {@code rpcDeadline +
  * lease} (2 s + 2 s, {@link ReplicationSettings#defaults}) after the leader's election; and the
  * leader listens throughout. A round takes at most the probe period plus one connect timeout per
- * peer (100 ms + 2 x 100 ms in a group of three): far inside those 4 s. In a group of three that is
+ * peer (300 ms + 2 x 100 ms in a group of three): far inside those 4 s. In a group of three that is
  * the whole argument (the leader and this node are a majority). In a larger group the followers of
  * such a commit must also be seen: the argument then assumes that a restarted member stays up for
  * a round, which a node that boots in seconds does.
