@@ -23,7 +23,8 @@ import org.quipu.replication.StoreUnavailableException;
  *
  * <p>Appends go through a connection the log writer keeps and server-side prepared inserts of
  * 1 to {@value #ROWS_PER_INSERT} rows, each prepared once on first use: the entries travel as binary
- * in MySQL's binary protocol, a batch of n entries as ⌈n / {@value #ROWS_PER_INSERT}⌉ statements.
+ * in MySQL's binary protocol, a batch as few statements as hold it within {@value #ROWS_PER_INSERT}
+ * rows and {@link #BYTES_PER_INSERT} bytes of entries each ({@link #statementRows}).
  * The driver's own batching cannot be used for this: with {@code rewriteBatchedStatements} it turns
  * even a server-side prepared statement's batch into a client-side multi-row insert and escapes
  * every byte of every entry into the SQL text (a profile of single sends put that at 5–10 % of
@@ -41,6 +42,15 @@ public final class JdbcCommandLog implements CommandLog {
 
   /** The most rows one insert carries; a larger batch is sent as several inserts, one commit. */
   static final int ROWS_PER_INSERT = 64;
+  /**
+   * The most entry bytes one insert carries, unless a single entry is larger. The driver builds
+   * each statement in one packet buffer that it grows by copying; at 64 entries of a batch of 100
+   * messages (about 105 KB each) that buffer reached several MB, and on a 1 GiB heap (1 MiB G1
+   * regions) every array from 512 KB up is a humongous allocation that starts a concurrent GC
+   * cycle: under batches of 100 the leader's GC log showed one such cycle every second or two,
+   * and the collector took 40-49 % of each node's CPU (async-profiler, 2026-12-05).
+   */
+  static final int BYTES_PER_INSERT = 256 * 1024;
 
   private final DataSource dataSource;
   /** The appending connection; null until the first append or after a failure. */
@@ -59,17 +69,25 @@ public final class JdbcCommandLog implements CommandLog {
         appending = dataSource.getConnection();
         appending.setAutoCommit(false);
       }
-      for (int from = 0; from < entries.size(); from += ROWS_PER_INSERT) {
-        List<LogEntry> rows = entries.subList(from, Math.min(entries.size(), from + ROWS_PER_INSERT));
-        PreparedStatement insert = insertOf(rows.size());
+      int[] sizes = new int[entries.size()];
+      List<byte[]> encoded = new ArrayList<>(entries.size());
+      for (int i = 0; i < sizes.length; i++) {
+        encoded.add(CommandCodec.encode(entries.get(i)));
+        sizes[i] = encoded.get(i).length;
+      }
+      int from = 0;
+      for (int rows : statementRows(sizes, ROWS_PER_INSERT, BYTES_PER_INSERT)) {
+        PreparedStatement insert = insertOf(rows);
         int p = 1;
-        for (LogEntry e : rows) {
+        for (int i = from; i < from + rows; i++) {
+          LogEntry e = entries.get(i);
           insert.setLong(p++, e.seq());
           insert.setLong(p++, e.epoch());
           insert.setLong(p++, e.timestampMillis());
-          insert.setBytes(p++, CommandCodec.encode(e));
+          insert.setBytes(p++, encoded.get(i));
         }
         insert.executeUpdate();
+        from += rows;
       }
       appending.commit();
     } catch (SQLException | RuntimeException e) {
@@ -79,6 +97,32 @@ public final class JdbcCommandLog implements CommandLog {
       }
       throw (RuntimeException) e;
     }
+  }
+
+  /**
+   * How many rows each insert of a batch carries, in order: as many entries as fit in {@code
+   * maxRows} and {@code maxBytes} of entry bytes, and always at least one (an entry larger than
+   * {@code maxBytes} goes alone).
+   *
+   * @param sizes each entry's encoded size, in the batch's order
+   */
+  static List<Integer> statementRows(int[] sizes, int maxRows, int maxBytes) {
+    List<Integer> statements = new ArrayList<>();
+    int rows = 0;
+    long bytes = 0;
+    for (int size : sizes) {
+      if (rows > 0 && (rows == maxRows || bytes + size > maxBytes)) {
+        statements.add(rows);
+        rows = 0;
+        bytes = 0;
+      }
+      rows++;
+      bytes += size;
+    }
+    if (rows > 0) {
+      statements.add(rows);
+    }
+    return statements;
   }
 
   private PreparedStatement insertOf(int rows) throws SQLException {

@@ -81,6 +81,21 @@ class CommandLogIT {
   }
 
   @Test
+  void aBatchOfLargeAndSmallEntries_goesInSeveralInserts_andReadsBackInOrder() throws Exception {
+    // Entries of about 1 KB, 200 KB and 1 MB: inserts split by JdbcCommandLog.BYTES_PER_INSERT
+    // (a 1 MB entry alone) and by ROWS_PER_INSERT, all in one commit.
+    List<LogEntry> batch = new ArrayList<>();
+    for (long seq = 1; seq <= 80; seq++) {
+      int size = seq % 10 == 3 ? 200_000 : seq == 40 ? 1_000_000 : 1_000;
+      batch.add(new LogEntry(seq, 2, 1_700_000_000_000L + seq, new SendMessages("q", "alice",
+          List.of(new SendMessages.NewMessage("m-" + seq, "x".repeat(size), Map.of(), 0)))));
+    }
+    log.append(batch);
+    assertEquals(80, log.lastSeq());
+    assertEquals(batch, log.entriesAfter(0, 100));
+  }
+
+  @Test
   void compactTo_aPositionTheLogDoesNotHold_isRefused_andChangesNothing() throws Exception {
     log.append(entries(1, 50, 3));
     log.compactTo(new LogPosition(10, 3, 0));
