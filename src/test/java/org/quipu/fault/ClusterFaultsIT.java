@@ -163,12 +163,15 @@ class ClusterFaultsIT {
     String leader = cluster.awaitLeader(Duration.ofSeconds(30));
     long sent = System.nanoTime();
     cluster.zooKeeperOf(leader).cut();
-    long cut = System.nanoTime();
     try {
-      long stall = awaitWritesAfter(load, sent, cut);
       String next = await("another node to lead").atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(50))
           .until(() -> cluster.leader(), l -> l.isPresent() && !l.get().equals(leader))
           .orElseThrow();
+      // The stall ends at a send the new leader committed: one started once it leads. A send
+      // started right after the cut may still be committed by the old leader, which has not yet
+      // seen its connection go, and would end the stall before it began.
+      long stall = awaitWritesAfter(load, sent, System.nanoTime());
       report(leader + " cut off from ZooKeeper: writes stalled " + stall + " ms; " + next
           + " leads while " + leader + " still runs");
       Thread.sleep(PAUSE.toMillis());
