@@ -19,6 +19,8 @@ final class InMemoryCommandLog implements CommandLog {
   volatile long appendMillis;
   /** How many times {@link #epochAt} was asked (each a query on the real log). */
   int epochReads;
+  /** How many times {@link #entriesAfter} was asked (each a query on the real log). */
+  int rangeReads;
 
   @Override
   public synchronized void append(List<LogEntry> batch) throws StoreUnavailableException {
@@ -50,6 +52,7 @@ final class InMemoryCommandLog implements CommandLog {
   public synchronized List<LogEntry> entriesAfter(long afterSeq, int limit)
       throws StoreUnavailableException {
     failIfAsked();
+    rangeReads++;
     return new ArrayList<>(entries.stream().filter(e -> e.seq() > afterSeq).limit(limit).toList());
   }
 

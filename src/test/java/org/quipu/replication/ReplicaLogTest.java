@@ -326,6 +326,69 @@ class ReplicaLogTest {
     assertEquals(many - 19, read.get(0).seq());
   }
 
+  @Test
+  void entriesJustCommitted_areServedFromMemory_toAFollowerBehindTheCommitPoint() throws Exception {
+    append(1, 0, 0, entries(1, 1, 10), 0);
+    append(1, 10, 1, List.of(), 10); // the faster follower had them: committed
+    log.rangeReads = 0;
+
+    List<LogEntry> read = replica.entriesAfter(4, 100);
+
+    assertEquals(log.entries.subList(4, 10), read);
+    assertEquals(0, log.rangeReads, "the slower follower's entries come from memory");
+  }
+
+  @Test
+  void theCommittedEntriesKept_areBoundedInNumber_andOlderOnesAreReadFromTheLog()
+      throws Exception {
+    int kept = ReplicaLog.RECENT_COMMITTED_ENTRIES;
+    append(1, 0, 0, entries(1, 1, kept + 10), 0);
+    append(1, kept + 10, 1, List.of(), kept + 10);
+    log.rangeReads = 0;
+
+    assertEquals(log.entries.subList(10, 15), replica.entriesAfter(10, 5));
+    assertEquals(0, log.rangeReads);
+    assertEquals(log.entries.subList(9, 14), replica.entriesAfter(9, 5));
+    assertEquals(1, log.rangeReads, "the entry after 9 was let go: it comes from the log");
+  }
+
+  @Test
+  void theCommittedEntriesKept_areBoundedInBytes() throws Exception {
+    String mebibyte = "x".repeat(1 << 20);
+    List<LogEntry> large = new ArrayList<>();
+    for (long seq = 1; seq <= 40; seq++) {
+      large.add(new LogEntry(seq, 1, 1_000, new org.quipu.core.command.SendMessages("q", "alice",
+          List.of(new org.quipu.core.command.SendMessages.NewMessage("m-" + seq, mebibyte,
+              java.util.Map.of(), 0)))));
+    }
+    append(1, 0, 0, large, 0);
+    append(1, 40, 1, List.of(), 40);
+    log.rangeReads = 0;
+
+    int kept = (int) (ReplicaLog.RECENT_COMMITTED_BYTES / EntrySizes.approximate(large.get(0)));
+    assertTrue(kept < 40, "the bytes bound before the count: " + kept);
+    int firstKept = 40 - kept + 1;
+
+    assertEquals(log.entries.subList(firstKept - 1, 40), replica.entriesAfter(firstKept - 1, 50));
+    assertEquals(0, log.rangeReads, "the last " + kept + " are in memory");
+    assertEquals(log.entries.subList(firstKept - 2, 40), replica.entriesAfter(firstKept - 2, 50));
+    assertEquals(1, log.rangeReads, "the one before them comes from the log");
+  }
+
+  @Test
+  void aCompaction_letsGoOfTheCommittedEntriesItRemoves_andKeepsTheRest() throws Exception {
+    applier.start();
+    append(1, 0, 0, entries(1, 1, 30), 0);
+    append(1, 30, 1, List.of(), 20);
+    state.whenApplied(20).get(5, java.util.concurrent.TimeUnit.SECONDS);
+    replica.compactTo(15);
+    log.rangeReads = 0;
+
+    assertEquals(log.entries.subList(0, 10), replica.entriesAfter(15, 10));
+    assertEquals(0, log.rangeReads);
+    assertThrows(IllegalStateException.class, () -> replica.entriesAfter(14, 10));
+  }
+
   // ---- compaction and snapshots ----
 
   /** A snapshot's bytes and id, and what the installer was handed. */
