@@ -47,8 +47,8 @@ public final class JdbcCommandLog implements CommandLog {
    * each statement in one packet buffer that it grows by copying; at 64 entries of a batch of 100
    * messages (about 105 KB each) that buffer reached several MB, and on a 1 GiB heap (1 MiB G1
    * regions) every array from 512 KB up is a humongous allocation that starts a concurrent GC
-   * cycle: under batches of 100 the leader's GC log showed one such cycle every second or two,
-   * and the collector took 40-49 % of each node's CPU (async-profiler, 2026-12-05).
+   * cycle: under batches of 100 the leader's GC log showed five such cycles in 16 s, and the
+   * collector took 43-49 % of each node's CPU (async-profiler, 2026-12-05).
    */
   static final int BYTES_PER_INSERT = 256 * 1024;
 
