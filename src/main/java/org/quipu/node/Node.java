@@ -50,6 +50,7 @@ import org.quipu.security.PasswordHasher;
 import org.quipu.store.JdbcCommandLog;
 import org.quipu.store.JdbcPromiseStore;
 import org.quipu.store.JpaStateStore;
+import org.quipu.store.DroppedMessages;
 import org.quipu.store.MessageContents;
 import org.quipu.store.StateEntities;
 
@@ -72,6 +73,9 @@ public class Node {
   private static final long PEER_DEADLINE_MILLIS = 1_000;
   /** Threads reading message contents the cache no longer holds (one connection each). */
   private static final int CONTENT_READERS = 4;
+  /** How often a node looks for messages of deleted queues, and its pause between two slices. */
+  private static final Duration DROPPED_MESSAGES_EVERY = Duration.ofSeconds(5);
+  private static final Duration DROPPED_MESSAGES_PAUSE = Duration.ofMillis(20);
   /** How long a node alone in its group holds its deployment up while it recovers its log. */
   private static final Duration SERVING_ALONE_WITHIN = Duration.ofSeconds(120);
   /**
@@ -107,6 +111,7 @@ public class Node {
   private MemoryAlarm memoryAlarm;
   private ExecutorService contentReaders;
   private MessageContents contents;
+  private DroppedMessages droppedMessages;
   private NodeTls tls; // how gRPC to and from the peers is carried; set first at start
   private CuratorLeadership curator; // null without ZooKeeper
   private NodeRpcServer rpc; // null without a gRPC address
@@ -162,6 +167,8 @@ public class Node {
     startRpcServer(writes); // before leadership (started with the write path) publishes its address
     writes.start();
     startPeerProbe(members);
+    droppedMessages = DroppedMessages.every(dataSource, DROPPED_MESSAGES_EVERY,
+        DROPPED_MESSAGES_PAUSE);
     if (members.size() == 1) {
       awaitServingAlone(serving);
     }
@@ -307,6 +314,9 @@ public class Node {
   void stop() {
     if (probe != null) {
       probe.close();
+    }
+    if (droppedMessages != null) {
+      droppedMessages.close();
     }
     if (duties != null) {
       duties.stop();

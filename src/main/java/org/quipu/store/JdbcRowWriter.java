@@ -16,7 +16,6 @@ import org.eclipse.persistence.internal.helper.DatabaseField;
 import org.eclipse.persistence.internal.sessions.AbstractSession;
 import org.eclipse.persistence.mappings.DatabaseMapping;
 import org.eclipse.persistence.mappings.foundation.AbstractDirectMapping;
-import org.quipu.store.entity.MessageRow;
 
 /**
  * Writes {@link RowWrite}s as JDBC batches whose SQL and values come from the JPA mapping: table
@@ -48,15 +47,11 @@ final class JdbcRowWriter {
 
   private final AbstractSession session;
   private final Map<Class<?>, TableSql> tables = new ConcurrentHashMap<>();
-  private final String deleteMessagesOf;
 
   JdbcRowWriter(EntityManagerFactory entities) {
     // The descriptors' value conversion takes EclipseLink's internal session type; unwrap reaches
     // it through the container's wrapper of the factory too.
     this.session = entities.unwrap(AbstractSession.class);
-    ClassDescriptor messages = session.getDescriptor(MessageRow.class);
-    this.deleteMessagesOf = "DELETE FROM " + messages.getTableName() + " WHERE "
-        + messages.getMappingForAttributeName("queueName").getField().getName() + " = ?";
   }
 
   /** Writes {@code writes} in order inside {@code connection}'s transaction. */
@@ -106,10 +101,6 @@ final class JdbcRowWriter {
       } else if (write instanceof RowWrite.Delete w) {
         TableSql table = table(w.key());
         bind(table.delete, table.keys, w.key());
-      } else if (write instanceof RowWrite.DeleteMessagesOf d) {
-        PreparedStatement s = statement(deleteMessagesOf);
-        s.setString(1, d.queue());
-        s.addBatch();
       }
     }
 

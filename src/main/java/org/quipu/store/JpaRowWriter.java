@@ -38,10 +38,6 @@ final class JpaRowWriter {
           // registered again) is a new row rather than a merge into a removed entity.
           em.flush();
         }
-      } else if (write instanceof RowWrite.DeleteMessagesOf w) {
-        em.createQuery("DELETE FROM MessageRow m WHERE m.queueName = :queue")
-            .setParameter("queue", w.queue())
-            .executeUpdate();
       }
     }
   }

@@ -24,6 +24,7 @@ import org.quipu.replication.LogPosition;
 import org.quipu.replication.StateStore;
 import org.quipu.replication.StoreUnavailableException;
 import org.quipu.store.entity.IdempotencyRow;
+import org.quipu.store.entity.DroppedMessagesRow;
 import org.quipu.store.entity.MessageRow;
 import org.quipu.store.entity.NodeStateRow;
 import org.quipu.store.entity.QueueRow;
@@ -187,8 +188,13 @@ public final class JpaStateStore implements StateStore {
   private static List<Message> messages(EntityManager em, List<QueueDefinition> queues) {
     List<Message> messages = new ArrayList<>();
     Map<String, String> names = new HashMap<>();
+    Map<String, Long> dropped = new HashMap<>();
+    for (Object[] row : em.createQuery(DroppedMessagesRow.ALL, Object[].class).getResultList()) {
+      dropped.put((String) row[0], (Long) row[1]);
+    }
     for (QueueDefinition queue : queues) {
-      long after = Long.MIN_VALUE;
+      // Rows below a deleted queue's bound are its messages, not this queue's (DroppedMessages).
+      long after = dropped.getOrDefault(queue.name(), Long.MIN_VALUE + 1) - 1;
       while (true) {
         List<Message> page = em.createQuery(MessageRow.HEADS_AFTER, Object[].class)
             .setParameter("queue", queue.name())

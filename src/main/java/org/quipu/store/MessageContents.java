@@ -17,6 +17,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import org.quipu.core.state.Change;
 import org.quipu.core.state.MessageContent;
+import org.quipu.store.entity.DroppedMessagesRow;
 import org.quipu.store.entity.MessageRow;
 
 /**
@@ -118,7 +119,10 @@ public final class MessageContents {
     Set<String> ids = new HashSet<>();
     EntityManager em = entities.createEntityManager();
     try {
-      long after = Long.MIN_VALUE;
+      // Rows below a deleted queue's bound are its messages, not this queue's (DroppedMessages).
+      long after = em.createQuery(DroppedMessagesRow.BOUND_OF, Long.class)
+          .setParameter("queue", queue)
+          .getResultStream().findFirst().orElse(Long.MIN_VALUE + 1) - 1;
       List<Object[]> page;
       do {
         page = em.createQuery(MessageRow.CONTENTS_AFTER, Object[].class)

@@ -2,6 +2,7 @@ package org.quipu.store;
 
 import java.util.List;
 import org.quipu.core.state.Change;
+import org.quipu.store.entity.DroppedMessagesRow;
 import org.quipu.store.entity.IdempotencyRow;
 import org.quipu.store.entity.MessageRow;
 import org.quipu.store.entity.QueueRow;
@@ -29,9 +30,6 @@ sealed interface RowWrite {
   /** Delete the row with the key {@code key} carries (its other fields are unset). */
   record Delete(Object key) implements RowWrite {}
 
-  /** Delete every message of a queue (the queue was deleted or purged). */
-  record DeleteMessagesOf(String queue) implements RowWrite {}
-
   static List<RowWrite> of(Change change) {
     if (change instanceof Change.MessageInserted c) {
       return List.of(new Insert(MessageRow.ofInsert(c.message(), c.content())));
@@ -50,7 +48,11 @@ sealed interface RowWrite {
     } else if (change instanceof Change.QueueSaved c) {
       return List.of(new Save(QueueRow.of(c.queue())));
     } else if (change instanceof Change.QueueDeleted c) {
-      return List.of(new DeleteMessagesOf(c.name()), new Delete(QueueRow.key(c.name())));
+      // Its messages stay until DroppedMessages deletes them, a slice at a time, off the apply.
+      return c.hadMessages()
+          ? List.of(new Save(DroppedMessagesRow.of(c.name(), c.messagesBelow())),
+              new Delete(QueueRow.key(c.name())))
+          : List.of(new Delete(QueueRow.key(c.name())));
     } else if (change instanceof Change.TopicSaved c) {
       return List.of(new Save(TopicRow.of(c.topic())));
     } else if (change instanceof Change.TopicDeleted c) {

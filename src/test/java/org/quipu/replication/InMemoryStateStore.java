@@ -120,7 +120,8 @@ final class InMemoryStateStore implements StateStore {
         queues.put(c.queue().name(), c.queue());
       } else if (change instanceof Change.QueueDeleted c) {
         queues.remove(c.name());
-        messages.values().removeIf(m -> m.queue().equals(c.name()));
+        messages.values().removeIf(
+            m -> m.queue().equals(c.name()) && m.order() < c.messagesBelow());
       } else if (change instanceof Change.MessageInserted c) {
         if (messages.putIfAbsent(c.message().id(), c.message()) != null) {
           throw new StoreUnavailableException("duplicate key " + c.message().id(), null);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mysql.cj.jdbc.MysqlDataSource;
 import jakarta.persistence.EntityManagerFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -139,7 +140,7 @@ class StateStoreIT {
     store.apply(List.of(
         new Change.MessageUpdated(delivered), new Change.MessageUpdated(deadLettered),
         new Change.MessageInserted(quick, c1), new Change.MessageUpdated(quickDelivered),
-        new Change.MessageDeleted("m-3"), new Change.QueueDeleted("doomed"),
+        new Change.MessageDeleted("m-3"), new Change.QueueDeleted("doomed", 1_000_004),
         new Change.UserDeleted("Bob"), new Change.UserSaved(bobAgain),
         new Change.SessionDeleted("s-1"), new Change.QueueSaved(ordersChanged),
         new Change.SubscriptionDeleted("news", "all"), new Change.IdempotencyDeleted("x", "none")),
@@ -158,6 +159,8 @@ class StateStoreIT {
     assertEquals(List.of(into), s.subscriptions());
     assertEquals(List.of(keyed), s.idempotency());
 
+    // The deleted queue's message row stays until the pass over dropped messages deletes it.
+    assertEquals(1, new DroppedMessages(dataSource, Duration.ZERO, null).pass());
     // An update never touches the content: the body and headers are those of the insert.
     MessageContents contents =
         new MessageContents(entities, 0, Executors.newSingleThreadExecutor());
@@ -165,6 +168,56 @@ class StateStoreIT {
         contents.now(List.of("m-1", "m-2", "m-3", "m-4", "m-5")));
     assertEquals(java.util.Set.of("m-1", "m-5"),
         contents.matching("orders", c -> c.headers().containsKey("trace")));
+  }
+
+  @ParameterizedTest
+  @EnumSource(StateWriter.class)
+  void aDeletedQueuesMessages_areNeverReadAgain_andThePassDeletesThemInSlices(StateWriter writer)
+      throws Exception {
+    JpaStateStore store = freshStore(writer, 0);
+    QueueDefinition doomed = new QueueDefinition("doomed", "alice", PLAIN, 1);
+    int count = 2 * DroppedMessages.SLICE + 500; // three slices
+    List<Change> changes = new ArrayList<>();
+    changes.add(new Change.QueueSaved(doomed));
+    for (int i = 0; i < count; i++) {
+      changes.add(new Change.MessageInserted(message("old-" + i, "doomed", 10_000L + i),
+          new MessageContent("old " + i, Map.of())));
+    }
+    store.apply(changes, 1, 1);
+    long bound = 10_000L + count;
+    store.apply(List.of(new Change.QueueDeleted("doomed", bound)), 2, 1);
+    assertEquals(count, rows("SELECT COUNT(*) FROM messages"), "the delete left the rows");
+
+    // Created again under the name, with a message above the bound, then deleted and created once
+    // more before any pass: the second delete replaces the bound with its own.
+    store.apply(List.of(new Change.QueueSaved(doomed), new Change.MessageInserted(
+        message("mid", "doomed", 20_000), new MessageContent("mid", Map.of()))), 3, 1);
+    store.apply(List.of(new Change.QueueDeleted("doomed", 20_001)), 4, 1);
+    store.apply(List.of(new Change.QueueSaved(doomed), new Change.MessageInserted(
+        message("new", "doomed", 30_000), new MessageContent("new", Map.of()))), 5, 1);
+    assertEquals(20_001, rows("SELECT below_order_key FROM dropped_messages"));
+
+    List<Message> restored =
+        StreamSupport.stream(store.read().snapshot().messages().spliterator(), false).toList();
+    assertEquals(List.of("new"), restored.stream().map(Message::id).toList());
+    MessageContents contents =
+        new MessageContents(entities, 0, Executors.newSingleThreadExecutor());
+    assertEquals(java.util.Set.of("new"), contents.matching("doomed", c -> true));
+
+    assertEquals(count + 1, new DroppedMessages(dataSource, Duration.ZERO, null).pass());
+    assertEquals(1, rows("SELECT COUNT(*) FROM messages"));
+    assertEquals(0, rows("SELECT COUNT(*) FROM dropped_messages"));
+    assertEquals(0, new DroppedMessages(dataSource, Duration.ZERO, null).pass());
+    assertEquals(List.of("new"), StreamSupport.stream(
+        store.read().snapshot().messages().spliterator(), false).map(Message::id).toList());
+  }
+
+  private static long rows(String sql) throws java.sql.SQLException {
+    try (var c = dataSource.getConnection(); var s = c.prepareStatement(sql);
+        var r = s.executeQuery()) {
+      r.next();
+      return r.getLong(1);
+    }
   }
 
   @ParameterizedTest

@@ -16,8 +16,22 @@ public sealed interface Change {
 
   record QueueSaved(QueueDefinition queue) implements Change {}
 
-  /** Deletes the queue and every message still in it. */
-  record QueueDeleted(String name) implements Change {}
+  /**
+   * Deletes the queue and every message still in it: the messages of {@code name} whose order is
+   * below {@code messagesBelow} ({@link #NO_MESSAGES} when it held none). A queue created again
+   * under the name gets orders above it, since orders follow the log.
+   */
+  record QueueDeleted(String name, long messagesBelow) implements Change {
+    public static final long NO_MESSAGES = Long.MIN_VALUE;
+
+    static QueueDeleted of(QueueState queue) {
+      return new QueueDeleted(queue.definition().name(), queue.orderBound());
+    }
+
+    public boolean hadMessages() {
+      return messagesBelow != NO_MESSAGES;
+    }
+  }
 
   /** A new message, with the content that goes to the store beside it and nowhere else. */
   record MessageInserted(Message message, MessageContent content) implements Change {}

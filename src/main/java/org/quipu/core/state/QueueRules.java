@@ -86,7 +86,7 @@ final class QueueRules {
       }
     }
     state.queues.remove(c.name());
-    changes.add(new Change.QueueDeleted(c.name()));
+    changes.add(Change.QueueDeleted.of(queue));
     return new Outcome.Done();
   }
 

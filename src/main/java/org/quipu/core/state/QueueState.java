@@ -52,6 +52,18 @@ final class QueueState {
     return byId.size();
   }
 
+  /**
+   * One above the highest order of the messages held, {@link Change.QueueDeleted#NO_MESSAGES}
+   * when none: what a delete of the queue leaves behind in the store (one pass, on a delete).
+   */
+  long orderBound() {
+    long highest = Change.QueueDeleted.NO_MESSAGES;
+    for (Message message : byId.values()) {
+      highest = Math.max(highest, message.order() + 1);
+    }
+    return highest;
+  }
+
   Message get(String id) {
     return byId.get(id);
   }

@@ -139,8 +139,9 @@ final class TopicRules {
     Map<String, Subscription> subs = state.subscriptions.get(sub.topic());
     subs.remove(sub.name());
     changes.add(new Change.SubscriptionDeleted(sub.topic(), sub.name()));
-    if (sub.queue() == null && state.queues.remove(sub.targetQueue()) != null) {
-      changes.add(new Change.QueueDeleted(sub.targetQueue()));
+    QueueState own = sub.queue() == null ? state.queues.remove(sub.targetQueue()) : null;
+    if (own != null) {
+      changes.add(Change.QueueDeleted.of(own));
     }
   }
 }

@@ -1,0 +1,105 @@
+package org.quipu.core.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.quipu.core.command.Command;
+import org.quipu.core.command.CreateQueue;
+import org.quipu.core.command.CreateTopic;
+import org.quipu.core.command.DeleteQueue;
+import org.quipu.core.command.Publish;
+import org.quipu.core.command.ReceiveMessages;
+import org.quipu.core.command.RegisterUser;
+import org.quipu.core.command.ReleaseMessage;
+import org.quipu.core.command.SendMessages;
+import org.quipu.core.command.Subscribe;
+import org.quipu.core.command.Unsubscribe;
+
+/**
+ * A deleted queue's change carries the bound below which the store's rows of that name are the
+ * deleted queue's messages (the store deletes them later, off the apply): above every message it
+ * held, below every message a queue of the same name gets afterwards.
+ */
+class DeletedQueueBoundTest {
+
+  private static final QueueAttributes PLAIN =
+      new QueueAttributes(30_000, null, null, 345_600_000, null, false);
+
+  private final Broker broker = new Broker();
+  private final List<Change> changes = new ArrayList<>();
+  private long seq;
+  private final long now = 1_000_000;
+
+  @BeforeEach
+  void setUp() {
+    apply(new RegisterUser("alice", "hash-a", Role.USER));
+  }
+
+  private Outcome apply(Command command) {
+    changes.clear();
+    return broker.apply(++seq, now, command, changes);
+  }
+
+  private void send(String queue, String... ids) {
+    List<SendMessages.NewMessage> messages = new ArrayList<>();
+    for (String id : ids) {
+      messages.add(new SendMessages.NewMessage(id, "body", Map.of(), 0));
+    }
+    apply(new SendMessages(queue, "alice", messages));
+  }
+
+  private long orderOf(String queue, String id) {
+    return broker.message(queue, "alice", id).orElseThrow().order();
+  }
+
+  private Change.QueueDeleted deleted() {
+    return changes.stream().filter(Change.QueueDeleted.class::isInstance)
+        .map(Change.QueueDeleted.class::cast).findFirst().orElseThrow();
+  }
+
+  @Test
+  void anEmptyQueue_leavesNoMessagesBehind() {
+    apply(new CreateQueue("q", "alice", PLAIN));
+    assertInstanceOf(Outcome.Done.class, apply(new DeleteQueue("q", "alice", false)));
+    assertEquals(new Change.QueueDeleted("q", Change.QueueDeleted.NO_MESSAGES), deleted());
+    assertFalse(deleted().hadMessages());
+  }
+
+  @Test
+  void theBound_isAboveEveryMessageHeld_andBelowEveryMessageOfTheNameAfterwards() {
+    apply(new CreateQueue("q", "alice", PLAIN));
+    send("q", "a", "b", "c");
+    send("q", "d");
+    // "a" received and released: it waits by visibility, no longer first in FIFO order.
+    var received = (Outcome.MessagesReceived) apply(new ReceiveMessages("q", "alice", 1, -1, "n"));
+    apply(new ReleaseMessage("q", "alice", received.messages().get(0).receipt(), 0));
+    long highest = orderOf("q", "d");
+
+    apply(new DeleteQueue("q", "alice", true));
+    Change.QueueDeleted gone = deleted();
+    assertTrue(gone.hadMessages());
+    assertEquals(highest + 1, gone.messagesBelow());
+
+    apply(new CreateQueue("q", "alice", PLAIN));
+    send("q", "e");
+    assertTrue(orderOf("q", "e") >= gone.messagesBelow(), "the new queue's messages lie above");
+  }
+
+  @Test
+  void aSubscriptionsOwnQueue_carriesItsBoundWhenUnsubscribed() {
+    apply(new CreateTopic("t", "alice"));
+    apply(new Subscribe("t", "s", "alice", "#", null));
+    apply(new Publish("t", "alice", "p1", "body", "x", Map.of()));
+    long order = broker.browse("t/s", "alice", m -> true, 10).get(0).order();
+
+    apply(new Unsubscribe("t", "s", "alice"));
+    assertEquals(new Change.QueueDeleted("t/s", order + 1), deleted());
+  }
+}
