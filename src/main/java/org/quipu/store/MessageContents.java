@@ -62,6 +62,9 @@ public final class MessageContents {
             new Cached(inserted.message().queue(), inserted.content()));
       } else if (change instanceof Change.MessageDeleted deleted) {
         recent.invalidate(deleted.id());
+      } else if (change instanceof Change.MessagesDropped dropped) {
+        // The purge's kept messages are read from the table again, if asked for.
+        recent.asMap().values().removeIf(c -> c.queue().equals(dropped.queue()));
       } else if (change instanceof Change.QueueDeleted deleted) {
         // One pass over the bounded cache; a message moved to another queue since may be dropped
         // too, and is then read from the table if asked for.

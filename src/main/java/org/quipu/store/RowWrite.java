@@ -53,6 +53,8 @@ sealed interface RowWrite {
           ? List.of(new Save(DroppedMessagesRow.of(c.name(), c.messagesBelow())),
               new Delete(QueueRow.key(c.name())))
           : List.of(new Delete(QueueRow.key(c.name())));
+    } else if (change instanceof Change.MessagesDropped c) {
+      return List.of(new Save(DroppedMessagesRow.of(c.queue(), c.messagesBelow())));
     } else if (change instanceof Change.TopicSaved c) {
       return List.of(new Save(TopicRow.of(c.topic())));
     } else if (change instanceof Change.TopicDeleted c) {

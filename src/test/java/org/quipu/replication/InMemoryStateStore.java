@@ -122,6 +122,9 @@ final class InMemoryStateStore implements StateStore {
         queues.remove(c.name());
         messages.values().removeIf(
             m -> m.queue().equals(c.name()) && m.order() < c.messagesBelow());
+      } else if (change instanceof Change.MessagesDropped c) {
+        messages.values().removeIf(
+            m -> m.queue().equals(c.queue()) && m.order() < c.messagesBelow());
       } else if (change instanceof Change.MessageInserted c) {
         if (messages.putIfAbsent(c.message().id(), c.message()) != null) {
           throw new StoreUnavailableException("duplicate key " + c.message().id(), null);

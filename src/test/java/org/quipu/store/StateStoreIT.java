@@ -212,6 +212,38 @@ class StateStoreIT {
         store.read().snapshot().messages().spliterator(), false).map(Message::id).toList());
   }
 
+  @ParameterizedTest
+  @EnumSource(StateWriter.class)
+  void aPurgedQueuesRows_stayBelowItsBound_whileTheKeptMessageMovesAboveIt(StateWriter writer)
+      throws Exception {
+    JpaStateStore store = freshStore(writer, 0);
+    List<Change> changes = new ArrayList<>();
+    changes.add(new Change.QueueSaved(new QueueDefinition("q", "alice", PLAIN, 1)));
+    for (int i = 0; i < 5; i++) {
+      changes.add(new Change.MessageInserted(message("m-" + i, "q", 100 + i),
+          new MessageContent("body " + i, Map.of("n", "" + i))));
+    }
+    store.apply(changes, 1, 1);
+    // m-1 is in flight: the purge keeps it, at a position of its own seq above the bound.
+    Message kept = new Message("m-1", "q", 3_000_000, "alice", 1_101, 90_000, 1, "r-1", 5_000L,
+        null, List.of(new MessageEvent(5_000, MessageEvent.Kind.RECEIVED, "bob")));
+    store.apply(List.of(new Change.MessagesDropped("q", 105), new Change.MessageUpdated(kept)),
+        3, 1);
+
+    assertEquals(List.of(kept),
+        StreamSupport.stream(store.read().snapshot().messages().spliterator(), false).toList());
+    MessageContents contents =
+        new MessageContents(entities, 0, Executors.newSingleThreadExecutor());
+    assertEquals(java.util.Set.of("m-1"), contents.matching("q", c -> true));
+
+    assertEquals(4, new DroppedMessages(dataSource, Duration.ZERO, null).pass());
+    assertEquals(1, rows("SELECT COUNT(*) FROM messages"));
+    assertEquals(Map.of("m-1", new MessageContent("body 1", Map.of("n", "1"))),
+        contents.now(List.of("m-1")), "moved with its content");
+    assertEquals(List.of(kept),
+        StreamSupport.stream(store.read().snapshot().messages().spliterator(), false).toList());
+  }
+
   private static long rows(String sql) throws java.sql.SQLException {
     try (var c = dataSource.getConnection(); var s = c.prepareStatement(sql);
         var r = s.executeQuery()) {

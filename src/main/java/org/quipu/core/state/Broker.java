@@ -81,7 +81,7 @@ public final class Broker {
       if (command instanceof DeleteUser c) return users.delete(c, changes);
       if (command instanceof CreateQueue c) return queues.create(c, now, changes);
       if (command instanceof UpdateQueue c) return queues.update(c, changes);
-      if (command instanceof PurgeQueue c) return queues.purge(c, now, changes);
+      if (command instanceof PurgeQueue c) return queues.purge(c, seq, now, changes);
       if (command instanceof DeleteQueue c) return queues.delete(c, changes);
       if (command instanceof SendMessages c) return messages.send(c, seq, now, changes);
       if (command instanceof ReceiveMessages c) return messages.receive(c, seq, now, changes);

@@ -33,6 +33,13 @@ public sealed interface Change {
     }
   }
 
+  /**
+   * Drops every message of {@code queue} whose order is below {@code messagesBelow} (a purge): the
+   * store leaves their rows to a later pass, as for a deleted queue. The messages the purge keeps
+   * (in flight) come with it as {@link MessageUpdated}s that move them above the bound.
+   */
+  record MessagesDropped(String queue, long messagesBelow) implements Change {}
+
   /** A new message, with the content that goes to the store beside it and nowhere else. */
   record MessageInserted(Message message, MessageContent content) implements Change {}
 

@@ -61,6 +61,13 @@ public record Message(
         firstReceivedAtMillis, deadLetteredFrom, history);
   }
 
+  /** The same message at another position in its queue (kept by a purge, above its bound). */
+  Message at(long newOrder) {
+    return new Message(
+        id, queue, newOrder, sender, sentAtMillis, visibleAtMillis, receiveCount, receipt,
+        firstReceivedAtMillis, deadLetteredFrom, history);
+  }
+
   /** Back from a dead-letter queue; {@code deadLetteredFrom} stays as the marker of where it was. */
   Message redrivenTo(String targetQueue, long newOrder, long now) {
     return new Message(

@@ -1,6 +1,7 @@
 package org.quipu.core.state;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.quipu.core.command.CreateQueue;
 import org.quipu.core.command.DeleteQueue;
@@ -47,19 +48,43 @@ final class QueueRules {
     return new Outcome.QueueUpdated(def);
   }
 
-  Outcome purge(PurgeQueue c, long now, List<Change> changes) {
+  /**
+   * Drops the ready and delayed messages and keeps those in flight (API.md). In the store it is one
+   * bound above every message the queue held ({@link Change.MessagesDropped}), not a row delete a
+   * message: the kept messages move above it, to positions of this command's seq, which still
+   * come before any message sent later. A kept message is released later as a redelivery, which
+   * FIFO order does not bind.
+   */
+  Outcome purge(PurgeQueue c, long seq, long now, List<Change> changes) {
     QueueState queue = state.existingQueue(c.queue());
     state.requireManager(queue, c.actor());
     List<Message> dropped = new ArrayList<>();
+    List<Message> kept = new ArrayList<>();
     for (Message m : queue.messages()) {
       boolean inFlight = m.leased() && m.visibleAtMillis() > now;
-      if (!inFlight) {
-        dropped.add(m);
-      }
+      (inFlight ? kept : dropped).add(m);
     }
-    for (Message m : dropped) {
-      queue.remove(m);
-      changes.add(new Change.MessageDeleted(m.id()));
+    if (kept.size() >= MessageRules.SLOTS) {
+      // More in flight than one seq has positions for: each dropped row is deleted instead.
+      for (Message m : dropped) {
+        queue.remove(m);
+        changes.add(new Change.MessageDeleted(m.id()));
+      }
+      return new Outcome.Purged(dropped.size());
+    }
+    if (dropped.isEmpty()) {
+      return new Outcome.Purged(0);
+    }
+    changes.add(new Change.MessagesDropped(c.queue(), queue.orderBound()));
+    // Emptied at once and the kept ones added back: removing 400,000 messages one by one from
+    // the indexes held the apply (on every node) for seconds.
+    queue.clear();
+    kept.sort(Comparator.comparingLong(Message::order));
+    long order = seq * MessageRules.SLOTS;
+    for (Message m : kept) {
+      Message moved = m.at(order++);
+      queue.add(moved);
+      changes.add(new Change.MessageUpdated(moved));
     }
     return new Outcome.Purged(dropped.size());
   }

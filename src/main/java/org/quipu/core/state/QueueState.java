@@ -105,6 +105,16 @@ final class QueueState {
     }
   }
 
+  /** Forgets every message at once (a purge, which then adds back those it keeps). */
+  void clear() {
+    byId.clear();
+    byAge.clear();
+    ready.clear();
+    waiting.clear();
+    waitingLeased = 0;
+    waitingDelayed = 0;
+  }
+
   void replace(Message old, Message updated) {
     remove(old);
     add(updated);

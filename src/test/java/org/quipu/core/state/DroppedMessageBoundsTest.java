@@ -15,6 +15,7 @@ import org.quipu.core.command.CreateQueue;
 import org.quipu.core.command.CreateTopic;
 import org.quipu.core.command.DeleteQueue;
 import org.quipu.core.command.Publish;
+import org.quipu.core.command.PurgeQueue;
 import org.quipu.core.command.ReceiveMessages;
 import org.quipu.core.command.RegisterUser;
 import org.quipu.core.command.ReleaseMessage;
@@ -23,11 +24,12 @@ import org.quipu.core.command.Subscribe;
 import org.quipu.core.command.Unsubscribe;
 
 /**
- * A deleted queue's change carries the bound below which the store's rows of that name are the
- * deleted queue's messages (the store deletes them later, off the apply): above every message it
- * held, below every message a queue of the same name gets afterwards.
+ * A deleted or purged queue's change carries the bound below which the store's rows of that name
+ * are dropped messages (the store deletes them later, off the apply): above every message it
+ * held, below every message the queue of that name holds afterwards — the in-flight messages a
+ * purge keeps move above it.
  */
-class DeletedQueueBoundTest {
+class DroppedMessageBoundsTest {
 
   private static final QueueAttributes PLAIN =
       new QueueAttributes(30_000, null, null, 345_600_000, null, false);
@@ -101,5 +103,52 @@ class DeletedQueueBoundTest {
 
     apply(new Unsubscribe("t", "s", "alice"));
     assertEquals(new Change.QueueDeleted("t/s", order + 1), deleted());
+  }
+
+  @Test
+  void aPurge_dropsBelowOneBound_andMovesTheMessagesInFlightAboveIt() {
+    apply(new CreateQueue("q", "alice", PLAIN));
+    send("q", "a", "b", "c", "d");
+    var received = (Outcome.MessagesReceived) apply(new ReceiveMessages("q", "alice", 2, -1, "n"));
+    List<String> inFlight = received.messages().stream().map(Message::id).toList();
+    assertEquals(List.of("a", "b"), inFlight);
+    long highest = orderOf("q", "d");
+
+    var purged = (Outcome.Purged) apply(new PurgeQueue("q", "alice"));
+    assertEquals(2, purged.purged());
+    long purgeSeq = seq;
+    assertEquals(new Change.MessagesDropped("q", highest + 1), changes.get(0));
+    List<Message> moved = changes.subList(1, changes.size()).stream()
+        .map(ch -> ((Change.MessageUpdated) ch).message()).toList();
+    assertEquals(inFlight, moved.stream().map(Message::id).toList(), "in their FIFO order");
+    for (Message m : moved) {
+      assertTrue(m.order() > highest, "above the bound");
+      assertEquals(m, broker.message("q", "alice", m.id()).orElseThrow(), "as the broker holds it");
+      assertTrue(m.leased(), "still leased to its consumer");
+    }
+    assertEquals(purgeSeq * MessageRules.SLOTS, moved.get(0).order());
+    assertEquals(new QueueCounters(0, 2, 0), broker.queue("q", now).orElseThrow().counters());
+
+    // A later send lies above the moved messages; the dropped ones are gone.
+    send("q", "e");
+    assertTrue(orderOf("q", "e") > moved.get(1).order());
+    assertTrue(broker.message("q", "alice", "c").isEmpty());
+    assertTrue(broker.message("q", "alice", "d").isEmpty());
+    assertEquals(new QueueCounters(1, 2, 0), broker.queue("q", now).orElseThrow().counters());
+    // Released, a kept message is delivered before the later send.
+    apply(new ReleaseMessage("q", "alice", moved.get(0).receipt(), 0));
+    var next = (Outcome.MessagesReceived) apply(new ReceiveMessages("q", "alice", 2, -1, "n2"));
+    assertEquals(List.of("a", "e"), next.messages().stream().map(Message::id).toList());
+  }
+
+  @Test
+  void aPurgeThatDropsNothing_changesNothing() {
+    apply(new CreateQueue("q", "alice", PLAIN));
+    send("q", "a");
+    apply(new ReceiveMessages("q", "alice", 1, -1, "n"));
+    long order = orderOf("q", "a");
+    assertEquals(0, ((Outcome.Purged) apply(new PurgeQueue("q", "alice"))).purged());
+    assertEquals(List.of(), changes);
+    assertEquals(order, orderOf("q", "a"));
   }
 }
