@@ -175,11 +175,7 @@ public final class DroppedMessages implements AutoCloseable {
         c.commit();
         return deleted;
       } catch (SQLException | RuntimeException e) {
-        try {
-          c.rollback();
-        } catch (SQLException rollbackFailed) {
-          e.addSuppressed(rollbackFailed);
-        }
+        Rollback.after(c, e);
         throw e;
       }
     }

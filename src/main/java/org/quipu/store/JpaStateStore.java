@@ -135,11 +135,7 @@ public final class JpaStateStore implements StateStore {
         jdbcWriter.write(c, writes);
         c.commit();
       } catch (SQLException | RuntimeException e) {
-        try {
-          c.rollback();
-        } catch (SQLException rollbackFailed) {
-          e.addSuppressed(rollbackFailed);
-        }
+        Rollback.after(c, e);
         throw e;
       }
     } catch (SQLException e) {

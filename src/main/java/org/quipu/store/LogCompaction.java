@@ -56,7 +56,7 @@ final class LogCompaction {
         }
         c.commit();
       } catch (SQLException | RuntimeException e) {
-        rollback(c, e);
+        Rollback.after(c, e);
         throw e;
       }
     } catch (SQLException e) {
@@ -79,7 +79,7 @@ final class LogCompaction {
         c.commit();
         LOG.info("log restarted after " + at + ": " + removed + " entries after it removed");
       } catch (SQLException | RuntimeException e) {
-        rollback(c, e);
+        Rollback.after(c, e);
         throw e;
       }
     } catch (SQLException e) {
@@ -140,14 +140,6 @@ final class LogCompaction {
       s.setLong(2, at.epoch());
       s.setLong(3, at.timestampMillis());
       s.executeUpdate();
-    }
-  }
-
-  private static void rollback(Connection c, Exception cause) {
-    try {
-      c.rollback();
-    } catch (SQLException rollbackFailed) {
-      cause.addSuppressed(rollbackFailed);
     }
   }
 }

@@ -77,11 +77,7 @@ final class SnapshotInstaller {
         }
         c.commit();
       } catch (SQLException | IOException | RuntimeException e) {
-        try {
-          c.rollback();
-        } catch (SQLException rollbackFailed) {
-          e.addSuppressed(rollbackFailed);
-        }
+        Rollback.after(c, e);
         throw e;
       }
     }
