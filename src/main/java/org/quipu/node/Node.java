@@ -356,6 +356,11 @@ public class Node {
     }
   }
 
+  /** The background deletion of deleted and purged queues' rows. */
+  public DroppedMessages droppedMessages() {
+    return droppedMessages;
+  }
+
   /** Message bodies and headers, which the state in memory does not hold. */
   public MessageContents contents() {
     return contents;

@@ -53,6 +53,8 @@ public final class DroppedMessages implements AutoCloseable {
   private final DataSource dataSource;
   private final Duration pause;
   private final ScheduledExecutorService runner;
+  /** Queues whose rows are still to be deleted, as of the last pass; 0 before the first. */
+  private volatile int queuesLeft;
 
   /**
    * @param pause the least wait between two slices (at least as long as the slice took), which
@@ -97,7 +99,9 @@ public final class DroppedMessages implements AutoCloseable {
   /** Deletes every dropped row and every bound it finds; how many rows it deleted. */
   long pass() throws SQLException, InterruptedException {
     long deleted = 0;
-    for (Map.Entry<String, Long> bound : bounds().entrySet()) {
+    Map<String, Long> bounds = bounds();
+    queuesLeft = bounds.size();
+    for (Map.Entry<String, Long> bound : bounds.entrySet()) {
       String queue = bound.getKey();
       long below = bound.getValue();
       // Each slice starts after the last: InnoDB keeps deleted rows (delete-marked) until its
@@ -114,8 +118,17 @@ public final class DroppedMessages implements AutoCloseable {
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
       }
       deleted += deleteRestAndBound(queue, below);
+      queuesLeft--;
     }
     return deleted;
+  }
+
+  /**
+   * How many deleted or purged queues still have rows waiting, as the last pass saw them (one
+   * every few seconds): what {@code quipu_dropped_message_queues} shows.
+   */
+  public int queuesLeft() {
+    return queuesLeft;
   }
 
   private Map<String, Long> bounds() throws SQLException {

@@ -244,6 +244,8 @@ abstract class SecurityBehaviour {
     anon.as(Api.METRICS_TOKEN).get("../../metrics").expect(200);
     String scraped = anon.admin().get("../../metrics").expect(200).body();
     assertTrue(scraped.contains("quipu_applied_seq"), scraped.substring(0, Math.min(300, scraped.length())));
+    assertTrue(scraped.contains("quipu_dropped_message_queues"),
+        scraped.substring(0, Math.min(300, scraped.length())));
   }
 
   @Test

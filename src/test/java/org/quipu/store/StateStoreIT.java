@@ -204,7 +204,10 @@ class StateStoreIT {
         new MessageContents(entities, 0, Executors.newSingleThreadExecutor());
     assertEquals(java.util.Set.of("new"), contents.matching("doomed", c -> true));
 
-    assertEquals(count + 1, new DroppedMessages(dataSource, Duration.ZERO, null).pass());
+    DroppedMessages pass = new DroppedMessages(dataSource, Duration.ZERO, null);
+    assertEquals(0, pass.queuesLeft(), "before its first pass");
+    assertEquals(count + 1, pass.pass());
+    assertEquals(0, pass.queuesLeft());
     assertEquals(1, rows("SELECT COUNT(*) FROM messages"));
     assertEquals(0, rows("SELECT COUNT(*) FROM dropped_messages"));
     assertEquals(0, new DroppedMessages(dataSource, Duration.ZERO, null).pass());
