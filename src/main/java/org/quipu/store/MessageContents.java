@@ -63,12 +63,9 @@ public final class MessageContents {
       } else if (change instanceof Change.MessageDeleted deleted) {
         recent.invalidate(deleted.id());
       } else if (change instanceof Change.MessagesDropped dropped) {
-        // The purge's kept messages are read from the table again, if asked for.
+        // A deleted or purged queue's: one pass over the bounded cache. A purge's kept messages,
+        // or one moved to another queue since, are read from the table again if asked for.
         recent.asMap().values().removeIf(c -> c.queue().equals(dropped.queue()));
-      } else if (change instanceof Change.QueueDeleted deleted) {
-        // One pass over the bounded cache; a message moved to another queue since may be dropped
-        // too, and is then read from the table if asked for.
-        recent.asMap().values().removeIf(c -> c.queue().equals(deleted.name()));
       }
     }
   }

@@ -48,12 +48,9 @@ sealed interface RowWrite {
     } else if (change instanceof Change.QueueSaved c) {
       return List.of(new Save(QueueRow.of(c.queue())));
     } else if (change instanceof Change.QueueDeleted c) {
-      // Its messages stay until DroppedMessages deletes them, a slice at a time, off the apply.
-      return c.hadMessages()
-          ? List.of(new Save(DroppedMessagesRow.of(c.name(), c.messagesBelow())),
-              new Delete(QueueRow.key(c.name())))
-          : List.of(new Delete(QueueRow.key(c.name())));
+      return List.of(new Delete(QueueRow.key(c.name())));
     } else if (change instanceof Change.MessagesDropped c) {
+      // The rows stay until DroppedMessages deletes them, a slice at a time, off the apply.
       return List.of(new Save(DroppedMessagesRow.of(c.queue(), c.messagesBelow())));
     } else if (change instanceof Change.TopicSaved c) {
       return List.of(new Save(TopicRow.of(c.topic())));

@@ -120,8 +120,6 @@ final class InMemoryStateStore implements StateStore {
         queues.put(c.queue().name(), c.queue());
       } else if (change instanceof Change.QueueDeleted c) {
         queues.remove(c.name());
-        messages.values().removeIf(
-            m -> m.queue().equals(c.name()) && m.order() < c.messagesBelow());
       } else if (change instanceof Change.MessagesDropped c) {
         messages.values().removeIf(
             m -> m.queue().equals(c.queue()) && m.order() < c.messagesBelow());

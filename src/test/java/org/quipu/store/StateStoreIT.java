@@ -140,7 +140,8 @@ class StateStoreIT {
     store.apply(List.of(
         new Change.MessageUpdated(delivered), new Change.MessageUpdated(deadLettered),
         new Change.MessageInserted(quick, c1), new Change.MessageUpdated(quickDelivered),
-        new Change.MessageDeleted("m-3"), new Change.QueueDeleted("doomed", 1_000_004),
+        new Change.MessageDeleted("m-3"), new Change.MessagesDropped("doomed", 1_000_004),
+        new Change.QueueDeleted("doomed"),
         new Change.UserDeleted("Bob"), new Change.UserSaved(bobAgain),
         new Change.SessionDeleted("s-1"), new Change.QueueSaved(ordersChanged),
         new Change.SubscriptionDeleted("news", "all"), new Change.IdempotencyDeleted("x", "none")),
@@ -185,14 +186,16 @@ class StateStoreIT {
     }
     store.apply(changes, 1, 1);
     long bound = 10_000L + count;
-    store.apply(List.of(new Change.QueueDeleted("doomed", bound)), 2, 1);
+    store.apply(List.of(new Change.MessagesDropped("doomed", bound),
+        new Change.QueueDeleted("doomed")), 2, 1);
     assertEquals(count, rows("SELECT COUNT(*) FROM messages"), "the delete left the rows");
 
     // Created again under the name, with a message above the bound, then deleted and created once
     // more before any pass: the second delete replaces the bound with its own.
     store.apply(List.of(new Change.QueueSaved(doomed), new Change.MessageInserted(
         message("mid", "doomed", 20_000), new MessageContent("mid", Map.of()))), 3, 1);
-    store.apply(List.of(new Change.QueueDeleted("doomed", 20_001)), 4, 1);
+    store.apply(List.of(new Change.MessagesDropped("doomed", 20_001),
+        new Change.QueueDeleted("doomed")), 4, 1);
     store.apply(List.of(new Change.QueueSaved(doomed), new Change.MessageInserted(
         message("new", "doomed", 30_000), new MessageContent("new", Map.of()))), 5, 1);
     assertEquals(20_001, rows("SELECT below_order_key FROM dropped_messages"));

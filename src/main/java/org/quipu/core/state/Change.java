@@ -1,5 +1,7 @@
 package org.quipu.core.state;
 
+import java.util.List;
+
 /**
  * One row-level change the state machine made, in the order it made it. The store writes these in
  * the same transaction as the log entries that caused them, so the state tables always equal the
@@ -16,29 +18,24 @@ public sealed interface Change {
 
   record QueueSaved(QueueDefinition queue) implements Change {}
 
+  /** Deletes the queue; a {@link MessagesDropped} before it drops the messages it still held. */
+  record QueueDeleted(String name) implements Change {}
+
   /**
-   * Deletes the queue and every message still in it: the messages of {@code name} whose order is
-   * below {@code messagesBelow} ({@link #NO_MESSAGES} when it held none). A queue created again
-   * under the name gets orders above it, since orders follow the log.
+   * Drops every message of {@code queue} whose order is below {@code messagesBelow} (a purge, or
+   * a delete of a queue that held messages): the store leaves their rows to a later pass. Orders
+   * follow the log, so a queue created again under the name lies above the bound; the messages a
+   * purge keeps (in flight) come with it as {@link MessageUpdated}s that move them above it.
    */
-  record QueueDeleted(String name, long messagesBelow) implements Change {
-    public static final long NO_MESSAGES = Long.MIN_VALUE;
+  record MessagesDropped(String queue, long messagesBelow) implements Change {
 
-    static QueueDeleted of(QueueState queue) {
-      return new QueueDeleted(queue.definition().name(), queue.orderBound());
-    }
-
-    public boolean hadMessages() {
-      return messagesBelow != NO_MESSAGES;
+    /** The change that drops all {@code queue} holds; none for an empty queue. */
+    static void ofAll(QueueState queue, List<Change> changes) {
+      if (queue.size() > 0) {
+        changes.add(new MessagesDropped(queue.definition().name(), queue.orderBound()));
+      }
     }
   }
-
-  /**
-   * Drops every message of {@code queue} whose order is below {@code messagesBelow} (a purge): the
-   * store leaves their rows to a later pass, as for a deleted queue. The messages the purge keeps
-   * (in flight) come with it as {@link MessageUpdated}s that move them above the bound.
-   */
-  record MessagesDropped(String queue, long messagesBelow) implements Change {}
 
   /** A new message, with the content that goes to the store beside it and nowhere else. */
   record MessageInserted(Message message, MessageContent content) implements Change {}

@@ -75,7 +75,7 @@ final class QueueRules {
     if (dropped.isEmpty()) {
       return new Outcome.Purged(0);
     }
-    changes.add(new Change.MessagesDropped(c.queue(), queue.orderBound()));
+    Change.MessagesDropped.ofAll(queue, changes);
     // Emptied at once and the kept ones added back: removing 400,000 messages one by one from
     // the indexes held the apply (on every node) for seconds.
     queue.clear();
@@ -111,7 +111,8 @@ final class QueueRules {
       }
     }
     state.queues.remove(c.name());
-    changes.add(Change.QueueDeleted.of(queue));
+    Change.MessagesDropped.ofAll(queue, changes);
+    changes.add(new Change.QueueDeleted(c.name()));
     return new Outcome.Done();
   }
 

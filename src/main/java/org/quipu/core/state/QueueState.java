@@ -53,11 +53,11 @@ final class QueueState {
   }
 
   /**
-   * One above the highest order of the messages held, {@link Change.QueueDeleted#NO_MESSAGES}
-   * when none: what a delete of the queue leaves behind in the store (one pass, on a delete).
+   * One above the highest order of the messages held ({@code Long.MIN_VALUE} when none): the
+   * bound below which a delete or a purge leaves their rows behind (one pass over them).
    */
   long orderBound() {
-    long highest = Change.QueueDeleted.NO_MESSAGES;
+    long highest = Long.MIN_VALUE;
     for (Message message : byId.values()) {
       highest = Math.max(highest, message.order() + 1);
     }

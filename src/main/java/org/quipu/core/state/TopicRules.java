@@ -141,7 +141,8 @@ final class TopicRules {
     changes.add(new Change.SubscriptionDeleted(sub.topic(), sub.name()));
     QueueState own = sub.queue() == null ? state.queues.remove(sub.targetQueue()) : null;
     if (own != null) {
-      changes.add(Change.QueueDeleted.of(own));
+      Change.MessagesDropped.ofAll(own, changes);
+      changes.add(new Change.QueueDeleted(sub.targetQueue()));
     }
   }
 }
