@@ -83,12 +83,13 @@ final class ReplicationMessages {
   static ContactRequest toProto(Contact request) {
     return ContactRequest.newBuilder()
         .setCaller(caller(request.group(), request.leaderId(), request.epoch()))
+        .setLeaseMillis(request.leaseMillis())
         .build();
   }
 
   static Contact fromProto(ContactRequest request) {
     Caller c = request.getCaller();
-    return new Contact(c.getGroup(), c.getNodeId(), c.getEpoch());
+    return new Contact(c.getGroup(), c.getNodeId(), c.getEpoch(), request.getLeaseMillis());
   }
 
   static ContactReply toProto(Contacted reply) {

@@ -8,5 +8,7 @@ package org.quipu.replication;
  *
  * @param leaderId the leader sending it
  * @param epoch the epoch it leads
+ * @param leaseMillis a read lease for the member from when it receives this, 0 for none; taken
+ *     only if {@code epoch} is the one the member has promised (a contact never raises it)
  */
-public record Contact(int group, String leaderId, long epoch) {}
+public record Contact(int group, String leaderId, long epoch, long leaseMillis) {}

@@ -74,8 +74,15 @@ public final class ReplicaLog implements ReplicaEndpoint {
   /** The member that leads the promised epoch, as its appends say; null until one arrives. */
   private volatile String leaderId;
   private volatile long leaderHeardNanos;
-  /** Until when ({@link System#nanoTime}) this follower holds a read lease; 0 for none. */
+  /**
+   * Until when ({@link System#nanoTime}) this follower holds a read lease; 0 for none. Written
+   * only under {@link #leaseLock}, which {@link #contact} takes without the log's lock: so a
+   * contact of an older epoch cannot grant a lease after a promise to a newer one has dropped it.
+   */
   private volatile long leaseUntilNanos;
+  private final Object leaseLock = new Object();
+  /** True while a snapshot is being installed (guarded by {@link #leaseLock}): no lease is taken. */
+  private boolean installing;
   /** The highest commit point a leader has announced to this node. */
   private volatile long leaderCommitSeq;
   private final LongSupplier appliedSeq;
@@ -256,23 +263,42 @@ public final class ReplicaLog implements ReplicaEndpoint {
     merge(request.entries());
     long matchSeq = request.lastSeq();
     commitTo(Math.min(request.commitSeq(), matchSeq));
-    if (request.leaseMillis() > 0) {
-      leaseUntilNanos = received + request.leaseMillis() * 900_000L; // 90%: a margin for clocks
-    }
+    takeLease(request.epoch(), received, request.leaseMillis());
     return new AppendReply(self, AppendReply.Result.ACCEPTED, promisedEpoch, matchSeq, lastSeq,
         appliedSeq.getAsLong());
   }
 
   /**
    * Not synchronized: an append of a large batch holds the lock while the log writes it, and the
-   * leader must hear from this member meanwhile. Changes nothing; the promised epoch is volatile,
-   * written after the promise is durable.
+   * leader must hear from this member meanwhile (and may renew its read lease meanwhile). Changes
+   * nothing else; the promised epoch is volatile, written after the promise is durable.
    */
   @Override
   public Contacted contact(Contact request) {
+    long received = System.nanoTime();
     checkGroup(request.group());
+    takeLease(request.epoch(), received, request.leaseMillis());
     return new Contacted(self, promisedEpoch);
   }
+
+  /**
+   * Holds a read lease of {@code leaseMillis} (none if 0) from {@code received}, granted by the
+   * leader of {@code epoch}: only if that is the epoch promised, and never shortening a lease the
+   * same leader granted later. 90% of it: a margin for clocks.
+   */
+  private void takeLease(long epoch, long received, long leaseMillis) {
+    if (leaseMillis <= 0) {
+      return;
+    }
+    long until = received + leaseMillis * 900_000L;
+    synchronized (leaseLock) {
+      if (epoch == promisedEpoch && !installing
+          && (leaseUntilNanos == 0 || until - leaseUntilNanos > 0)) {
+        leaseUntilNanos = until;
+      }
+    }
+  }
+
 
   @Override
   public synchronized Fetched fetch(Fetch request) throws StoreUnavailableException {
@@ -338,13 +364,22 @@ public final class ReplicaLog implements ReplicaEndpoint {
   // Holding this.
   private void install(LogPosition at) throws StoreUnavailableException, IOException {
     long started = System.nanoTime();
-    leaseUntilNanos = 0; // not serving reads from a state that is about to change
-    inbox.markInstalling(at);
-    try (InputStream snapshot = inbox.open()) {
-      installer.install(snapshot, at, committedSeq);
+    synchronized (leaseLock) {
+      installing = true; // no reads from a state that is about to change, nor leases until done
+      leaseUntilNanos = 0;
     }
-    restartLogAt(at);
-    inbox.clearInstalling();
+    try {
+      inbox.markInstalling(at);
+      try (InputStream snapshot = inbox.open()) {
+        installer.install(snapshot, at, committedSeq);
+      }
+      restartLogAt(at);
+      inbox.clearInstalling();
+    } finally {
+      synchronized (leaseLock) {
+        installing = false;
+      }
+    }
     LOG.info(self + " installed the snapshot at seq " + at.seq() + " (epoch " + at.epoch()
         + ") in " + (System.nanoTime() - started) / 1_000_000 + " ms; its log restarts after it");
   }
@@ -557,9 +592,11 @@ public final class ReplicaLog implements ReplicaEndpoint {
   private void raisePromise(long epoch) throws StoreUnavailableException {
     if (epoch > promisedEpoch) {
       promises.promise(epoch); // durable before anything acts on it
-      promisedEpoch = epoch;
+      synchronized (leaseLock) {
+        promisedEpoch = epoch;
+        leaseUntilNanos = 0; // a lease of an older epoch no longer counts
+      }
       leaderId = null; // the new epoch's leader is known once its first append arrives
-      leaseUntilNanos = 0; // a lease of an older epoch no longer counts
       epochListeners.forEach(l -> l.accept(epoch));
     }
   }

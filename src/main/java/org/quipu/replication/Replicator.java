@@ -36,10 +36,12 @@ import java.util.logging.Logger;
  *
  * <p>An append larger than {@link #MAX_APPEND_BYTES} (one entry can be: a batch of 25 MB) has a
  * deadline that grows with its size ({@link #deadlineFor}) and grants no read lease, so that every
- * lease is granted in an append with the settings' deadline, as a new leader assumes when it counts
- * the leases of the leader before it. While an append runs longer than a heartbeat, a {@link
- * Contact} goes beside it each heartbeat: a follower writing a 25 MB batch may take seconds to
- * answer, and is in touch all the while.
+ * lease is granted in a call whose deadline is at most the settings' deadline, as a new leader
+ * assumes when it counts the leases of the leader before it. While an append runs longer than a
+ * heartbeat, a {@link Contact} goes beside it each heartbeat: a follower writing a 25 MB batch may
+ * take seconds to answer, and is in touch all the while. Until that large append's deadline, each
+ * contact also renews the follower's read lease ({@link #contactGrantsLease}): without it, every
+ * read the follower received while it wrote the batch was refused with 503.
  *
  * <p>A follower whose next entry the leader's log no longer holds (compacted: a new node, or one
  * down for long) is sent the {@link SnapshotSource}'s snapshot instead, a chunk per call and one
@@ -107,6 +109,10 @@ final class Replicator {
   private long lastGrantNanos;
   private boolean contactInFlight;
   private long lastContactNanos;
+  /** The append above {@link #MAX_APPEND_BYTES} in flight (null: none), when it went, its due. */
+  private Append large;
+  private long largeSentNanos;
+  private long largeDueNanos;
   private long sentCommitSeq;
   /** When the follower last answered this epoch (0: not yet); a lease goes only to one that did. */
   private long answeredNanos;
@@ -168,6 +174,9 @@ final class Replicator {
   private void contactIfWaiting() {
     long now = System.nanoTime();
     long heartbeat = settings.heartbeat().toNanos();
+    // A quarter of the contact timeout: a contact lost does not hold the next one back long.
+    Duration deadline = settings.contactTimeout().dividedBy(4);
+    boolean grant;
     synchronized (this) {
       // Quiet: no answer for a heartbeat while appends are in flight (the newest may have just
       // gone out: it waits behind the oldest).
@@ -179,16 +188,48 @@ final class Replicator {
       }
       contactInFlight = true;
       lastContactNanos = now;
+      grant = contactGrantsLease(now, deadline);
+      if (grant) {
+        granted(now, deadline);
+      }
     }
     CompletableFuture<Contacted> sent;
     try {
-      // A quarter of the contact timeout: a contact lost does not hold the next one back long.
-      sent = transport.contact(member, new Contact(term.group(), term.self(), term.epoch()),
-          settings.contactTimeout().dividedBy(4));
+      sent = transport.contact(member, new Contact(term.group(), term.self(), term.epoch(),
+          grant ? settings.lease().toMillis() : 0), deadline);
     } catch (RuntimeException refused) { // a transport closing under it: as no answer
       sent = CompletableFuture.failedFuture(refused);
     }
     sent.whenComplete(this::contacted);
+  }
+
+  /**
+   * Holding this. Whether a contact sent now renews the follower's read lease: only while a large
+   * append runs within its deadline, to a follower whose log matches this leader's, that answered
+   * within a lease before the large append went, and has applied nearly all that is committed (as
+   * for an append's lease, see {@link #next}). A follower that never finishes the append loses its
+   * lease once the append's deadline has passed, so a logout waits for it no longer than that.
+   * Never with a deadline longer than the settings': a new leader counts an old lease as held at
+   * most that deadline and a lease after it starts.
+   */
+  private boolean contactGrantsLease(long now, Duration deadline) {
+    return large != null && now + deadline.toNanos() - largeDueNanos < 0
+        && answeredNanos != 0 && largeSentNanos - answeredNanos < settings.lease().toNanos()
+        && replicating && !mismatched && sending == null
+        && term.commitSeq() - appliedSeq < WritePath.CATCHING_UP_ENTRIES
+        && deadline.compareTo(settings.rpcDeadline()) <= 0;
+  }
+
+  /**
+   * Holding this. Counts a lease granted in a call sent at {@code now}: held at most until the
+   * lease after the latest moment the follower can receive it.
+   */
+  private void granted(long now, Duration deadline) {
+    lastGrantNanos = now;
+    long until = now + deadline.toNanos() + settings.lease().toNanos();
+    if (until - leaseHeldUntilNanos > 0) {
+      leaseHeldUntilNanos = until;
+    }
   }
 
   private void contacted(Contacted reply, Throwable failure) {
@@ -416,12 +457,7 @@ final class Replicator {
           && term.commitSeq() - appliedSeq < WritePath.CATCHING_UP_ENTRIES
           && deadline.equals(settings.rpcDeadline()) && inFlight == 0;
       if (grant) {
-        lastGrantNanos = now;
-        // Held at most until the lease after the latest moment the follower can receive this.
-        long until = now + settings.rpcDeadline().toNanos() + settings.lease().toNanos();
-        if (until - leaseHeldUntilNanos > 0) {
-          leaseHeldUntilNanos = until;
-        }
+        granted(now, deadline);
       }
       return new Outgoing(new Append(term.group(), term.self(), term.epoch(), prevSeq, prevEpoch,
           entries, term.commitSeq(), grant ? lease : 0), deadline);
@@ -438,6 +474,11 @@ final class Replicator {
       busySinceNanos = lastSentNanos;
     }
     sentCommitSeq = Math.max(sentCommitSeq, next.append().commitSeq());
+    if (next.deadline().compareTo(settings.rpcDeadline()) > 0) {
+      large = next.append();
+      largeSentNanos = lastSentNanos;
+      largeDueNanos = lastSentNanos + next.deadline().toNanos();
+    }
     try {
       return transport.append(member, next.append(), next.deadline());
     } catch (RuntimeException refused) { // a transport closing under it, say: treat as no answer
@@ -464,6 +505,9 @@ final class Replicator {
     boolean stale = false;
     synchronized (this) {
       inFlight--;
+      if (sent == large) {
+        large = null; // answered or failed: contacts renew no lease for it any more
+      }
       if (stopped) {
         return;
       }

@@ -307,7 +307,7 @@ class GrpcReplicationTransportTest {
     var running = transport.append("node-2", first, DEADLINE);
     assertTrue(appending.await(10, TimeUnit.SECONDS));
 
-    Contact contact = new Contact(3, "node-1", 9);
+    Contact contact = new Contact(3, "node-1", 9, 1_800); // the lease travels too
     assertEquals(endpoint.contacted,
         transport.contact("node-2", contact, DEADLINE).get(2, TimeUnit.SECONDS));
     assertFalse(running.isDone(), "the append had not been answered yet");

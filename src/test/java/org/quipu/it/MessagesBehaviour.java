@@ -270,7 +270,7 @@ abstract class MessagesBehaviour {
       batch.add(body(max));
     }
     api.post("queues/" + q + "/messages:batch", Json.createObjectBuilder().add("messages", batch).build()).expect(201);
-    assertEquals(100, api.get("queues/" + q).object().getInt("depth"));
+    assertEquals(100, api.get("queues/" + q).expect(200).object().getInt("depth"));
     JsonArray got = api.post("queues/" + q + "/messages:receive", receive(10, 0, null)).array();
     assertEquals(10, got.size());
     assertEquals(max, got.getJsonObject(0).getString("body"));

@@ -82,14 +82,49 @@ class ReplicaLogTest {
     }
 
     long start = System.nanoTime();
-    Contacted answer = replica.contact(new Contact(0, "n1", 4));
+    Contacted answer = replica.contact(new Contact(0, "n1", 4, 0));
 
     assertTrue(System.nanoTime() - start < 1_000_000_000L, "waited for the append");
     assertEquals(new Contacted("n2", 4), answer);
-    assertEquals(new Contacted("n2", 4), replica.contact(new Contact(0, "n1", 3)),
+    assertEquals(new Contacted("n2", 4), replica.contact(new Contact(0, "n1", 3, 0)),
         "the promise, whatever epoch the caller leads");
     appending.join();
     assertEquals(1, replica.lastSeq());
+  }
+
+  /**
+   * A contact's lease holds while an append still writes (the leader renews a follower's lease that
+   * way during a 25 MB batch), but only for the epoch promised: one from a deposed leader, or sent
+   * before a promise to a newer epoch arrived, never grants a lease. Breaks if a contact's lease is
+   * ignored, or taken whatever its epoch.
+   */
+  @Test
+  void aContactsLease_isHeldWhileAnAppendStillWrites_onlyForThePromisedEpoch() throws Exception {
+    replica.newEpoch(new NewEpoch(0, "n1", 4));
+    log.appendMillis = 1_500;
+    Thread appending = new Thread(() -> {
+      try {
+        append(4, 0, 0, entries(1, 4, 1), 0);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    appending.start();
+    while (appending.getState() != Thread.State.TIMED_WAITING) {
+      Thread.sleep(5);
+    }
+    assertFalse(replica.holdsLease());
+
+    replica.contact(new Contact(0, "n0", 3, 10_000));
+    assertFalse(replica.holdsLease(), "a lease from a leader of an older epoch");
+    replica.contact(new Contact(0, "n1", 4, 10_000));
+    assertTrue(replica.holdsLease(), "the leader's lease, while its append still writes");
+    appending.join();
+
+    replica.newEpoch(new NewEpoch(0, "n3", 5));
+    assertFalse(replica.holdsLease(), "a promise to a newer epoch drops the lease");
+    replica.contact(new Contact(0, "n1", 4, 10_000));
+    assertFalse(replica.holdsLease(), "a contact of the epoch before the promise");
   }
 
   /**
