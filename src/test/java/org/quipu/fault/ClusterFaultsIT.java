@@ -65,7 +65,9 @@ class ClusterFaultsIT {
   private static final Duration WRITES_BACK_AT_MOST = Duration.ofSeconds(30);
   private static final Duration DRAIN_AT_MOST =
       Duration.ofSeconds(Workload.VISIBILITY_TIMEOUT_SECONDS * 4L);
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  /** HTTP/1.1, as NGINX speaks to the nodes (see {@link org.quipu.it.Api}'s client: why). */
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private static QuipuCluster cluster;
   private static String token;
