@@ -3,13 +3,16 @@ package org.quipu.node;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.quipu.core.command.DropExpired;
 import org.quipu.core.command.RegisterUser;
+import org.quipu.core.state.Broker;
 import org.quipu.core.state.Outcome;
 import org.quipu.core.state.Role;
 import org.quipu.replication.Leadership;
@@ -28,6 +31,10 @@ final class LeaderDuties implements Leadership.Listener {
   private static final Logger LOG = Logger.getLogger(LeaderDuties.class.getName());
   static final String FIRST_ADMIN = "admin";
   private static final long HOUSEKEEPING_SECONDS = 5;
+  /** At most this many DropExpired in a row (a million expired messages), then the next round. */
+  private static final int MAX_ROUNDS = 100;
+  /** How long a round waits for its DropExpired to commit. */
+  private static final long ROUND_TIMEOUT_SECONDS = 30;
 
   private final WritePath writes;
   private final ReplicaState state;
@@ -68,14 +75,29 @@ final class LeaderDuties implements Leadership.Listener {
     }
   }
 
-  /** Proposes dropping expired messages and sessions, only when there are some. */
+  /**
+   * Proposes dropping expired messages and sessions, only when there are some; again straight
+   * after one that dropped as many messages as one command may ({@link
+   * Broker#EXPIRED_PER_COMMAND}), each after the one before has committed, so that other
+   * writes go between them.
+   */
   private void dropExpired() {
     try {
-      long now = System.currentTimeMillis();
-      if (writes.serving() && state.read(b -> b.hasExpired(now))) {
-        writes.submit(new DropExpired());
+      for (int round = 0; round < MAX_ROUNDS; round++) {
+        long now = System.currentTimeMillis();
+        if (!writes.serving() || !state.read(b -> b.hasExpired(now))) {
+          return;
+        }
+        Outcome outcome = writes.submit(new DropExpired()).get(ROUND_TIMEOUT_SECONDS,
+            TimeUnit.SECONDS).outcome();
+        if (!(outcome instanceof Outcome.Purged purged)
+            || purged.purged() < Broker.EXPIRED_PER_COMMAND) {
+          return;
+        }
       }
-    } catch (RuntimeException e) {
+    } catch (InterruptedException revoked) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
       // The next round tries again; a failed submit already answered nobody.
       LOG.log(Level.WARNING, "housekeeping failed", e);
     }

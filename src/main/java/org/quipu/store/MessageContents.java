@@ -38,8 +38,11 @@ public final class MessageContents {
   private final Executor readers;
   private final Cache<String, Cached> recent;
 
-  /** A cached content and the queue its message was sent to, so a deleted queue's are dropped. */
-  private record Cached(String queue, MessageContent content) {}
+  /**
+   * A cached content, with the queue and order its message was sent with, so that a bound below
+   * which a queue's messages are dropped drops theirs.
+   */
+  private record Cached(String queue, long order, MessageContent content) {}
 
   /**
    * @param cacheBytes roughly the most heap the cache of recent contents takes
@@ -59,13 +62,16 @@ public final class MessageContents {
     for (Change change : changes) {
       if (change instanceof Change.MessageInserted inserted) {
         recent.put(inserted.message().id(),
-            new Cached(inserted.message().queue(), inserted.content()));
+            new Cached(inserted.message().queue(), inserted.message().order(),
+                inserted.content()));
       } else if (change instanceof Change.MessageDeleted deleted) {
         recent.invalidate(deleted.id());
       } else if (change instanceof Change.MessagesDropped dropped) {
-        // A deleted or purged queue's: one pass over the bounded cache. A purge's kept messages,
-        // or one moved to another queue since, are read from the table again if asked for.
-        recent.asMap().values().removeIf(c -> c.queue().equals(dropped.queue()));
+        // A deleted, purged or expired queue's: one pass over the bounded cache. A message moved
+        // since it was sent (kept by a purge, or to another queue) is read from the table again
+        // if it is asked for.
+        recent.asMap().values().removeIf(c -> c.queue().equals(dropped.queue())
+            && c.order() < dropped.messagesBelow());
       }
     }
   }

@@ -22,10 +22,11 @@ public sealed interface Change {
   record QueueDeleted(String name) implements Change {}
 
   /**
-   * Drops every message of {@code queue} whose order is below {@code messagesBelow} (a purge, or
-   * a delete of a queue that held messages): the store leaves their rows to a later pass. Orders
-   * follow the log, so a queue created again under the name lies above the bound; the messages a
-   * purge keeps (in flight) come with it as {@link MessageUpdated}s that move them above it.
+   * Drops every message of {@code queue} whose order is below {@code messagesBelow} (a purge, a
+   * delete of a queue that held messages, or its oldest messages past their retention): the store
+   * leaves their rows to a later pass. A queue's bound only ever rises. Orders follow the log, so a
+   * queue created again under the name lies above the bound; the messages a purge keeps (in
+   * flight) come with it as {@link MessageUpdated}s that move them above it.
    */
   record MessagesDropped(String queue, long messagesBelow) implements Change {
 

@@ -68,11 +68,14 @@ final class MessageRules {
     List<Message> delivered = new ArrayList<>(c.max());
     long moveOrder = seq * SLOTS;
     int deadLettered = 0;
+    int expired = 0;
     Message next;
-    while (delivered.size() < c.max() && (next = queue.firstReady()) != null) {
+    while (delivered.size() < c.max() && expired < Broker.EXPIRED_PER_RECEIVE
+        && (next = queue.firstReady()) != null) {
       queue.remove(next);
       if (now - next.sentAtMillis() >= attrs.retentionMillis()) {
         changes.add(new Change.MessageDeleted(next.id()));
+        expired++; // past the cap, the receive answers what it has; housekeeping drops the rest
         continue;
       }
       if (deadLetters != null && next.receiveCount() >= attrs.maxReceiveCount()) {

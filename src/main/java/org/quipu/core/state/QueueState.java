@@ -64,6 +64,18 @@ final class QueueState {
     return highest;
   }
 
+  /**
+   * The lowest order of the messages held ({@code Long.MAX_VALUE} when none): the head of {@code
+   * ready}, or lower in {@code waiting} (a delayed or leased message), which is walked.
+   */
+  long lowestOrder() {
+    long lowest = ready.isEmpty() ? Long.MAX_VALUE : ready.first().order();
+    for (Message message : waiting) {
+      lowest = Math.min(lowest, message.order());
+    }
+    return lowest;
+  }
+
   Message get(String id) {
     return byId.get(id);
   }

@@ -260,6 +260,66 @@ class BrokerTest {
     assertEquals(false, broker.hasExpired(now));
   }
 
+  /**
+   * Expired messages below every message a queue keeps go with one bound ({@link
+   * Change.MessagesDropped}), their rows left to the store's background pass: deleting them one
+   * row at a time in the apply held every write for seconds. One moved in with its old send time,
+   * above a message kept, is deleted by its row, and the bound stays below the kept one. Breaks if
+   * the sweep deletes row by row, or if its bound covers a message kept.
+   */
+  @Test
+  void expiredMessages_goWithOneBoundBelowEveryKeptMessage_andAMovedOneByItsRow() {
+    apply(new CreateQueue("a", "alice", new QueueAttributes(30_000, null, null, 60_000, null, true)));
+    apply(new CreateQueue("b", "alice", new QueueAttributes(30_000, null, null, 60_000, null, true)));
+    apply(new CreateQueue("src", "alice", new QueueAttributes(1_000, 1, "b", 345_600_000, null, true)));
+    apply(new SendMessages("a", "alice", List.of(msg("a1", "x"), msg("a2", "x"), msg("a3", "x"))));
+    apply(new SendMessages("src", "alice", List.of(msg("e", "x")))); // moves to b later, old
+    now += 50_000;
+    apply(new SendMessages("a", "alice", List.of(msg("a4", "young"))));
+    apply(new SendMessages("b", "alice", List.of(msg("k", "young"))));
+    receive("src", "alice", 1, 1_000); // its one delivery
+    now += 2_000;
+    assertEquals(List.of(), receive("src", "alice", 1, 1_000)); // its next attempt moves it to b
+    long a3 = broker.message("a", "alice", "a3").orElseThrow().order();
+    long k = broker.message("b", "alice", "k").orElseThrow().order();
+    assertTrue(broker.message("b", "alice", "e").orElseThrow().order() > k);
+    now += 10_000; // a1..a3 and e are past their 60 s; a4 and k are not
+
+    changes.clear();
+    assertEquals(new Outcome.Purged(4), apply(new org.quipu.core.command.DropExpired()));
+
+    assertEquals(List.of(new Change.MessagesDropped("a", a3 + 1), new Change.MessageDeleted("e")),
+        changes);
+    assertEquals(1, broker.queue("a", now).orElseThrow().counters().ready());
+    assertEquals(1, broker.queue("b", now).orElseThrow().counters().ready());
+    assertEquals(false, broker.hasExpired(now));
+  }
+
+  /**
+   * A receive that meets expired messages at the head of its queue deletes each by its row in its
+   * apply: at most {@link Broker#EXPIRED_PER_RECEIVE}, then it answers what it has and leaves the
+   * rest to the sweep. Breaks without the cap.
+   */
+  @Test
+  void aReceive_dropsAtMostTheCapOfExpiredMessages() {
+    apply(new CreateQueue("b", "alice", new QueueAttributes(30_000, null, null, 60_000, null, true)));
+    int cap = Broker.EXPIRED_PER_RECEIVE;
+    List<SendMessages.NewMessage> batch = new ArrayList<>();
+    for (int i = 0; i < cap + 1; i++) {
+      batch.add(msg("c" + i, "x"));
+    }
+    apply(new SendMessages("b", "alice", batch));
+    now += 60_000;
+    apply(new SendMessages("b", "alice", List.of(msg("last", "z"))));
+
+    changes.clear();
+    assertEquals(List.of(), receive("b", "alice", 1, 30_000));
+    assertEquals(cap, changes.size(), "one row delete per expired message: " + changes.size());
+    List<Message> next = receive("b", "alice", 1, 30_000);
+    assertEquals(1, next.size(), "the next receive drops the last expired one, then delivers");
+    assertEquals("last", next.get(0).id());
+  }
+
   @Test
   void privateQueue_isHiddenFromOtherUsersInListsAndReads_butNotFromAdmins() {
     apply(new CreateQueue("mine", "alice", new QueueAttributes(30_000, null, null, 345_600_000, null, false)));
