@@ -72,7 +72,7 @@ public class BrokerMetrics {
         .withDescription("Share of the maximum heap in use after the last collection").build(),
         node, n -> n.memoryAlarm().usedAfterGc());
     registry.gauge(Metadata.builder().withName("quipu_dropped_message_queues")
-        .withDescription("Deleted or purged queues whose rows this node has yet to delete")
+        .withDescription("Deleted, purged or expired queues whose rows this node has yet to delete")
         .build(), node, n -> n.droppedMessages().queuesLeft());
     node.writes().observe(this::committed);
     replication = new ReplicationMetrics(registry, node.writes());

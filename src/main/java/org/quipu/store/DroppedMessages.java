@@ -16,10 +16,12 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Deletes the messages of deleted and purged queues, in the background, a slice per transaction.
+ * Deletes the messages of deleted, purged and expired queues, in the background, a slice per
+ * transaction.
  *
- * <p>Applying a queue's delete or purge only records a bound in {@code dropped_messages} (the rows
- * of the queue whose order key is below it are the ones dropped): deleting a million rows inside
+ * <p>Applying a queue's delete, purge or expiry only records a bound in {@code dropped_messages}
+ * (the rows of the queue whose order key is below it are the ones dropped; a later bound of the
+ * same queue replaces it, and is higher): deleting a million rows inside
  * the apply took tens of seconds, and every write of every user waited behind it. Until this
  * pass has deleted them, the rows are invisible: the restore and the console's search start each
  * queue above its bound, and a queue created again under the name gets order keys above it (they
@@ -83,16 +85,16 @@ public final class DroppedMessages implements AutoCloseable {
     try {
       long deleted = pass();
       if (deleted > 0) {
-        LOG.info(() -> "deleted " + deleted + " messages of deleted or purged queues");
+        LOG.info(() -> "deleted " + deleted + " messages of deleted, purged or expired queues");
       }
     } catch (SQLException e) {
-      LOG.log(Level.WARNING,
-          "messages of deleted or purged queues not deleted yet; the next pass retries", e);
+      LOG.log(Level.WARNING, "messages of deleted, purged or expired queues not deleted yet;"
+          + " the next pass retries", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       // A scheduled task that throws is never run again: log it and keep the schedule.
-      LOG.log(Level.SEVERE, "the pass over deleted or purged queues' messages failed", e);
+      LOG.log(Level.SEVERE, "the pass over deleted, purged or expired queues' messages failed", e);
     }
   }
 
@@ -124,8 +126,8 @@ public final class DroppedMessages implements AutoCloseable {
   }
 
   /**
-   * How many deleted or purged queues still have rows waiting, as the last pass saw them (one
-   * every few seconds): what {@code quipu_dropped_message_queues} shows.
+   * How many deleted, purged or expired queues still have rows waiting, as the last pass saw them
+   * (one every few seconds): what {@code quipu_dropped_message_queues} shows.
    */
   public int queuesLeft() {
     return queuesLeft;
