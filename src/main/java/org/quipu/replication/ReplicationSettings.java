@@ -14,8 +14,9 @@ import java.time.Duration;
  * @param retryAfter how long a leader waits before calling again a member that did not answer
  * @param maxEntriesPerAppend the most entries one {@link Append} carries
  * @param lease the read lease a leader grants a follower that answers it (DESIGN.md's L); a
- *     follower holds it for 90% of this from when the append arrives (a margin for clocks that run
- *     at different rates), the leader counts it held until this long after the append's deadline
+ *     follower holds it for 90% of this from when the append (or contact) granting it arrives (a
+ *     margin for clocks that run at different rates), the leader counts it held until this long
+ *     after that call's deadline
  * @param appendsInFlight the most appends to one follower that may await their answers at once
  *     (pipelining, see {@link Replicator}); 1: each waits for the answer to the one before
  */

@@ -154,7 +154,7 @@ class ContactLeaseTest {
 
   @Test
   void contactsRenewTheLease_whileALargeAppendRuns_untilItsDeadline() throws Exception {
-    // 6 M characters: 18 MiB in EntrySizes' bound, a deadline of 200 ms + 1.125 s.
+    // 6 M characters: 18 MB in EntrySizes' bound (3 a character), a deadline of 200 ms + 1.072 s.
     lead.appendAsLeader(2, List.of(new LogEntry(6, 2, 1_000,
         new Publish("t", "alice", "m1", "x".repeat(6_000_000), "", Map.of()))));
     long sent = System.nanoTime();
@@ -169,10 +169,16 @@ class ContactLeaseTest {
     assertTrue(follower.holdsLease(), "the follower lost its lease while writing the append");
     assertFalse(replicator.showsOrCannotServe(6), "the leader must count the lease as held");
     assertTrue(wire.contacts().stream().anyMatch(c -> c.leaseMillis() > 0 && c.epoch() == 2));
+    // Past the count of the heartbeat's lease (sent just before, its deadline 200 ms, 1 s lease),
+    // and past the last contact that may grant one (1.272 s - 100 ms): only the contacts' grants
+    // keep the leader counting the lease the follower still holds.
+    tickUntil(sent + TimeUnit.MILLISECONDS.toNanos(1_300));
+    assertTrue(follower.holdsLease());
+    assertFalse(replicator.showsOrCannotServe(6), "the leader forgot a lease a contact granted");
 
-    // The append's deadline (1.325 s) has passed and it is still unanswered: no more leases.
-    // The last contact lease went before 1.225 s: held on the follower at most until 2.125 s,
-    // counted by the leader at most until 1.225 + 0.1 + 1 = 2.325 s.
+    // The append's deadline (1.272 s) has passed and it is still unanswered: no more leases.
+    // The last contact lease went before 1.172 s: held on the follower at most until 2.072 s,
+    // counted by the leader at most until 1.172 + 0.1 + 1 = 2.272 s.
     tickUntil(sent + TimeUnit.MILLISECONDS.toNanos(2_500));
     assertFalse(follower.holdsLease(), "a follower stuck in its append keeps its lease");
     assertTrue(replicator.showsOrCannotServe(6), "a logout would wait for it for ever");

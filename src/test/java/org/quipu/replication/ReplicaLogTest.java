@@ -110,7 +110,7 @@ class ReplicaLogTest {
       }
     });
     appending.start();
-    while (appending.getState() != Thread.State.TIMED_WAITING) {
+    while (appending.isAlive() && appending.getState() != Thread.State.TIMED_WAITING) {
       Thread.sleep(5);
     }
     assertFalse(replica.holdsLease());
