@@ -34,37 +34,16 @@ class ContactLeaseTest {
       Duration.ofMillis(10), Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(30),
       50, Duration.ofSeconds(1), 4);
 
-  /** Appends wait for the test; contacts reach the follower at once. */
-  static final class Wire implements ReplicationTransport {
-    final ReplicaLog follower;
-    final List<Append> appends = new ArrayList<>();
-    final List<CompletableFuture<AppendReply>> replies = new ArrayList<>();
-    final List<Contact> contacts = new ArrayList<>();
+  /** The pipeline test's wire (appends wait for the test); contacts reach the follower at once. */
+  static final class Wire extends ReplicatorPipelineTest.Wire {
+    private final List<Contact> contacts = new ArrayList<>();
 
     Wire(ReplicaLog follower) {
-      this.follower = follower;
-    }
-
-    void deliver(int i) throws Exception {
-      Append append;
-      CompletableFuture<AppendReply> reply;
-      synchronized (this) {
-        append = appends.get(i);
-        reply = replies.get(i);
-      }
-      reply.complete(follower.append(append));
+      super(follower);
     }
 
     synchronized List<Contact> contacts() {
       return List.copyOf(contacts);
-    }
-
-    @Override
-    public synchronized CompletableFuture<AppendReply> append(String m, Append a, Duration d) {
-      appends.add(a);
-      CompletableFuture<AppendReply> f = new CompletableFuture<>();
-      replies.add(f);
-      return f;
     }
 
     @Override
@@ -73,22 +52,6 @@ class ContactLeaseTest {
         contacts.add(r);
       }
       return CompletableFuture.completedFuture(follower.contact(r));
-    }
-
-    @Override
-    public CompletableFuture<SnapshotReceived> installSnapshot(String m, SnapshotChunk c,
-        Duration d) {
-      return new CompletableFuture<>();
-    }
-
-    @Override
-    public CompletableFuture<Promise> newEpoch(String m, NewEpoch r, Duration d) {
-      return new CompletableFuture<>();
-    }
-
-    @Override
-    public CompletableFuture<Fetched> fetch(String m, Fetch r, Duration d) {
-      return new CompletableFuture<>();
     }
   }
 

@@ -50,6 +50,27 @@ class ReplicaLogTest {
     return replica.append(new Append(0, "n1", epoch, prevSeq, prevEpoch, entries, commitSeq));
   }
 
+  /**
+   * Starts an append of entry 1 in epoch 4 on a thread of its own, which the log holds for {@code
+   * millis} (a 25 MB batch on a busy disk), and returns once it is inside the log's append, under
+   * the replica's lock.
+   */
+  private Thread appendSlowlyInBackground(long millis) throws InterruptedException {
+    log.appendMillis = millis;
+    Thread appending = new Thread(() -> {
+      try {
+        append(4, 0, 0, entries(1, 4, 1), 0);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    appending.start();
+    while (appending.isAlive() && appending.getState() != Thread.State.TIMED_WAITING) {
+      Thread.sleep(5);
+    }
+    return appending;
+  }
+
   @Test
   void newEpoch_isPromisedDurablyBeforeItIsAnswered_andALowerOneIsRefused() throws Exception {
     log.append(entries(1, 1, 3));
@@ -68,18 +89,7 @@ class ReplicaLogTest {
   @Test
   void aContact_isAnsweredWithThePromise_whileAnAppendStillHoldsTheLog() throws Exception {
     replica.newEpoch(new NewEpoch(0, "n1", 4));
-    log.appendMillis = 2_000; // a 25 MB batch on a busy disk
-    Thread appending = new Thread(() -> {
-      try {
-        append(4, 0, 0, entries(1, 4, 1), 0);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    appending.start();
-    while (appending.getState() != Thread.State.TIMED_WAITING) {
-      Thread.sleep(5); // inside the log's append, under the replica's lock
-    }
+    Thread appending = appendSlowlyInBackground(2_000);
 
     long start = System.nanoTime();
     Contacted answer = replica.contact(new Contact(0, "n1", 4, 0));
@@ -101,18 +111,7 @@ class ReplicaLogTest {
   @Test
   void aContactsLease_isHeldWhileAnAppendStillWrites_onlyForThePromisedEpoch() throws Exception {
     replica.newEpoch(new NewEpoch(0, "n1", 4));
-    log.appendMillis = 1_500;
-    Thread appending = new Thread(() -> {
-      try {
-        append(4, 0, 0, entries(1, 4, 1), 0);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    appending.start();
-    while (appending.isAlive() && appending.getState() != Thread.State.TIMED_WAITING) {
-      Thread.sleep(5);
-    }
+    Thread appending = appendSlowlyInBackground(1_500);
     assertFalse(replica.holdsLease());
 
     replica.contact(new Contact(0, "n0", 3, 10_000));
@@ -136,18 +135,7 @@ class ReplicaLogTest {
   @Test
   void aLeaseRunsFromTheAppendsArrival_notFromWhenTheLockWasFree() throws Exception {
     replica.newEpoch(new NewEpoch(0, "n1", 4));
-    log.appendMillis = 1_500;
-    Thread slow = new Thread(() -> {
-      try {
-        append(4, 0, 0, entries(1, 4, 1), 0);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    slow.start();
-    while (slow.getState() != Thread.State.TIMED_WAITING) {
-      Thread.sleep(5);
-    }
+    Thread slow = appendSlowlyInBackground(1_500);
 
     AppendReply reply = replica.append(new Append(0, "n1", 4, 0, 0, List.of(), 0, 1_000));
 

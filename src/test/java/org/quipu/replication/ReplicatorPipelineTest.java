@@ -33,7 +33,7 @@ class ReplicatorPipelineTest {
   }
 
   /** Appends are held until the test delivers them to the follower, in the order it chooses. */
-  static final class Wire implements ReplicationTransport {
+  static class Wire implements ReplicationTransport {
     final ReplicaLog follower;
     final List<Append> appends = new ArrayList<>();
     final List<CompletableFuture<AppendReply>> replies = new ArrayList<>();

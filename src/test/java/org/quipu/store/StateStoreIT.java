@@ -200,8 +200,7 @@ class StateStoreIT {
         message("new", "doomed", 30_000), new MessageContent("new", Map.of()))), 5, 1);
     assertEquals(20_001, rows("SELECT below_order_key FROM dropped_messages"));
 
-    List<Message> restored =
-        StreamSupport.stream(store.read().snapshot().messages().spliterator(), false).toList();
+    List<Message> restored = restored(store);
     assertEquals(List.of("new"), restored.stream().map(Message::id).toList());
     MessageContents contents =
         new MessageContents(entities, 0, Executors.newSingleThreadExecutor());
@@ -214,8 +213,8 @@ class StateStoreIT {
     assertEquals(1, rows("SELECT COUNT(*) FROM messages"));
     assertEquals(0, rows("SELECT COUNT(*) FROM dropped_messages"));
     assertEquals(0, new DroppedMessages(dataSource, Duration.ZERO, null).pass());
-    assertEquals(List.of("new"), StreamSupport.stream(
-        store.read().snapshot().messages().spliterator(), false).map(Message::id).toList());
+    assertEquals(List.of("new"), restored(store).stream()
+        .map(Message::id).toList());
   }
 
   @ParameterizedTest
@@ -236,8 +235,7 @@ class StateStoreIT {
     store.apply(List.of(new Change.MessagesDropped("q", 105), new Change.MessageUpdated(kept)),
         3, 1);
 
-    assertEquals(List.of(kept),
-        StreamSupport.stream(store.read().snapshot().messages().spliterator(), false).toList());
+    assertEquals(List.of(kept), restored(store));
     MessageContents contents =
         new MessageContents(entities, 0, Executors.newSingleThreadExecutor());
     assertEquals(java.util.Set.of("m-1"), contents.matching("q", c -> true));
@@ -246,8 +244,12 @@ class StateStoreIT {
     assertEquals(1, rows("SELECT COUNT(*) FROM messages"));
     assertEquals(Map.of("m-1", new MessageContent("body 1", Map.of("n", "1"))),
         contents.now(List.of("m-1")), "moved with its content");
-    assertEquals(List.of(kept),
-        StreamSupport.stream(store.read().snapshot().messages().spliterator(), false).toList());
+    assertEquals(List.of(kept), restored(store));
+  }
+
+  /** The messages a restart would restore from the store, in order. */
+  private static List<Message> restored(JpaStateStore store) throws Exception {
+    return StreamSupport.stream(store.read().snapshot().messages().spliterator(), false).toList();
   }
 
   private static long rows(String sql) throws java.sql.SQLException {
@@ -272,8 +274,7 @@ class StateStoreIT {
     }
     store.apply(changes, 1, 1);
 
-    List<Message> restored =
-        StreamSupport.stream(store.read().snapshot().messages().spliterator(), false).toList();
+    List<Message> restored = restored(store);
     assertEquals(count, restored.size());
     for (int i = 0; i < count; i++) {
       assertEquals("b-" + i, restored.get(i).id());
