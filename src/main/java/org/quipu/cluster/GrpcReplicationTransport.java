@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -68,20 +67,16 @@ import org.quipu.replication.ReplicationTransport;
  * and one unanswered by then cancels the stream, failing it and every append still unanswered on
  * that stream; the next append opens a new stream. An append that failed may still be running on
  * the member when the first append of the next stream arrives: the member tolerates that, as a
- * follower that drops only conflicting entries does. NewEpoch, Contact, Fetch and InstallSnapshot
- * are unary calls, sent at once (a leader has one snapshot chunk in flight per member).
+ * follower that drops only conflicting entries does. NewEpoch, Contact, Fetch, InstallSnapshot and
+ * Forward are unary calls, sent at once (a leader has one snapshot chunk in flight per member):
+ * forwards carry independent client writes, which the leader orders itself, so any number of them
+ * run side by side on the member's channel.
  *
- * <p>Forwards to one member go over one ForwardStream at a time ({@link ForwardPipeline}): they
- * carry independent client writes, which the leader orders itself, so any number of them are
- * unanswered at once and each is answered by its id, in whatever order they commit; each has its
- * own deadline on this side. A member of a version before ForwardStream gets them as unary
- * Forwards.
- *
- * <p>A forward is the one call that can fail with something else: {@link NotCommittedException}
- * when the leader answered that it could not commit the command ({@code not_committed} on the
- * stream; UNAVAILABLE with the not-committed trailer for a unary Forward, see {@link
- * ReplicationMessages#notCommitted}), its message what the leader said. Any other failure leaves
- * the outcome unknown: PeerUnreachableException, as for every other call.
+ * <p>Forward is the one call that can fail with something else: {@link NotCommittedException}
+ * when the leader answered that it could not commit the command (UNAVAILABLE with the
+ * not-committed trailer, see {@link ReplicationMessages#notCommitted}), its message what the
+ * leader said. An UNAVAILABLE without that trailer is a connection that failed, so the outcome is
+ * unknown: PeerUnreachableException, as for every other failure.
  *
  * <p>A member that could not be reached (UNAVAILABLE) is connected to again at the next call, not
  * after gRPC's reconnect backoff (1 s growing to 120 s, calls failing fast meanwhile): the
@@ -94,8 +89,6 @@ public final class GrpcReplicationTransport
     implements ReplicationTransport, Forwarding, AutoCloseable {
 
   private static final String FORWARD = "Forward";
-  /** Callbacks never wait; a few threads keep one member's from holding up another's. */
-  private static final int CALLBACK_THREADS = 4;
 
   private final String self;
   private final ClusterPaths group;
@@ -103,12 +96,9 @@ public final class GrpcReplicationTransport
   private final Map<String, MemberChannel> members;
   /** Runs the deadlines of every member's appends. */
   private final ScheduledExecutorService appendDeadlines;
-  /** Runs the channels' callbacks (see {@link RpcThreads}): none of them blocks. */
-  private final ExecutorService callbacks;
 
-  /** One member's channel, and its appends' stream and forwards' stream on it. */
-  private record MemberChannel(ManagedChannel channel, AppendPipeline appends,
-      ForwardPipeline forwards) {}
+  /** One member's channel, and its appends' stream on it. */
+  private record MemberChannel(ManagedChannel channel, AppendPipeline appends) {}
 
   /**
    * @param self this node's id: every message sent must name it as its sender
@@ -130,14 +120,11 @@ public final class GrpcReplicationTransport
     // rather than wait in the queue for as long as the deadline.
     timer.setRemoveOnCancelPolicy(true);
     this.appendDeadlines = timer;
-    this.callbacks = RpcThreads.fixed("quipu-grpc-client-" + self, CALLBACK_THREADS);
     Map<String, MemberChannel> open = new HashMap<>();
     members.forEach((id, address) -> {
-      ManagedChannel channel = tls.channel(id, address, callbacks);
+      ManagedChannel channel = tls.channel(id, address);
       open.put(id, new MemberChannel(channel,
-          new AppendPipeline(id, channel, credentials, appendDeadlines),
-          new ForwardPipeline(id, channel, credentials, appendDeadlines,
-              (request, due) -> forwardUnary(channel, id, request, due))));
+          new AppendPipeline(id, channel, credentials, appendDeadlines)));
     });
     this.members = Map.copyOf(open);
   }
@@ -152,7 +139,7 @@ public final class GrpcReplicationTransport
     if (to == null) {
       return unknown(member, "NewEpoch", answer);
     }
-    this.<PromiseReply, Promise>call(to.channel(), member, "NewEpoch", due(deadline),
+    this.<PromiseReply, Promise>call(to, member, "NewEpoch", due(deadline),
         (stub, reply) -> stub.newEpoch(sent, reply), ReplicationMessages::fromProto, answer);
     return answer;
   }
@@ -185,7 +172,7 @@ public final class GrpcReplicationTransport
     if (to == null) {
       return unknown(member, "Contact", answer);
     }
-    this.<ContactReply, Contacted>call(to.channel(), member, "Contact", due(deadline),
+    this.<ContactReply, Contacted>call(to, member, "Contact", due(deadline),
         (stub, reply) -> stub.contact(sent, reply), ReplicationMessages::fromProto, answer);
     return answer;
   }
@@ -200,7 +187,7 @@ public final class GrpcReplicationTransport
     if (to == null) {
       return unknown(member, "Fetch", answer);
     }
-    this.<FetchReply, Fetched>call(to.channel(), member, "Fetch", due(deadline),
+    this.<FetchReply, Fetched>call(to, member, "Fetch", due(deadline),
         (stub, reply) -> stub.fetch(sent, reply), ReplicationMessages::fromProto, answer);
     return answer;
   }
@@ -216,8 +203,7 @@ public final class GrpcReplicationTransport
     if (to == null) {
       return unknown(member, "InstallSnapshot", answer);
     }
-    this.<SnapshotReply, SnapshotReceived>call(to.channel(), member, "InstallSnapshot",
-        due(deadline),
+    this.<SnapshotReply, SnapshotReceived>call(to, member, "InstallSnapshot", due(deadline),
         (stub, reply) -> stub.installSnapshot(sent, reply), ReplicationMessages::fromProto,
         answer);
     return answer;
@@ -231,18 +217,12 @@ public final class GrpcReplicationTransport
   public CompletableFuture<Committed> forward(String leaderId, Command command,
       Duration deadline) {
     ForwardRequest sent = ReplicationMessages.toProto(group.group(), self, command);
+    CompletableFuture<Committed> answer = new CompletableFuture<>();
     MemberChannel to = members.get(leaderId);
     if (to == null) {
-      return unknown(leaderId, FORWARD, new CompletableFuture<>());
+      return unknown(leaderId, FORWARD, answer);
     }
-    return to.forwards().send(sent, due(deadline));
-  }
-
-  /** One write as a unary Forward: for a leader of a version before ForwardStream. */
-  private CompletableFuture<Committed> forwardUnary(ManagedChannel to, String leaderId,
-      ForwardRequest sent, Deadline due) {
-    CompletableFuture<Committed> answer = new CompletableFuture<>();
-    this.<ForwardReply, Committed>call(to, leaderId, FORWARD, due,
+    this.<ForwardReply, Committed>call(to, leaderId, FORWARD, due(deadline),
         (stub, reply) -> stub.forward(sent, reply), ReplicationMessages::fromProto, answer);
     return answer;
   }
@@ -265,7 +245,7 @@ public final class GrpcReplicationTransport
    * Starts the unary {@code rpc} on {@code to}'s channel; completes {@code answer} with the reply
    * as {@code read} reads it, or with PeerUnreachableException.
    */
-  private <R, T> void call(ManagedChannel to, String member, String rpc, Deadline due,
+  private <R, T> void call(MemberChannel to, String member, String rpc, Deadline due,
       BiConsumer<ReplicationGrpc.ReplicationStub, StreamObserver<R>> start, Function<R, T> read,
       CompletableFuture<T> answer) {
     StreamObserver<R> observer = new StreamObserver<>() {
@@ -281,7 +261,7 @@ public final class GrpcReplicationTransport
         if (Status.fromThrowable(failed).getCode() == Status.Code.UNAVAILABLE) {
           // gRPC waits 1 s, then up to 120 s, before reconnecting to a member it could not
           // reach, failing every call meanwhile: the caller's own retries set the pace instead.
-          to.resetConnectBackoff();
+          to.channel().resetConnectBackoff();
         }
         answer.completeExceptionally(failure(member, rpc, failed));
       }
@@ -297,7 +277,7 @@ public final class GrpcReplicationTransport
       }
     };
     try {
-      start.accept(ReplicationGrpc.newStub(to)
+      start.accept(ReplicationGrpc.newStub(to.channel())
           .withCallCredentials(credentials)
           .withDeadline(due), observer);
     } catch (RuntimeException notStarted) {
@@ -354,7 +334,6 @@ public final class GrpcReplicationTransport
       Thread.currentThread().interrupt();
     } finally {
       appendDeadlines.shutdownNow();
-      callbacks.shutdownNow();
     }
   }
 }

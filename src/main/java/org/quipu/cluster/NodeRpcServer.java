@@ -6,7 +6,6 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.quipu.replication.ForwardTarget;
@@ -33,20 +32,12 @@ public final class NodeRpcServer implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(NodeRpcServer.class.getName());
 
-  /**
-   * How many calls run at once (see {@link RpcThreads}): far above the few that wait on the store
-   * (a stream's append, a snapshot's install, Status, Fetch, NewEpoch).
-   */
-  private static final int CALL_THREADS = 16;
-
   private final Server server;
   private final ReplicationService service;
-  private final ExecutorService calls;
 
-  private NodeRpcServer(Server server, ReplicationService service, ExecutorService calls) {
+  private NodeRpcServer(Server server, ReplicationService service) {
     this.server = server;
     this.service = service;
-    this.calls = calls;
   }
 
   /**
@@ -79,22 +70,14 @@ public final class NodeRpcServer implements AutoCloseable {
     ServerServiceDefinition guarded = tls.enabled()
         ? ServerInterceptors.intercept(service, secret.guard(), PeerIdentity.fromCertificate())
         : ServerInterceptors.intercept(service, secret.guard());
-    ExecutorService calls = RpcThreads.fixed("quipu-grpc-server", CALL_THREADS);
-    Server server;
-    try {
-      server = tls.serve(NettyServerBuilder.forAddress(address))
-          .executor(calls)
-          .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-          .addService(guarded)
-          .build()
-          .start();
-    } catch (IOException | RuntimeException notStarted) {
-      calls.shutdownNow();
-      throw notStarted;
-    }
+    Server server = tls.serve(NettyServerBuilder.forAddress(address))
+        .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+        .addService(guarded)
+        .build()
+        .start();
     LOG.info("node-to-node gRPC on " + address.getHostString() + ":" + server.getPort()
         + (tls.enabled() ? ", mutual TLS with " + tls.provider() : ", plaintext"));
-    return new NodeRpcServer(server, service, calls);
+    return new NodeRpcServer(server, service);
   }
 
   public int port() {
@@ -116,8 +99,6 @@ public final class NodeRpcServer implements AutoCloseable {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
-    } finally {
-      calls.shutdownNow();
     }
   }
 }

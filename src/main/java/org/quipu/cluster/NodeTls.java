@@ -17,7 +17,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Set;
-import java.util.concurrent.Executor;
 import javax.net.ssl.SSLException;
 
 /**
@@ -138,19 +137,8 @@ public final class NodeTls {
    * one that refuses a server whose certificate does not name {@code memberId}.
    */
   ManagedChannel channel(String memberId, String address) {
-    return channel(memberId, address, null);
-  }
-
-  /**
-   * As {@link #channel(String, String)}, its calls' callbacks run on {@code callbacks} (gRPC's
-   * default pool when null); the caller shuts {@code callbacks} down after the channel.
-   */
-  ManagedChannel channel(String memberId, String address, Executor callbacks) {
     NettyChannelBuilder builder = NettyChannelBuilder.forTarget(address)
         .maxInboundMessageSize(NodeRpcServer.MAX_MESSAGE_BYTES);
-    if (callbacks != null) {
-      builder.executor(callbacks);
-    }
     if (!enabled()) {
       return builder.usePlaintext().build();
     }

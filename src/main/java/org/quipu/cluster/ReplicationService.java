@@ -26,8 +26,6 @@ import org.quipu.proto.replication.v1.FetchRequest;
 import org.quipu.proto.replication.v1.SnapshotReply;
 import org.quipu.proto.replication.v1.ForwardReply;
 import org.quipu.proto.replication.v1.ForwardRequest;
-import org.quipu.proto.replication.v1.ForwardStreamReply;
-import org.quipu.proto.replication.v1.ForwardStreamRequest;
 import org.quipu.proto.replication.v1.NewEpochRequest;
 import org.quipu.proto.replication.v1.PromiseReply;
 import org.quipu.proto.replication.v1.ReplicationGrpc;
@@ -51,12 +49,11 @@ import org.quipu.replication.StoreUnavailableException;
  * The cluster secret is checked before a call gets here ({@link ClusterSecret#guard}). Calls run
  * on gRPC's executor, several at once and in no guaranteed order; the endpoint is thread-safe.
  *
- * <p>Replicate and ForwardStream are streams: they need no deadline (their sender keeps one for
- * each request). Each append of a Replicate stream is checked, translated and handled as a unary
- * call is, one at a time and in the order sent ({@link ReplicateCall}); an append that arrives
- * once its sender has cancelled the stream is not handled. Each write of a ForwardStream is
- * handled as a Forward is and answered when its commit ends, whatever the order ({@link
- * ForwardCall}). The open streams end when the node stops ({@link #stopStreams}).
+ * <p>Replicate is the one stream: it needs no deadline (its sender bounds each append by
+ * cancelling the stream), and each of its appends is checked, translated and handled as a unary
+ * call is, one at a time and in the order sent ({@link ReplicateCall}). An append that arrives
+ * once its sender has cancelled the stream is not handled. The open streams end when the node
+ * stops ({@link #stopStreams}).
  *
  * <p>Forward hands the command to the {@link ForwardTarget} and returns at once: the answer is
  * sent from whichever thread completes the commit, so that no gRPC thread waits for one. A target
@@ -69,7 +66,6 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
   private static final Logger LOG = Logger.getLogger(ReplicationService.class.getName());
   private static final String REPLICATE = "Replicate";
-  private static final String FORWARD_FAILED = "the node failed to handle Forward";
 
   private final ClusterPaths group;
   private final NodeStatus.Source status;
@@ -78,7 +74,6 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
   /** True over mutual TLS: every call must then come with its caller's {@link PeerIdentity}. */
   private final boolean identified;
   private final Set<ReplicateCall> streams = ConcurrentHashMap.newKeySet();
-  private final Set<ForwardCall> forwardStreams = ConcurrentHashMap.newKeySet();
 
   ReplicationService(ClusterPaths group, boolean identified, NodeStatus.Source status,
       ReplicaEndpoint endpoint, ForwardTarget forwards) {
@@ -135,15 +130,13 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
   }
 
   /**
-   * Ends every open Replicate and ForwardStream stream with UNAVAILABLE: their senders keep them
-   * open for as long as they lead or follow, so a server shutting down would otherwise wait out its
-   * whole grace period for them. An append running on one still completes, unanswered, and so does
-   * a forwarded write's commit.
+   * Ends every open Replicate stream with UNAVAILABLE: a leader keeps its stream open for as long
+   * as it leads, so a server shutting down would otherwise wait out its whole grace period for it.
+   * An append running on one still completes, unanswered.
    */
   void stopStreams() {
     Status stopping = Status.UNAVAILABLE.withDescription("the node is stopping");
     streams.forEach(call -> call.stop(stopping));
-    forwardStreams.forEach(call -> call.stop(stopping));
   }
 
   /** One append of a Replicate stream: checked, handled and answered as one unary call was. */
@@ -202,105 +195,30 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
       answer.onError(refused.asRuntimeException());
       return;
     }
-    CompletableFuture<Committed> committed;
-    try {
-      committed = submit(request);
-    } catch (StatusException unreadable) {
-      answer.onError(unreadable);
-      return;
-    }
-    ServerCallStreamObserver<ForwardReply> call = (ServerCallStreamObserver<ForwardReply>) answer;
-    committed.whenComplete((done, failed) -> answerForward(call, from, done, failed));
-  }
-
-  /**
-   * See {@link ForwardCall}; the stream is not refused for having no deadline (its sender keeps
-   * one for each write). Its caller's identity is the stream's, read once here and checked
-   * against every write.
-   */
-  @Override
-  public StreamObserver<ForwardStreamRequest> forwardStream(
-      StreamObserver<ForwardStreamReply> answer) {
-    Optional<PeerIdentity> peer = PeerIdentity.current();
-    ForwardCall call = new ForwardCall((ServerCallStreamObserver<ForwardStreamReply>) answer,
-        (request, on) -> takeForward(request, peer, on), forwardStreams::remove);
-    forwardStreams.add(call);
-    return call;
-  }
-
-  /**
-   * One write of a ForwardStream, checked and submitted as a Forward is; its answer goes out on
-   * {@code on} once its commit has ended. Null, or the status that ends the stream.
-   */
-  private Status takeForward(ForwardStreamRequest request, Optional<PeerIdentity> peer,
-      ForwardCall on) {
-    Caller caller = request.getForward().getCaller();
-    Status refused = otherGroupOrImpostor(caller, peer);
-    if (refused != null) {
-      return refused;
-    }
-    long id = request.getId();
-    CompletableFuture<Committed> committed;
-    try {
-      committed = submit(request.getForward());
-    } catch (StatusException unreadable) {
-      on.answer(ForwardStreamReply.newBuilder().setId(id)
-          .setFailed(unreadable.getStatus().getDescription()).build());
-      return null;
-    }
-    committed.whenComplete((done, failed) -> on.answer(
-        streamReply(id, caller.getNodeId(), done, failed)));
-    return null;
-  }
-
-  /**
-   * Reads a forwarded write and hands it to the target: its commit, which may fail with
-   * NotCommittedException. INVALID_ARGUMENT when it cannot be read or is an epoch's start entry.
-   */
-  private CompletableFuture<Committed> submit(ForwardRequest request) throws StatusException {
-    String from = request.getCaller().getNodeId();
     Command command;
     try {
       command = ReplicationMessages.fromProto(request);
     } catch (RuntimeException unreadable) {
       LOG.log(Level.WARNING, "Forward from " + from + " cannot be read", unreadable);
-      throw Status.INVALID_ARGUMENT.withDescription("the request cannot be read").asException();
+      answer.onError(Status.INVALID_ARGUMENT.withDescription("the request cannot be read")
+          .asRuntimeException());
+      return;
     }
     if (command instanceof StartEpoch) {
       // An epoch's start entry is its leader's own (LeaderTerm); no client write is one.
       LOG.warning("Forward from " + from + " carried an epoch's start entry: refused");
-      throw Status.INVALID_ARGUMENT.withDescription("an epoch's start entry is never forwarded")
-          .asException();
+      answer.onError(Status.INVALID_ARGUMENT.withDescription(
+          "an epoch's start entry is never forwarded").asRuntimeException());
+      return;
     }
+    ServerCallStreamObserver<ForwardReply> call = (ServerCallStreamObserver<ForwardReply>) answer;
+    CompletableFuture<Committed> committed;
     try {
-      return Objects.requireNonNull(forwards.submit(command), "no future from the target");
+      committed = Objects.requireNonNull(forwards.submit(command), "no future from the target");
     } catch (RuntimeException refusedAtOnce) {
-      return CompletableFuture.failedFuture(refusedAtOnce);
+      committed = CompletableFuture.failedFuture(refusedAtOnce);
     }
-  }
-
-  /** A ForwardStream write's answer once its commit has ended, as {@link #answerForward}'s. */
-  private static ForwardStreamReply streamReply(long id, String from, Committed done,
-      Throwable failed) {
-    ForwardStreamReply.Builder reply = ForwardStreamReply.newBuilder().setId(id);
-    Throwable cause = unwrapped(failed);
-    if (cause == null) {
-      try {
-        return reply.setCommitted(ReplicationMessages.toProto(done)).build();
-      } catch (RuntimeException untranslatable) {
-        cause = untranslatable;
-      }
-    }
-    if (cause instanceof NotCommittedException notCommitted) {
-      return reply.setNotCommitted(notCommitted.getMessage()).build();
-    }
-    LOG.log(Level.WARNING, "Forward from " + from + " failed", cause);
-    return reply.setFailed(FORWARD_FAILED).build();
-  }
-
-  private static Throwable unwrapped(Throwable failed) {
-    return failed instanceof CompletionException && failed.getCause() != null
-        ? failed.getCause() : failed;
+    committed.whenComplete((done, failed) -> answerForward(call, from, done, failed));
   }
 
   /** Sends a Forward's answer once its commit has ended, on the thread that ended it. */
@@ -310,7 +228,8 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
       LOG.fine("Forward from " + from + " ended after its caller had gone");
       return;
     }
-    Throwable cause = unwrapped(failed);
+    Throwable cause = failed instanceof CompletionException && failed.getCause() != null
+        ? failed.getCause() : failed;
     ForwardReply reply = null;
     if (cause == null) {
       try {
@@ -327,7 +246,8 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
         call.onError(ReplicationMessages.notCommitted(notCommitted.getMessage()));
       } else {
         LOG.log(Level.WARNING, "Forward from " + from + " failed", cause);
-        call.onError(Status.INTERNAL.withDescription(FORWARD_FAILED).asRuntimeException());
+        call.onError(Status.INTERNAL.withDescription("the node failed to handle Forward")
+            .asRuntimeException());
       }
     } catch (RuntimeException gone) {
       // Cancelled between the check above and the answer: nobody is left to tell.

@@ -188,13 +188,12 @@ class GrpcReplicationTransportForwardTest {
   }
 
   @Test
-  void aForwardedEpochStart_isRefused_andNeverReachesTheLeader() {
+  void aForwardedEpochStart_isRefusedAsInvalid_andNeverReachesTheLeader() {
     leader = command -> CompletableFuture.completedFuture(new Committed(1, new Outcome.Done()));
 
     PeerUnreachableException failed = failure(PeerUnreachableException.class,
         follower.forward("node-1", new StartEpoch(), DEADLINE));
-    assertTrue(failed.getMessage().contains("an epoch's start entry is never forwarded"),
-        failed.getMessage());
+    assertTrue(failed.getMessage().contains("INVALID_ARGUMENT"), failed.getMessage());
     assertEquals(List.of(), submitted);
   }
 
