@@ -293,7 +293,7 @@ public final class GrpcReplicationTransport
   private static Exception failure(String member, String rpc, Throwable failed) {
     Status status = Status.fromThrowable(failed);
     if (FORWARD.equals(rpc) && ReplicationMessages.isNotCommitted(failed)) {
-      return new NotCommittedException("the leader could not commit it: "
+      return new NotCommittedException("the leader did not commit it: "
           + (status.getDescription() == null ? "no reason given" : status.getDescription()));
     }
     return unreachable(member, rpc, failed);

@@ -35,6 +35,9 @@ import org.quipu.core.command.StartEpoch;
  */
 final class LeaderTerm {
 
+  /** What the callers of a batch appended here, then not committed, are told besides why. */
+  private static final String MAY_STILL_COMMIT = "; the write is in its log and may still be committed"
+      + " by the next leader: retry with the same Idempotency-Key";
   private static final Logger LOG = Logger.getLogger(LeaderTerm.class.getName());
   private static final int FETCH_CHUNK = 1_000;
 
@@ -461,7 +464,14 @@ final class LeaderTerm {
     return TimeUnit.NANOSECONDS.toMillis(nanos);
   }
 
+  /**
+   * Fails the callers of a batch this leader appended to its own log and has not committed. The
+   * batch may still be committed: it is in this log, perhaps on followers too, and the next leader
+   * adopts the most advanced log of a majority. So the answer (a 503) says the write may have
+   * happened, and how to retry it without storing it twice.
+   */
   private static void fail(Applier.Batch batch, String why) {
-    batch.callers().forEach(c -> c.completeExceptionally(new NotCommittedException(why)));
+    String detail = why + MAY_STILL_COMMIT;
+    batch.callers().forEach(c -> c.completeExceptionally(new NotCommittedException(detail)));
   }
 }

@@ -102,9 +102,9 @@ abstract class ReplicationScenariosTest {
         && b.message("q", "alice", id).isPresent());
   }
 
-  private static void assertNotAcknowledged(CompletableFuture<Committed> write) {
+  private static NotCommittedException assertNotAcknowledged(CompletableFuture<Committed> write) {
     var e = assertThrows(ExecutionException.class, () -> write.get(5, TimeUnit.SECONDS));
-    assertInstanceOf(NotCommittedException.class, e.getCause());
+    return assertInstanceOf(NotCommittedException.class, e.getCause());
   }
 
   private void assertSameLogs() {
@@ -404,7 +404,9 @@ abstract class ReplicationScenariosTest {
     await().atMost(3, TimeUnit.SECONDS).until(() -> !first.serving());
     assertEquals(1, first.writes.replica().promisedEpoch(), "it heard of epoch 2 only in answers");
     assertTrue(first.leadership.relinquished.get() >= 1, "it gave its leadership back");
-    assertNotAcknowledged(first.submit(send("late")));
+    NotCommittedException refused = assertNotAcknowledged(first.submit(send("late")));
+    assertFalse(refused.getMessage().contains("may still be committed"),
+        "refused before its log took it: " + refused.getMessage());
   }
 
   /**
@@ -442,7 +444,9 @@ abstract class ReplicationScenariosTest {
     // It stops serving first and gives its leadership back after (Proposer.stepDown).
     await("it gave its leadership back").atMost(5, TimeUnit.SECONDS)
         .until(() -> leader.leadership.relinquished.get() >= 1);
-    assertNotAcknowledged(write);
+    NotCommittedException unknown = assertNotAcknowledged(write);
+    assertTrue(unknown.getMessage().contains("may still be committed by the next leader"),
+        "it is in the deposed leader's log: " + unknown.getMessage());
     assertFalse(holds(cluster.node("n2"), "lonely"));
   }
 
