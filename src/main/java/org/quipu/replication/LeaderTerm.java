@@ -36,8 +36,8 @@ import org.quipu.core.command.StartEpoch;
 final class LeaderTerm {
 
   /** What the callers of a batch appended here, then not committed, are told besides why. */
-  private static final String MAY_STILL_COMMIT = "; the write is in its log and may still be committed"
-      + " by the next leader: retry with the same Idempotency-Key";
+  private static final String MAY_STILL_COMMIT = "; the write is in its log and may still be"
+      + " committed by the next leader: retry with the same Idempotency-Key";
   private static final Logger LOG = Logger.getLogger(LeaderTerm.class.getName());
   private static final int FETCH_CHUNK = 1_000;
 
