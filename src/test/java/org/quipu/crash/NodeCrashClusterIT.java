@@ -12,7 +12,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.quipu.it.Api;
+import org.quipu.it.LoopbackPorts;
 
 /**
  * Crash safety of one node on real processes: a Payara Micro node and a MariaDB of the test's
@@ -89,12 +89,13 @@ class NodeCrashClusterIT {
     work = war.getParent().resolve("crash").resolve("run-" + run);
     Files.createDirectories(work);
 
-    database = new MariaDbServer(project, work.resolve("mariadb"), freePort(), "quipu_crash");
+    database = new MariaDbServer(project, work.resolve("mariadb"), LoopbackPorts.free(),
+        "quipu_crash");
     killOnExit = new Thread(NodeCrashClusterIT::killEverything, "crash-test-kill-on-exit");
     Runtime.getRuntime().addShutdownHook(killOnExit);
     database.start();
     node =
-        new NodeProcess(microJar, war, work.resolve("node"), freePort(),
+        new NodeProcess(microJar, war, work.resolve("node"), LoopbackPorts.free(),
             Map.of(
                 "QUIPU_NODE_ID", "crash-node",
                 "QUIPU_DB_URL", database.jdbcUrl(),
@@ -474,13 +475,5 @@ class NodeCrashClusterIT {
 
   private static long millisSince(long nanos) {
     return (System.nanoTime() - nanos) / 1_000_000;
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

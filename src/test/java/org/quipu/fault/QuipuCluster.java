@@ -8,8 +8,6 @@ import jakarta.json.JsonReader;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,9 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.quipu.it.Api;
+import org.quipu.it.LoopbackPorts;
 
 /**
  * A whole Quipu cluster on this machine, brought up and driven by the control script exactly as an
@@ -315,28 +313,10 @@ final class QuipuCluster implements AutoCloseable {
   /**
    * A base port B such that B..B+52 holds every port the cluster needs free: nodes B+0..2, gRPC
    * B+10..12, ZooKeeper B+20..22 (quorum B+30.., election B+40..), NGINX B+50 and B+51, MariaDB
-   * B+52. Far from the defaults (8080, 8181, 9181, 2181, 3307) a developer's cluster uses.
+   * B+52. Far from the defaults (8080, 8181, 9181, 2181, 3307) a developer's cluster uses, and
+   * below the ephemeral range ({@link LoopbackPorts}): the nodes bind theirs a minute or two later.
    */
   private static int freeBase() {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int candidate = 20_000 + ThreadLocalRandom.current().nextInt(200) * 100;
-      boolean free = true;
-      for (int offset = 0; offset <= 52 && free; offset++) {
-        free = isFree(candidate + offset);
-      }
-      if (free) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("no free range of ports for the cluster");
-  }
-
-  private static boolean isFree(int port) {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress("127.0.0.1", port));
-      return true;
-    } catch (IOException taken) {
-      return false;
-    }
+    return LoopbackPorts.freeRange(53, 100);
   }
 }

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.StringReader;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
@@ -75,11 +74,11 @@ class NginxIT {
     if (!NGINX.isEmpty()) {
       return;
     }
-    httpPort = freePort();
-    httpsPort = freePort();
+    httpPort = LoopbackPorts.free();
+    httpsPort = LoopbackPorts.free();
     start(httpPort, httpsPort, url.getPort());
-    deadHttpPort = freePort();
-    start(deadHttpPort, freePort(), freePort());
+    deadHttpPort = LoopbackPorts.free();
+    start(deadHttpPort, LoopbackPorts.free(), LoopbackPorts.free());
   }
 
   @AfterAll
@@ -118,12 +117,6 @@ class NginxIT {
       }
     }
     throw new AssertionError("NGINX did not listen on " + http);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   private static HttpResponse<String> get(HttpClient client, String uri) throws Exception {

@@ -1,8 +1,6 @@
 package org.quipu.replication;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -20,6 +17,7 @@ import org.quipu.cluster.GrpcReplicationTransport;
 import org.quipu.cluster.NodeRpcServer;
 import org.quipu.cluster.NodeStatus;
 import org.quipu.cluster.NodeTls;
+import org.quipu.it.LoopbackPorts;
 
 /**
  * The members of a group over real gRPC on loopback, for the scenario suite: each node's endpoint
@@ -58,7 +56,7 @@ final class GrpcNetwork implements ScenarioNetwork {
   GrpcNetwork(Set<String> members) {
     Map<String, Integer> chosen = new HashMap<>();
     for (String member : members) {
-      chosen.put(member, freePort());
+      chosen.put(member, LoopbackPorts.free());
     }
     this.ports = Map.copyOf(chosen);
   }
@@ -104,23 +102,6 @@ final class GrpcNetwork implements ScenarioNetwork {
       transport.newEpoch("warm", new NewEpoch(GROUP.group(), "cold", 1), Duration.ofSeconds(30))
           .get(30, TimeUnit.SECONDS);
     }
-  }
-
-  /**
-   * A port free now, below Linux's ephemeral range (32768 and up): the member binds it only later
-   * (and again after each restart), and a port the kernel hands out for outgoing connections — as
-   * {@code new ServerSocket(0)} does — was taken by one meanwhile in a CI run.
-   */
-  private static int freePort() {
-    for (int attempt = 0; attempt < 1_000; attempt++) {
-      int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
-      try (ServerSocket probe = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
-        return port;
-      } catch (IOException taken) {
-        // try another
-      }
-    }
-    throw new IllegalStateException("no free port on loopback between 20000 and 32000");
   }
 
   private String address(String member) {
