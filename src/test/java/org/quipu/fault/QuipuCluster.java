@@ -80,12 +80,50 @@ final class QuipuCluster implements AutoCloseable {
           "--nodes", Integer.toString(NODES));
       cluster.adminToken = cluster.login();
     } catch (IOException | RuntimeException | AssertionError failed) {
+      // Read before ./quipu down, which appends its own records to the nodes' logs.
+      String warnings = cluster.nodeWarnings(3);
       // The test class gets no cluster to close: whatever did start is stopped here, not when
       // the test JVM exits (a CI run kept three nodes of a failed start until its end).
       cluster.close();
-      throw failed;
+      throw new IllegalStateException(failed.getMessage() + warnings, failed);
     }
     return cluster;
+  }
+
+  /**
+   * The last {@code most} warnings and errors in each node's log (Payara's records, one per
+   * blank-line-separated block, without colour codes, each cut to 500 characters): why a node
+   * did not come up, in the failure's message, where a CI log shows it.
+   */
+  private String nodeWarnings(int most) {
+    StringBuilder out = new StringBuilder();
+    for (String node : nodes()) {
+      Path log = work.resolve("run").resolve(node).resolve("node.log");
+      if (!Files.exists(log)) {
+        out.append("\n").append(node).append(": no log");
+        continue;
+      }
+      List<String> records = new ArrayList<>();
+      try {
+        for (String record : Files.readString(log).replaceAll("\u001b\\[[0-9;]*m", "")
+            .split("\n\\s*\n")) {
+          // Payara warns of every expired CA in its own trust store at each start: not a cause.
+          if ((record.contains("[SEVERE]") || record.contains("[WARNING]"))
+              && !record.contains("[NCLS-SECURITY-05054]")) {
+            records.add(record.strip()
+                .replaceAll("\\[tid: [^]]*] \\[timeMillis: \\d+] \\[levelValue: \\d+] ", "")
+                .replaceAll("\\s*\n\\s*", " | "));
+          }
+        }
+      } catch (IOException | UncheckedIOException e) {
+        records.add("(unreadable: " + e + ")");
+      }
+      out.append("\n").append(node).append(": ").append(records.size())
+          .append(" warnings and errors in its log; the last:");
+      records.subList(Math.max(0, records.size() - most), records.size()).forEach(record ->
+          out.append("\n  ").append(record, 0, Math.min(record.length(), 500)));
+    }
+    return out.toString();
   }
 
   // --- the script's drills -----------------------------------------------------------------------
