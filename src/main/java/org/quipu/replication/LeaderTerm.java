@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -64,6 +65,7 @@ final class LeaderTerm {
   /** The last seq this leader appended to its own log in this term (0 before its start entry). */
   private volatile long lastAppendedSeq;
   private volatile boolean closed;
+  private volatile Promise stoodAsideFor; // null unless recover stood aside for it
   private ScheduledFuture<?> ticks;
 
   /** A batch as appended to the leader's own log, and when ({@link System#nanoTime}). */
@@ -114,12 +116,20 @@ final class LeaderTerm {
     return closed;
   }
 
+  /** The member this node stood aside for in {@link #recover}, if it did. */
+  Optional<Promise> stoodAsideFor() {
+    return Optional.ofNullable(stoodAsideFor);
+  }
+
   /**
    * Becomes leader: promises from a majority, the most advanced log adopted, followers brought in
    * line, the epoch-start entry committed. Blocks until then; false when it cannot (deposed,
-   * closed, a majority unreachable for the contact timeout), and then the node must not lead.
+   * closed, a majority unreachable for the contact timeout), and then the node must not lead. With
+   * {@code mayStandAside}, also false when a member that promised could serve far sooner ({@link
+   * StandAside}); {@link #stoodAsideFor} then names it.
    */
-  boolean recover(long timestampMillis) throws InterruptedException, StoreUnavailableException {
+  boolean recover(long timestampMillis, boolean mayStandAside)
+      throws InterruptedException, StoreUnavailableException {
     long began = System.nanoTime();
     if (!log.promiseOwn(epoch)) {
       LOG.warning(self + " cannot lead epoch " + epoch + ": it promised " + log.promisedEpoch());
@@ -136,6 +146,15 @@ final class LeaderTerm {
       if (p.aheadOf(best)) {
         best = p;
       }
+    }
+    Optional<Promise> sooner = mayStandAside
+        ? StandAside.forWhom(self, promises.values(), best) : Optional.empty();
+    if (sooner.isPresent()) {
+      stoodAsideFor = sooner.get();
+      LOG.info(self + " stands aside in epoch " + epoch + ": it has "
+          + StandAside.toDo(promises.get(self), best) + " entries to fetch and apply before it"
+          + " could serve, " + stoodAsideFor.nodeId() + " " + StandAside.toDo(stoodAsideFor, best));
+      return false;
     }
     if (!best.nodeId().equals(self) && !adoptFrom(best)) {
       return false;

@@ -7,7 +7,9 @@ package org.quipu.replication;
  *
  * @param lastEpoch the epoch of the member's last log entry (0 for an empty log)
  * @param lastSeq the seq of its last log entry (0 for an empty log)
- * @param appliedSeq how far it has applied: nothing at or below may ever be truncated there
+ * @param appliedSeq how far it has applied (not beyond its commit point): nothing at or below may
+ *     ever be truncated there, and a new leader with much more to apply than another member
+ *     stands aside ({@link StandAside})
  */
 public record Promise(String nodeId, boolean granted, long promisedEpoch, long lastEpoch,
     long lastSeq, long appliedSeq) {

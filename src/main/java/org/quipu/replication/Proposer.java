@@ -3,6 +3,7 @@ package org.quipu.replication;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -77,6 +78,8 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
   private volatile boolean appending = true;
   private volatile boolean closed;
   private volatile SnapshotSource snapshots; // null: followers are never sent a snapshot
+  /** When this node last stood aside ({@link StandAside}); null if never. The thread's own. */
+  private Long stoodAsideAtNanos;
 
   /**
    * @param members every member of the replication group, this node included; a majority of this
@@ -312,8 +315,10 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
         this::stepDown, observer, snapshots);
     term = next;
     boolean recovered;
+    boolean mayStandAside = stoodAsideAtNanos == null
+        || System.nanoTime() - stoodAsideAtNanos > StandAside.AT_MOST_EVERY_NANOS;
     try {
-      recovered = next.recover(Math.max(clock.getAsLong(), log.lastTimestamp()));
+      recovered = next.recover(Math.max(clock.getAsLong(), log.lastTimestamp()), mayStandAside);
     } catch (StoreUnavailableException | RuntimeException failed) {
       LOG.log(Level.WARNING, self + " could not become leader of epoch " + epoch, failed);
       recovered = false;
@@ -326,6 +331,13 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
     }
     if (serving) {
       servingListener.onGranted(epoch);
+      return;
+    }
+    Optional<Promise> standingAsideFor = next.stoodAsideFor();
+    if (standingAsideFor.isPresent()) {
+      stoodAsideAtNanos = System.nanoTime();
+      stepDown(next, "stands aside for " + standingAsideFor.get().nodeId()
+          + ", which could serve far sooner");
       return;
     }
     stepDown(next, "could not become leader of epoch " + epoch);

@@ -223,10 +223,15 @@ public final class ReplicaLog implements ReplicaEndpoint {
   public synchronized Promise newEpoch(NewEpoch request) throws StoreUnavailableException {
     checkGroup(request.group());
     if (request.epoch() < promisedEpoch) {
-      return new Promise(self, false, promisedEpoch, lastEpoch, lastSeq, committedSeq);
+      return promise(false);
     }
     raisePromise(request.epoch());
-    return new Promise(self, true, promisedEpoch, lastEpoch, lastSeq, committedSeq);
+    return promise(true);
+  }
+
+  // Holding this. The applied seq, not the commit point: how much a new leader must still apply.
+  private Promise promise(boolean granted) {
+    return new Promise(self, granted, promisedEpoch, lastEpoch, lastSeq, appliedSeq.getAsLong());
   }
 
   /**
@@ -440,7 +445,7 @@ public final class ReplicaLog implements ReplicaEndpoint {
 
   /** This node's own answer to its {@link NewEpoch}, once {@link #promiseOwn} has granted it. */
   public synchronized Promise ownPromise() {
-    return new Promise(self, true, promisedEpoch, lastEpoch, lastSeq, committedSeq);
+    return promise(true);
   }
 
   /**

@@ -615,6 +615,62 @@ abstract class ReplicationScenariosTest {
     assertSameLogs();
   }
 
+  /**
+   * Leaves n3 behind by {@code StandAside.ENTRIES_BEHIND} sends committed on n1 and n2 (each its
+   * own entry: n3 would fetch and apply twice as many as n2 before it could serve), then crashes
+   * n1 and restarts n3, so that n3 and n2 are the majority; returns n3.
+   */
+  private SimNode farBehindWithN2UpToDate(long seed) throws Exception {
+    SimNode first = startLedByN1WithAlicesQueue(seed);
+    SimNode behind = cluster.node("n3");
+    behind.crash();
+    for (int i = 0; i < StandAside.ENTRIES_BEHIND; i++) {
+      first.submit(send("m" + i)).get(5, TimeUnit.SECONDS);
+    }
+    first.crash();
+    behind.start();
+    return behind;
+  }
+
+  @Test
+  void aNewLeaderFarBehindTheOthers_standsAside_andOneUpToDateLeadsLosingNothing()
+      throws Exception {
+    SimNode behind = farBehindWithN2UpToDate(14);
+    long lastSeq = behind.log.lastSeq();
+
+    cluster.elect(behind); // its promises: its own and n2's, far ahead
+    await().atMost(10, TimeUnit.SECONDS)
+        .until(() -> behind.leadership.relinquished.get() > 0);
+    assertFalse(behind.serving());
+    assertEquals(lastSeq, behind.log.lastSeq(), "it adopted n2's log before standing aside");
+    SimNode upToDate = cluster.node("n2");
+    cluster.electAndWait(upToDate);
+
+    cluster.awaitConverged();
+    for (int i = 0; i < StandAside.ENTRIES_BEHIND; i++) {
+      assertTrue(holds(behind, "m" + i), "acknowledged m" + i + " lost");
+    }
+  }
+
+  @Test
+  void aNodeThatStoodAside_leadsWhenGrantedAgainSoon_soLeadershipCannotGoRoundInCircles()
+      throws Exception {
+    SimNode behind = farBehindWithN2UpToDate(15);
+    cluster.elect(behind);
+    await().atMost(10, TimeUnit.SECONDS)
+        .until(() -> behind.leadership.relinquished.get() > 0);
+
+    cluster.electAndWait(behind); // n2 did not take the leadership: n3 leads after all
+
+    assertEquals(1, behind.leadership.relinquished.get());
+    for (int i = 0; i < StandAside.ENTRIES_BEHIND; i++) {
+      assertTrue(holds(behind, "m" + i), "acknowledged m" + i + " lost");
+    }
+    cluster.node("n1").start();
+    cluster.awaitConverged();
+    assertSameLogs();
+  }
+
   @Test
   void aDeposedLeader_dropsItsUncommittedTail_andFollowsTheNewLeader() throws Exception {
     SimNode old = startLedByN1WithAlicesQueue(5);
