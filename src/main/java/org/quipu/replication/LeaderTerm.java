@@ -65,7 +65,7 @@ final class LeaderTerm {
   /** The last seq this leader appended to its own log in this term (0 before its start entry). */
   private volatile long lastAppendedSeq;
   private volatile boolean closed;
-  private volatile Promise stoodAsideFor; // null unless recover stood aside for it
+  private volatile StandAside stoodAside; // null unless recover stood aside
   private ScheduledFuture<?> ticks;
 
   /** A batch as appended to the leader's own log, and when ({@link System#nanoTime}). */
@@ -116,19 +116,19 @@ final class LeaderTerm {
     return closed;
   }
 
-  /** The member this node stood aside for in {@link #recover}, if it did. */
-  Optional<Promise> stoodAsideFor() {
-    return Optional.ofNullable(stoodAsideFor);
+  /** Whether {@link #recover} stood aside, and for whom. */
+  Optional<StandAside> stoodAside() {
+    return Optional.ofNullable(stoodAside);
   }
 
   /**
    * Becomes leader: promises from a majority, the most advanced log adopted, followers brought in
    * line, the epoch-start entry committed. Blocks until then; false when it cannot (deposed,
-   * closed, a majority unreachable for the contact timeout), and then the node must not lead. With
-   * {@code mayStandAside}, also false when a member that promised could serve far sooner ({@link
-   * StandAside}); {@link #stoodAsideFor} then names it.
+   * closed, a majority unreachable for the contact timeout), and then the node must not lead; also
+   * false when it stands aside for a member that could serve far sooner ({@link StandAside}, given
+   * when it {@code lastStoodAside}, or null), and then {@link #stoodAside} says so.
    */
-  boolean recover(long timestampMillis, boolean mayStandAside)
+  boolean recover(long timestampMillis, StandAside lastStoodAside)
       throws InterruptedException, StoreUnavailableException {
     long began = System.nanoTime();
     if (!log.promiseOwn(epoch)) {
@@ -147,13 +147,13 @@ final class LeaderTerm {
         best = p;
       }
     }
-    Optional<Promise> sooner = mayStandAside
-        ? StandAside.forWhom(self, promises.values(), best) : Optional.empty();
-    if (sooner.isPresent()) {
-      stoodAsideFor = sooner.get();
+    Optional<StandAside> aside = StandAside.decide(self, promises.values(), best, lastStoodAside);
+    if (aside.isPresent()) {
+      stoodAside = aside.get();
+      Promise other = stoodAside.forWhom();
       LOG.info(self + " stands aside in epoch " + epoch + ": it has "
           + StandAside.toDo(promises.get(self), best) + " entries to fetch and apply before it"
-          + " could serve, " + stoodAsideFor.nodeId() + " " + StandAside.toDo(stoodAsideFor, best));
+          + " could serve, " + other.nodeId() + " " + StandAside.toDo(other, best));
       return false;
     }
     if (!best.nodeId().equals(self) && !adoptFrom(best)) {

@@ -78,8 +78,8 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
   private volatile boolean appending = true;
   private volatile boolean closed;
   private volatile SnapshotSource snapshots; // null: followers are never sent a snapshot
-  /** When this node last stood aside ({@link StandAside}); null if never. The thread's own. */
-  private Long stoodAsideAtNanos;
+  /** When this node last stood aside for another, null if never; the proposer thread's own. */
+  private StandAside lastStoodAside;
 
   /**
    * @param members every member of the replication group, this node included; a majority of this
@@ -315,10 +315,8 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
         this::stepDown, observer, snapshots);
     term = next;
     boolean recovered;
-    boolean mayStandAside = stoodAsideAtNanos == null
-        || System.nanoTime() - stoodAsideAtNanos > StandAside.AT_MOST_EVERY_NANOS;
     try {
-      recovered = next.recover(Math.max(clock.getAsLong(), log.lastTimestamp()), mayStandAside);
+      recovered = next.recover(Math.max(clock.getAsLong(), log.lastTimestamp()), lastStoodAside);
     } catch (StoreUnavailableException | RuntimeException failed) {
       LOG.log(Level.WARNING, self + " could not become leader of epoch " + epoch, failed);
       recovered = false;
@@ -333,10 +331,10 @@ public final class Proposer implements Leadership.Listener, AutoCloseable {
       servingListener.onGranted(epoch);
       return;
     }
-    Optional<Promise> standingAsideFor = next.stoodAsideFor();
-    if (standingAsideFor.isPresent()) {
-      stoodAsideAtNanos = System.nanoTime();
-      stepDown(next, "stands aside for " + standingAsideFor.get().nodeId()
+    Optional<StandAside> aside = next.stoodAside();
+    if (aside.isPresent()) {
+      lastStoodAside = aside.get();
+      stepDown(next, "stands aside for " + lastStoodAside.forWhom().nodeId()
           + ", which could serve far sooner");
       return;
     }

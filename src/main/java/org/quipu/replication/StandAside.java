@@ -4,45 +4,44 @@ import java.util.Collection;
 import java.util.Optional;
 
 /**
- * Whether a node just granted leadership should give it back at once, because a member that
- * promised it could serve far sooner. A new leader serves only once it holds the most advanced log
- * of its majority and has applied all of it (its epoch-start entry is answered after everything
- * before it): a node still catching up — restarted after a long outage, say — may have thousands of
- * entries to fetch and apply first, while the others are up to date. ZooKeeper's latch knows
- * nothing of logs and can grant such a node leadership (its sessions expire under load, and a new
- * latch znode can land first in the queue): on this 2-core machine a node 10,009 entries behind
- * took 34.7 s to serve, and writes stalled that long (README, "catch-up").
+ * A node just granted leadership giving it back at once, for {@code forWhom}, a member that
+ * promised it and could serve far sooner; {@code best} is the most advanced promise of the
+ * majority, whose log the new leader must hold. A new leader serves only once it holds that log
+ * and has applied all of it (its epoch-start entry is answered after everything before it): a node
+ * still catching up — restarted after a long outage, say — may have thousands of entries to fetch
+ * and apply first, while the others are up to date. ZooKeeper's latch knows nothing of logs and can
+ * grant such a node leadership (sessions expire on a saturated machine, and a new latch znode can
+ * land first in the queue): on this 2-core machine a node 10,009 entries behind took 34.7 s to
+ * serve, and writes stalled that long (README, "catch-up").
  *
  * <p>Standing aside changes nothing the protocol relies on: the node has promised its epoch and
  * collected promises, but appended nothing; the next leader takes a later epoch. It costs one more
- * election (about a tenth of a second here), so it is worth it only when the gap is large, and it
- * must never go round in circles: the member that could serve soonest never stands aside, and a
- * node stands aside at most once in {@link #AT_MOST_EVERY_NANOS} (the {@link Proposer} keeps that),
- * so that one which cannot take the leadership (cut off from ZooKeeper, say) is not waited for.
+ * election (tens of milliseconds here), so it is worth it only when the gap is large, and it must
+ * never go round in circles: the member that could serve soonest never stands aside, and a node
+ * stands aside at most once for a given most advanced log. Granted again before anyone has led
+ * since (that log is where it was), the member it stood aside for could not take over — cut off
+ * from ZooKeeper, say — and it leads itself.
  */
-final class StandAside {
+record StandAside(Promise forWhom, Promise best) {
 
   /**
    * How many more entries than another member a new leader must have to fetch and apply before it
-   * stands aside: on this machine about a second's applying or more, against a tenth of a second
-   * for one more election.
+   * stands aside: on this machine a second's applying or more, against tens of milliseconds for
+   * one more election.
    */
   static final long ENTRIES_BEHIND = 1_000;
 
-  /** A node that stood aside leads the next epoch it is granted within this long. */
-  static final long AT_MOST_EVERY_NANOS = 10_000_000_000L;
-
-  private StandAside() {}
-
   /**
-   * The member {@code self} should give the leadership to, if any: of the members that promised,
-   * the one with the least to fetch and apply before it could serve, when {@code self} has more
-   * than {@link #ENTRIES_BEHIND} entries more to do.
+   * Whether {@code self} should stand aside, and for whom: of the members that promised, the one
+   * with the least to fetch and apply before it could serve, when {@code self} has more than {@link
+   * #ENTRIES_BEHIND} entries more to do — unless it {@code last} stood aside at this same log.
    *
    * @param promises the majority's promises, {@code self}'s own among them
    * @param best the most advanced of them, whose log the new leader must hold
+   * @param last when this node last stood aside; null if never
    */
-  static Optional<Promise> forWhom(String self, Collection<Promise> promises, Promise best) {
+  static Optional<StandAside> decide(String self, Collection<Promise> promises, Promise best,
+      StandAside last) {
     Promise own = null;
     Promise soonest = null;
     for (Promise p : promises) {
@@ -55,8 +54,10 @@ final class StandAside {
     if (own == null) {
       throw new IllegalArgumentException(self + "'s own promise is not among " + promises);
     }
-    return soonest != null && toDo(own, best) - toDo(soonest, best) > ENTRIES_BEHIND
-        ? Optional.of(soonest)
+    boolean again = last != null && last.best().lastEpoch() == best.lastEpoch()
+        && last.best().lastSeq() == best.lastSeq();
+    return soonest != null && !again && toDo(own, best) - toDo(soonest, best) > ENTRIES_BEHIND
+        ? Optional.of(new StandAside(soonest, best))
         : Optional.empty();
   }
 

@@ -653,7 +653,7 @@ abstract class ReplicationScenariosTest {
   }
 
   @Test
-  void aNodeThatStoodAside_leadsWhenGrantedAgainSoon_soLeadershipCannotGoRoundInCircles()
+  void aNodeThatStoodAside_leadsIfGrantedAgainBeforeAnyoneLed_soLeadershipCannotGoRoundInCircles()
       throws Exception {
     SimNode behind = farBehindWithN2UpToDate(15);
     cluster.elect(behind);

@@ -33,60 +33,83 @@ class StandAsideTest {
   }
 
   @Test
-  void forWhom_aNodeUpToDate_neverStandsAside() {
+  void decide_aNodeUpToDate_neverStandsAside() {
     Promise own = promise("n1", 5_000, 5_000);
     Promise behind = promise("n3", 100, 100);
 
-    assertTrue(StandAside.forWhom("n1", List.of(own, behind), own).isEmpty());
+    assertTrue(StandAside.decide("n1", List.of(own, behind), own, null).isEmpty());
   }
 
   @Test
-  void forWhom_aNodeBehindByLessThanTheBound_leads() {
+  void decide_aNodeBehindByLessThanTheBound_leads() {
     Promise own = promise("n3", 5_000 - FAR / 2, 5_000 - FAR / 2);
     Promise best = promise("n2", 5_000, 5_000);
 
-    assertTrue(StandAside.forWhom("n3", List.of(own, best), best).isEmpty());
+    assertTrue(StandAside.decide("n3", List.of(own, best), best, null).isEmpty());
   }
 
   @Test
-  void forWhom_aNodeFarBehindInItsLog_standsAsideForTheMemberUpToDate() {
+  void decide_aNodeFarBehindInItsLog_standsAsideForTheMemberUpToDate() {
     Promise own = promise("n3", 5_000 - FAR, 5_000 - FAR);
     Promise best = promise("n2", 5_000, 5_000);
 
-    assertEquals(best, StandAside.forWhom("n3", List.of(own, best), best).orElseThrow());
+    assertEquals(best,
+        StandAside.decide("n3", List.of(own, best), best, null).orElseThrow().forWhom());
   }
 
   @Test
-  void forWhom_aNodeWithTheWholeLogButFarBehindInApplying_standsAside() {
+  void decide_aNodeWithTheWholeLogButFarBehindInApplying_standsAside() {
     Promise own = promise("n3", 5_000, 5_000 - 2 * FAR);
     Promise other = promise("n2", 5_000, 5_000);
 
-    assertEquals(other, StandAside.forWhom("n3", List.of(own, other), own).orElseThrow());
+    assertEquals(other,
+        StandAside.decide("n3", List.of(own, other), own, null).orElseThrow().forWhom());
   }
 
   @Test
-  void forWhom_choosesTheMemberWithTheLeastToDo() {
+  void decide_choosesTheMemberWithTheLeastToDo() {
     Promise own = promise("n1", 1_000, 1_000);
     Promise best = promise("n2", 9_000, 5_000);
     Promise soonest = promise("n3", 8_900, 8_900);
 
     assertEquals(soonest,
-        StandAside.forWhom("n1", List.of(own, best, soonest), best).orElseThrow());
+        StandAside.decide("n1", List.of(own, best, soonest), best, null).orElseThrow().forWhom());
   }
 
   @Test
-  void forWhom_whenEveryoneIsAsFarBehind_nobodyStandsAside() {
+  void decide_whenEveryoneIsAsFarBehind_nobodyStandsAside() {
     Promise own = promise("n1", 9_000, 1_000);
     Promise other = promise("n2", 9_000, 1_000 + FAR / 2);
 
-    assertTrue(StandAside.forWhom("n1", List.of(own, other), own).isEmpty());
+    assertTrue(StandAside.decide("n1", List.of(own, other), own, null).isEmpty());
   }
 
   @Test
-  void forWhom_withoutItsOwnPromise_isRefused() {
+  void decide_grantedAgainAtTheLogItStoodAsideAt_leads() {
+    Promise own = promise("n3", 5_000 - FAR, 5_000 - FAR);
+    Promise best = promise("n2", 5_000, 5_000);
+    StandAside last = StandAside.decide("n3", List.of(own, best), best, null).orElseThrow();
+
+    assertTrue(StandAside.decide("n3", List.of(own, best), best, last).isEmpty(),
+        "nobody has led since: the member it stood aside for could not take over");
+  }
+
+  @Test
+  void decide_grantedAgainAfterAnotherLed_standsAsideAgain() {
+    Promise own = promise("n3", 5_000 - FAR, 5_000 - FAR);
+    StandAside last = StandAside.decide("n3", List.of(own, promise("n2", 5_000, 5_000)),
+        promise("n2", 5_000, 5_000), null).orElseThrow();
+    Promise later = new Promise("n1", true, 12, 11, 5_400, 5_400); // n1 led epoch 11 since
+
+    assertEquals(later,
+        StandAside.decide("n3", List.of(own, later), later, last).orElseThrow().forWhom());
+  }
+
+  @Test
+  void decide_withoutItsOwnPromise_isRefused() {
     Promise other = promise("n2", 9_000, 9_000);
 
     assertThrows(IllegalArgumentException.class,
-        () -> StandAside.forWhom("n1", List.of(other), other));
+        () -> StandAside.decide("n1", List.of(other), other, null));
   }
 }
