@@ -5,42 +5,46 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.function.IntConsumer;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Tells, every period, how many of a node's peers do not refuse a TCP connection to their gRPC
- * address: a plain socket connect, closed at once, with a short timeout. Only a connection the
- * peer's host refuses ({@code ECONNREFUSED}: nothing listens on that port) counts as refused; a
- * connection made, a timeout, an unknown host or any other failure counts as not refused, since a
- * peer that cannot be reached may still be alive beyond a cut. The count feeds {@link
- * org.quipu.replication.DegradedReads}, whose javadoc argues why a refused port is a member that
- * cannot be part of a majority.
+ * Tells, every period, which of a node's peers refuse a TCP connection to their gRPC address: a
+ * plain socket connect, closed at once, with a short timeout. Only a connection the peer's host
+ * refuses ({@code ECONNREFUSED}: nothing listens on that port, so the peer's process is gone)
+ * counts as refused; a connection made, a timeout, an unknown host or any other failure counts as
+ * not refused, since a peer that cannot be reached may still be alive beyond a cut. The answer
+ * feeds {@link org.quipu.replication.DegradedReads}, whose javadoc argues why a refused port is a
+ * member that cannot be part of a majority, and lets the node tell {@link
+ * CuratorLeadership#leaderGone} of a dead leader.
  *
- * <p>One daemon thread probes the peers one after another, then hands the count to the listener
- * (on that thread), then sleeps out the rest of the period. A round thus lasts at most the period
- * plus one connect timeout per peer. Stopped by {@link #close}.
+ * <p>One daemon thread probes the peers one after another, then hands the ids of those that
+ * refused to the listener (on that thread), then sleeps out the rest of the period. A round thus
+ * lasts at most the period plus one connect timeout per peer. Stopped by {@link #close}.
  */
 public final class PeerProbe implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(PeerProbe.class.getName());
 
-  private final List<String> peers;
+  private final Map<String, String> peers;
   private final Duration period;
   private final Duration connectTimeout;
-  private final IntConsumer notRefusingPeers;
+  private final Consumer<Set<String>> refusingPeers;
   private final Thread thread;
   private volatile boolean closed;
 
-  private PeerProbe(List<String> peers, Duration period, Duration connectTimeout,
-      IntConsumer notRefusingPeers) {
-    this.peers = List.copyOf(peers);
+  private PeerProbe(Map<String, String> peers, Duration period, Duration connectTimeout,
+      Consumer<Set<String>> refusingPeers) {
+    this.peers = new LinkedHashMap<>(peers);
     this.period = period;
     this.connectTimeout = connectTimeout;
-    this.notRefusingPeers = notRefusingPeers;
+    this.refusingPeers = refusingPeers;
     this.thread = new Thread(this::run, "quipu-peer-probe");
     thread.setDaemon(true);
   }
@@ -48,12 +52,12 @@ public final class PeerProbe implements AutoCloseable {
   /**
    * Starts probing.
    *
-   * @param peers the other members' gRPC addresses, {@code host:port}
-   * @param notRefusingPeers called after each round with how many of {@code peers} did not refuse
+   * @param peers the other members' gRPC addresses, {@code host:port}, by member id
+   * @param refusingPeers called after each round with the ids of the {@code peers} that refused
    */
-  public static PeerProbe start(List<String> peers, Duration period, Duration connectTimeout,
-      IntConsumer notRefusingPeers) {
-    PeerProbe probe = new PeerProbe(peers, period, connectTimeout, notRefusingPeers);
+  public static PeerProbe start(Map<String, String> peers, Duration period,
+      Duration connectTimeout, Consumer<Set<String>> refusingPeers) {
+    PeerProbe probe = new PeerProbe(peers, period, connectTimeout, refusingPeers);
     probe.thread.start();
     return probe;
   }
@@ -61,14 +65,14 @@ public final class PeerProbe implements AutoCloseable {
   private void run() {
     while (!closed) {
       long started = System.nanoTime();
-      int notRefusing = 0;
-      for (String peer : peers) {
-        if (!refuses(peer, connectTimeout)) {
-          notRefusing++;
+      Set<String> refusing = new TreeSet<>();
+      peers.forEach((id, address) -> {
+        if (refuses(address, connectTimeout)) {
+          refusing.add(id);
         }
-      }
+      });
       try {
-        notRefusingPeers.accept(notRefusing);
+        refusingPeers.accept(Set.copyOf(refusing));
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "the peer probe's listener failed", e);
       }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -236,28 +237,46 @@ public class Node {
   }
 
   /**
-   * In a group of several, probes the other members' gRPC ports for {@link DegradedReads}: the
-   * lease is sampled after each round's connections, as its argument needs.
+   * In a group of several, probes the other members' gRPC ports for {@link DegradedReads} (the
+   * lease is sampled after each round's connections, as its argument needs) and for a dead
+   * leader ({@link #leaderGone}).
    */
   private void startPeerProbe(Map<String, String> members) {
     if (members.size() < 2) {
       return;
     }
-    List<String> others = members.entrySet().stream()
-        .filter(m -> !m.getKey().equals(id()))
-        .map(Map.Entry::getValue)
-        .toList();
+    Map<String, String> others = new LinkedHashMap<>(members);
+    others.remove(id());
     Duration round = PROBE_PERIOD.plus(PROBE_CONNECT_TIMEOUT.multipliedBy(others.size()));
     Duration oldLeaseCounted = SETTINGS.rpcDeadline().plus(SETTINGS.lease());
-    if (round.multipliedBy(4).compareTo(oldLeaseCounted) > 0) {
+    boolean degradedReadsSafe = round.multipliedBy(4).compareTo(oldLeaseCounted) <= 0;
+    if (!degradedReadsSafe) {
       LOG.warning("node " + id() + " serves no reads without a lease: a peer probe round of "
           + round.toMillis() + " ms is not well below the " + oldLeaseCounted.toMillis()
           + " ms a new leader counts for an old lease");
-      return;
     }
     int groupSize = members.size();
-    probe = PeerProbe.start(others, PROBE_PERIOD, PROBE_CONNECT_TIMEOUT,
-        notRefusing -> degradedReads.observe(servesReads(), 1 + notRefusing, groupSize));
+    probe = PeerProbe.start(others, PROBE_PERIOD, PROBE_CONNECT_TIMEOUT, refusing -> {
+      if (degradedReadsSafe) {
+        degradedReads.observe(servesReads(), groupSize - refusing.size(), groupSize);
+      }
+      leaderGone(refusing);
+    });
+  }
+
+  /**
+   * When the leader this node follows refuses connections on its gRPC port, its process is gone:
+   * ZooKeeper is told to hand the latch over now ({@link CuratorLeadership#leaderGone}) instead of
+   * in a session timeout. A SIGKILLed leader's writes then stall for a probe round and an
+   * election, not the session timeout; a paused or cut-off leader still accepts connections and
+   * is left to its session, as before.
+   */
+  private void leaderGone(Set<String> refusing) {
+    WritePath w = writes;
+    String leader = w != null && w.replica() != null ? w.replica().leaderId() : null;
+    if (curator != null && epoch == 0 && leader != null && refusing.contains(leader)) {
+      curator.leaderGone(leader);
+    }
   }
 
   /** gRPC to the other members of the group; a group of one has none to call. */

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.test.TestingCluster;
 import org.apache.curator.test.TestingServer;
@@ -107,6 +108,55 @@ class CuratorLeadershipTest {
     assertEquals("revoked", toldA.next());
     assertEquals("granted 2", toldB.next());
     assertEquals(2, b.grantedEpoch());
+  }
+
+  /**
+   * A leader's process gone while its ZooKeeper session lives on (here: the session of a client
+   * that stays connected, so it never expires): told of it, a member deletes the dead leader's
+   * latch znode and is granted at once. Told of a member that does not hold the latch, it
+   * deletes nothing.
+   */
+  @Test
+  void aLeaderGoneForCertain_handsTheLatchOver_withoutWaitingForItsSession() throws Exception {
+    CuratorFramework deadLeadersSession = client();
+    toClose.add(deadLeadersSession);
+    deadLeadersSession.start();
+    LeaderLatch itsLatch = new LeaderLatch(deadLeadersSession, PATHS.leaderLatch(), "a");
+    itsLatch.start();
+    assertTrue(itsLatch.await(15, TimeUnit.SECONDS));
+    Told toldB = new Told();
+    CuratorLeadership b = node("b", 0, toldB);
+    toldB.nothingFor(500);
+
+    b.leaderGone("c"); // not the latch's holder
+    b.leaderGone("b"); // itself
+    toldB.nothingFor(1_000);
+    assertEquals(1, deadLeadersSession.getChildren().forPath(PATHS.leaderLatch()).size() - 1,
+        "a's latch znode is still there, beside b's");
+
+    b.leaderGone("a");
+    assertEquals("granted 1", toldB.next());
+    assertEquals(List.of(), deadLeadersSession.getChildren().forPath(PATHS.leaderLatch()).stream()
+        .filter(z -> z.equals(itsLatch.getOurPath().substring(PATHS.leaderLatch().length() + 1)))
+        .toList(), "a's latch znode is gone");
+  }
+
+  /** A leader is never told to hand over by itself, nor does a leader delete another's znode. */
+  @Test
+  void aLeader_ignoresBeingToldALeaderIsGone() throws Exception {
+    Told toldA = new Told();
+    Told toldB = new Told();
+    CuratorLeadership a = node("a", 0, toldA);
+    assertEquals("granted 1", toldA.next());
+    CuratorLeadership b = node("b", 0, toldB);
+    toldB.nothingFor(500);
+
+    a.leaderGone("a");
+    a.leaderGone("b");
+    toldA.nothingFor(1_000);
+    toldB.nothingFor(0);
+    assertEquals(1, a.grantedEpoch());
+    assertEquals(0, b.grantedEpoch());
   }
 
   @Test

@@ -15,6 +15,8 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -95,17 +97,17 @@ class PeerProbeTest {
   }
 
   @Test
-  void start_countsThePeersThatDoNotRefuse_everyPeriod() throws Exception {
-    BlockingQueue<Integer> rounds = new LinkedBlockingQueue<>();
+  void start_tellsWhichPeersRefuse_everyPeriod() throws Exception {
+    BlockingQueue<Set<String>> rounds = new LinkedBlockingQueue<>();
     try (ServerSocket one = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         ServerSocket two = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        PeerProbe probe = PeerProbe.start(List.of(closedPort(),
-            "127.0.0.1:" + one.getLocalPort(), "127.0.0.1:" + two.getLocalPort()),
+        PeerProbe probe = PeerProbe.start(Map.of("n1", closedPort(),
+            "n2", "127.0.0.1:" + one.getLocalPort(), "n3", "127.0.0.1:" + two.getLocalPort()),
             Duration.ofMillis(50), TIMEOUT, rounds::add)) {
       for (int round = 0; round < 3; round++) {
-        Integer notRefusing = rounds.poll(5, TimeUnit.SECONDS);
-        assertNotNull(notRefusing, "round " + round + " never came");
-        assertEquals(2, notRefusing);
+        Set<String> refusing = rounds.poll(5, TimeUnit.SECONDS);
+        assertNotNull(refusing, "round " + round + " never came");
+        assertEquals(Set.of("n1"), refusing);
       }
     }
   }
