@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
@@ -67,6 +68,8 @@ public final class CuratorLeadership implements Leadership, AutoCloseable {
   private final byte[] memberData;
   private final LongSupplier highestEpochInLog;
   private final ScheduledExecutorService events;
+  /** Looks in the latch for a dead leader's znode, off {@link #events}: ZooKeeper may block. */
+  private final ExecutorService looks;
 
   // Confined to the events thread.
   private Listener listener;
@@ -92,6 +95,11 @@ public final class CuratorLeadership implements Leadership, AutoCloseable {
     this.highestEpochInLog = highestEpochInLog;
     this.events = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "quipu-leadership");
+      t.setDaemon(true);
+      return t;
+    });
+    this.looks = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "quipu-leader-gone");
       t.setDaemon(true);
       return t;
     });
@@ -158,8 +166,10 @@ public final class CuratorLeadership implements Leadership, AutoCloseable {
    * (and gives its latch up, see {@link #relinquish}); so a cut that answers connections with a
    * reset (iptables {@code REJECT}) costs a needless change of leader at worst. Nothing is done
    * while this node leads, for itself, for a member not at the head of the latch's queue, or more
-   * than once a second for the same member. Runs on the leadership thread; a failure to read or
-   * delete is logged and left to the session's expiry.
+   * than once a second for the same member. Decided on the leadership thread; the reads and the
+   * delete run on a thread of their own, so that ZooKeeper's retries never hold up a revocation;
+   * without a connection, or on any failure, nothing is deleted and the session's expiry hands
+   * the latch over as before.
    */
   public void leaderGone(String leaderId) {
     later(() -> {
@@ -171,11 +181,18 @@ public final class CuratorLeadership implements Leadership, AutoCloseable {
       }
       lastGoneLeader = leaderId;
       lastGoneLookNanos = now;
-      deleteLatchNodeOf(leaderId);
+      try {
+        looks.execute(() -> deleteLatchNodeOf(leaderId));
+      } catch (RejectedExecutionException closing) {
+        LOG.fine("closing: no look for the latch znode of " + leaderId);
+      }
     });
   }
 
   private void deleteLatchNodeOf(String leaderId) {
+    if (!client.getZookeeperClient().isConnected()) {
+      return;
+    }
     try {
       List<String> queue = LockInternals.getSortedChildren(client, paths.leaderLatch(),
           LATCH_NODE_PREFIX, StandardLockInternalsDriver::standardFixForSorting);
@@ -355,6 +372,7 @@ public final class CuratorLeadership implements Leadership, AutoCloseable {
           LOG.log(Level.WARNING, "cannot remove the member znode of " + nodeId, e);
         }
       }
+      looks.shutdownNow();
       client.close();
       return null;
     });

@@ -93,6 +93,8 @@ public class Node {
    */
   private static final Duration PROBE_PERIOD = Duration.ofMillis(300);
   private static final Duration PROBE_CONNECT_TIMEOUT = Duration.ofMillis(100);
+  /** A leader silent this long (three heartbeats) and refusing connections is dead. */
+  private static final Duration LEADER_SILENCE = SETTINGS.heartbeat().multipliedBy(3);
   @Resource(lookup = QuipuDataSource.JNDI_NAME)
   DataSource dataSource;
 
@@ -265,18 +267,21 @@ public class Node {
   }
 
   /**
-   * When the leader this node follows refuses connections on its gRPC port, its process is gone:
-   * ZooKeeper is told to hand the latch over now ({@link CuratorLeadership#leaderGone}) instead of
-   * in a session timeout. A SIGKILLed leader's writes then stall for a probe round and an
-   * election, not the session timeout; a paused or cut-off leader still accepts connections and
-   * is left to its session, as before.
+   * Tells ZooKeeper to hand the latch over now ({@link CuratorLeadership#leaderGone}) when the
+   * leader this node follows is dead for certain ({@link DeadLeader}): a SIGKILLed leader's writes
+   * then stall for a probe round and an election rather than the session timeout. {@code epoch}
+   * is set only once this node serves, so a node still recovering as leader passes here; the
+   * latch's own checks (it leads, it heads the queue) leave its znode alone.
    */
   private void leaderGone(Set<String> refusing) {
     WritePath w = writes;
-    String leader = w != null && w.replica() != null ? w.replica().leaderId() : null;
-    if (curator != null && epoch == 0 && leader != null && refusing.contains(leader)) {
-      curator.leaderGone(leader);
+    ReplicaLog replica = w != null ? w.replica() : null;
+    if (curator == null || replica == null) {
+      return;
     }
+    DeadLeader.of(epoch != 0, replica.leaderId(), refusing,
+            System.nanoTime() - replica.leaderHeardNanos(), LEADER_SILENCE.toNanos())
+        .ifPresent(curator::leaderGone);
   }
 
   /** gRPC to the other members of the group; a group of one has none to call. */

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.locks.LockInternals;
+import org.apache.curator.framework.recipes.locks.StandardLockInternalsDriver;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.test.TestingCluster;
 import org.apache.curator.test.TestingServer;
@@ -110,38 +112,57 @@ class CuratorLeadershipTest {
     assertEquals(2, b.grantedEpoch());
   }
 
+  /** The ids in the latch's queue, head first, as Curator orders it. */
+  private static List<String> latchQueue(CuratorFramework look) throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (String z : LockInternals.getSortedChildren(look, PATHS.leaderLatch(), "latch-",
+        StandardLockInternalsDriver::standardFixForSorting)) {
+      ids.add(new String(look.getData().forPath(PATHS.leaderLatch() + "/" + z),
+          StandardCharsets.UTF_8));
+    }
+    return ids;
+  }
+
+  private static void awaitLatchQueue(CuratorFramework look, List<String> expected)
+      throws Exception {
+    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (!latchQueue(look).equals(expected) && System.nanoTime() < giveUp) {
+      Thread.sleep(20);
+    }
+    assertEquals(expected, latchQueue(look));
+  }
+
   /**
    * A leader's process gone while its ZooKeeper session lives on (here: the session of a client
    * that stays connected, so it never expires): told of it, a member deletes the dead leader's
-   * latch znode and is granted at once. Told of a member that does not hold the latch, it
-   * deletes nothing.
+   * latch znode and is granted at once. Told of a member that is not at the head of the queue, or
+   * of itself, it deletes nothing.
    */
   @Test
   void aLeaderGoneForCertain_handsTheLatchOver_withoutWaitingForItsSession() throws Exception {
-    CuratorFramework deadLeadersSession = client();
-    toClose.add(deadLeadersSession);
-    deadLeadersSession.start();
-    LeaderLatch itsLatch = new LeaderLatch(deadLeadersSession, PATHS.leaderLatch(), "a");
-    itsLatch.start();
-    assertTrue(itsLatch.await(15, TimeUnit.SECONDS));
+    CuratorFramework sessions = client(); // a's and c's: neither ever expires in this test
+    toClose.add(sessions);
+    sessions.start();
+    LeaderLatch aLatch = new LeaderLatch(sessions, PATHS.leaderLatch(), "a");
+    aLatch.start();
+    assertTrue(aLatch.await(15, TimeUnit.SECONDS));
     Told toldB = new Told();
     CuratorLeadership b = node("b", 0, toldB);
-    toldB.nothingFor(500);
+    awaitLatchQueue(sessions, List.of("a", "b"));
+    new LeaderLatch(sessions, PATHS.leaderLatch(), "c").start();
+    awaitLatchQueue(sessions, List.of("a", "b", "c"));
 
-    b.leaderGone("c"); // not the latch's holder
+    b.leaderGone("c"); // behind b in the queue
     b.leaderGone("b"); // itself
     toldB.nothingFor(1_000);
-    assertEquals(1, deadLeadersSession.getChildren().forPath(PATHS.leaderLatch()).size() - 1,
-        "a's latch znode is still there, beside b's");
+    assertEquals(List.of("a", "b", "c"), latchQueue(sessions));
 
     b.leaderGone("a");
     assertEquals("granted 1", toldB.next());
-    assertEquals(List.of(), deadLeadersSession.getChildren().forPath(PATHS.leaderLatch()).stream()
-        .filter(z -> z.equals(itsLatch.getOurPath().substring(PATHS.leaderLatch().length() + 1)))
-        .toList(), "a's latch znode is gone");
+    assertEquals(List.of("b", "c"), latchQueue(sessions));
   }
 
-  /** A leader is never told to hand over by itself, nor does a leader delete another's znode. */
+  /** A node that leads deletes nothing, even when told the member heading the queue is gone. */
   @Test
   void aLeader_ignoresBeingToldALeaderIsGone() throws Exception {
     Told toldA = new Told();
@@ -149,14 +170,21 @@ class CuratorLeadershipTest {
     CuratorLeadership a = node("a", 0, toldA);
     assertEquals("granted 1", toldA.next());
     CuratorLeadership b = node("b", 0, toldB);
-    toldB.nothingFor(500);
+    try (CuratorFramework look = client()) {
+      look.start();
+      awaitLatchQueue(look, List.of("a", "b"));
+      // a's znode removed behind its back: b leads, and a (Curator's latch does not watch its own
+      // znode) still believes it does.
+      String aZnode = LockInternals.getSortedChildren(look, PATHS.leaderLatch(), "latch-",
+          StandardLockInternalsDriver::standardFixForSorting).get(0);
+      look.delete().forPath(PATHS.leaderLatch() + "/" + aZnode);
+      assertEquals("granted 2", toldB.next());
 
-    a.leaderGone("a");
-    a.leaderGone("b");
-    toldA.nothingFor(1_000);
-    toldB.nothingFor(0);
-    assertEquals(1, a.grantedEpoch());
-    assertEquals(0, b.grantedEpoch());
+      a.leaderGone("b"); // b heads the queue now; a still leads epoch 1 as far as it knows
+      toldB.nothingFor(1_000);
+      assertEquals(List.of("b"), latchQueue(look));
+      assertEquals(2, b.grantedEpoch());
+    }
   }
 
   @Test
