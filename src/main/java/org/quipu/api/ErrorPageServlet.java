@@ -1,6 +1,6 @@
 package org.quipu.api;
 
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -15,6 +15,9 @@ import java.io.IOException;
  */
 @WebServlet("/error")
 public class ErrorPageServlet extends HttpServlet {
+
+  /** {@code Json.createX} would look the provider up through a ServiceLoader on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
 
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response)
@@ -43,7 +46,7 @@ public class ErrorPageServlet extends HttpServlet {
     response.setStatus(status);
     response.setContentType("application/problem+json");
     response.setCharacterEncoding("UTF-8");
-    response.getWriter().write(Json.createObjectBuilder()
+    response.getWriter().write(JSON.createObjectBuilder()
         .add("type", "about:blank").add("title", title).add("status", status).add("detail", detail)
         .build().toString());
   }

@@ -1,6 +1,6 @@
 package org.quipu.api;
 
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -25,6 +25,9 @@ import java.nio.charset.StandardCharsets;
  */
 @WebServlet(urlPatterns = {"/openapi", "/openapi/*"}, loadOnStartup = 1)
 public class OpenApiDocumentServlet extends HttpServlet {
+
+  /** {@code Json.createX} would look the provider up through a ServiceLoader on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
 
   static final String DOCUMENT = "META-INF/openapi.yaml";
 
@@ -72,7 +75,7 @@ public class OpenApiDocumentServlet extends HttpServlet {
       throws IOException {
     response.setStatus(status);
     response.setContentType("application/problem+json;charset=UTF-8");
-    response.getOutputStream().write(Json.createObjectBuilder()
+    response.getOutputStream().write(JSON.createObjectBuilder()
         .add("type", "about:blank").add("title", title).add("status", status).add("detail", detail)
         .build().toString().getBytes(StandardCharsets.UTF_8));
   }

@@ -1,9 +1,9 @@
 package org.quipu.api;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -20,6 +20,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * JSON form made from the YAML file ({@link #yamlToJson}).
  */
 final class OpenApiFormats {
+
+  /** {@code Json.createX} would look the provider up through a ServiceLoader on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
 
   /** The media types {@code /openapi} answers with, the default first. */
   static final List<String> OFFERED = List.of(
@@ -117,12 +120,12 @@ final class OpenApiFormats {
       return JsonValue.NULL;
     }
     if (node instanceof Map<?, ?> map) {
-      JsonObjectBuilder object = Json.createObjectBuilder();
+      JsonObjectBuilder object = JSON.createObjectBuilder();
       map.forEach((key, value) -> object.add(String.valueOf(key), json(value)));
       return object.build();
     }
     if (node instanceof List<?> list) {
-      JsonArrayBuilder array = Json.createArrayBuilder();
+      JsonArrayBuilder array = JSON.createArrayBuilder();
       list.forEach(item -> array.add(json(item)));
       return array.build();
     }
@@ -130,16 +133,16 @@ final class OpenApiFormats {
       return b ? JsonValue.TRUE : JsonValue.FALSE;
     }
     if (node instanceof Integer || node instanceof Long) {
-      return Json.createValue(((Number) node).longValue());
+      return JSON.createValue(((Number) node).longValue());
     }
     if (node instanceof BigInteger big) {
-      return Json.createValue(big);
+      return JSON.createValue(big);
     }
     if (node instanceof Double d) {
-      return Json.createValue(BigDecimal.valueOf(d));
+      return JSON.createValue(BigDecimal.valueOf(d));
     }
     if (node instanceof String s) {
-      return Json.createValue(s);
+      return JSON.createValue(s);
     }
     throw new IllegalArgumentException(
         "the OpenAPI document holds a " + node.getClass().getSimpleName() + " (" + node

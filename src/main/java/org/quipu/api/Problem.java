@@ -1,11 +1,14 @@
 package org.quipu.api;
 
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /** Builds RFC 9457 problem details; every error the API returns goes through here. */
 public final class Problem {
+
+  /** {@code Json.createX} would look the provider up through a ServiceLoader on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
 
   public static final MediaType PROBLEM_JSON = new MediaType("application", "problem+json");
 
@@ -19,7 +22,7 @@ public final class Problem {
 
   public static Response.ResponseBuilder of(int status, String title, String detail) {
     String body =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("type", "about:blank")
             .add("title", title)
             .add("status", status)

@@ -1,8 +1,8 @@
 package org.quipu.cluster;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonParsingException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +13,12 @@ import java.nio.charset.StandardCharsets;
  */
 public record Member(String id, String http, String grpc) {
 
+  /** {@code Json.createX} would look the provider up through a ServiceLoader on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   /** The member znode's content: a JSON object with {@code id}, and {@code http}, {@code grpc}. */
   public byte[] toZnode() {
-    var json = Json.createObjectBuilder().add("id", id);
+    var json = JSON.createObjectBuilder().add("id", id);
     if (http != null) {
       json.add("http", http);
     }
@@ -31,7 +34,7 @@ public record Member(String id, String http, String grpc) {
    */
   static Member fromZnode(String znodeName, byte[] data) {
     try (JsonReader reader =
-        Json.createReader(new StringReader(new String(data, StandardCharsets.UTF_8)))) {
+        JSON.createReader(new StringReader(new String(data, StandardCharsets.UTF_8)))) {
       JsonObject json = reader.readObject();
       return new Member(json.getString("id", znodeName), json.getString("http", null),
           json.getString("grpc", null));

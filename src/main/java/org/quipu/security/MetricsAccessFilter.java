@@ -1,7 +1,7 @@
 package org.quipu.security;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -26,6 +26,9 @@ import org.quipu.node.Node;
  */
 @WebFilter(urlPatterns = {"/metrics", "/metrics/*"})
 public class MetricsAccessFilter extends HttpFilter {
+
+  /** {@code Json.createX} would look the provider up through a ServiceLoader on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
 
   private static final String BEARER = "Bearer ";
 
@@ -83,7 +86,7 @@ public class MetricsAccessFilter extends HttpFilter {
     response.setHeader("Cache-Control", "no-store");
     response.setContentType("application/problem+json");
     response.setCharacterEncoding("UTF-8");
-    response.getWriter().write(Json.createObjectBuilder().add("type", "about:blank")
+    response.getWriter().write(JSON.createObjectBuilder().add("type", "about:blank")
         .add("title", title).add("status", status).add("detail", detail).build().toString());
   }
 }

@@ -1,9 +1,9 @@
 package org.quipu.store.entity;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,15 +15,18 @@ import org.quipu.core.state.MessageEvent;
  */
 final class HistoryJson {
 
+  /** {@code Json.createX} would look the provider up through a ServiceLoader on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   private HistoryJson() {}
 
   static String format(List<MessageEvent> history) {
     if (history.isEmpty()) {
       return null; // most messages on the send path: nothing to build
     }
-    JsonArrayBuilder events = Json.createArrayBuilder();
+    JsonArrayBuilder events = JSON.createArrayBuilder();
     for (MessageEvent e : history) {
-      events.add(Json.createArrayBuilder().add(e.atMillis()).add(e.kind().name()).add(e.detail()));
+      events.add(JSON.createArrayBuilder().add(e.atMillis()).add(e.kind().name()).add(e.detail()));
     }
     return events.build().toString();
   }
@@ -32,7 +35,7 @@ final class HistoryJson {
     if (json == null) {
       return List.of();
     }
-    JsonArray events = Json.createReader(new StringReader(json)).readArray();
+    JsonArray events = JSON.createReader(new StringReader(json)).readArray();
     List<MessageEvent> history = new ArrayList<>(events.size());
     for (JsonValue value : events) {
       JsonArray e = value.asJsonArray();

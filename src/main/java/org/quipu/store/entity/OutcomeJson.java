@@ -1,11 +1,11 @@
 package org.quipu.store.entity;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.util.List;
 import org.quipu.core.state.BrokerException;
@@ -23,10 +23,13 @@ import org.quipu.core.state.User;
  */
 final class OutcomeJson {
 
+  /** {@code Json.createX} would look the provider up through a ServiceLoader on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   private OutcomeJson() {}
 
   static String format(Outcome outcome) {
-    JsonObjectBuilder b = Json.createObjectBuilder();
+    JsonObjectBuilder b = JSON.createObjectBuilder();
     if (outcome instanceof Outcome.Done) {
       b.add("kind", "done");
     } else if (outcome instanceof Outcome.MessagesSent o) {
@@ -50,7 +53,7 @@ final class OutcomeJson {
       Subscription s = o.subscription();
       b.add("kind", "subscribed").add("topic", s.topic()).add("name", s.name())
           .add("owner", s.owner()).add("bindingKey", s.bindingKey())
-          .add("queue", s.queue() == null ? JsonValue.NULL : Json.createValue(s.queue()))
+          .add("queue", s.queue() == null ? JsonValue.NULL : JSON.createValue(s.queue()))
           .add("createdAt", s.createdAtMillis()).add("created", o.created());
     } else if (outcome instanceof Outcome.UserRegistered o) {
       User u = o.user();
@@ -66,7 +69,7 @@ final class OutcomeJson {
   }
 
   static Outcome parse(String json) {
-    JsonObject o = Json.createReader(new StringReader(json)).readObject();
+    JsonObject o = JSON.createReader(new StringReader(json)).readObject();
     switch (o.getString("kind")) {
       case "done":
         return new Outcome.Done();
@@ -105,14 +108,19 @@ final class OutcomeJson {
 
   private static JsonObjectBuilder queue(QueueDefinition q) {
     QueueAttributes a = q.attributes();
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("name", q.name()).add("owner", q.owner()).add("createdAt", q.createdAtMillis())
         .add("visibility", a.visibilityTimeoutMillis())
-        .add("maxReceiveCount", a.maxReceiveCount() == null ? JsonValue.NULL : Json.createValue(a.maxReceiveCount()))
-        .add("deadLetterQueue", a.deadLetterQueue() == null ? JsonValue.NULL : Json.createValue(a.deadLetterQueue()))
+        .add("maxReceiveCount", orNull(a.maxReceiveCount()))
+        .add("deadLetterQueue", a.deadLetterQueue() == null
+            ? JsonValue.NULL : JSON.createValue(a.deadLetterQueue()))
         .add("retention", a.retentionMillis())
-        .add("maxLength", a.maxLength() == null ? JsonValue.NULL : Json.createValue(a.maxLength()))
+        .add("maxLength", orNull(a.maxLength()))
         .add("shared", a.shared());
+  }
+
+  private static JsonValue orNull(Integer n) {
+    return n == null ? JsonValue.NULL : JSON.createValue(n);
   }
 
   private static QueueDefinition queue(JsonObject q) {
@@ -131,7 +139,7 @@ final class OutcomeJson {
   }
 
   private static JsonArrayBuilder strings(List<String> values) {
-    JsonArrayBuilder b = Json.createArrayBuilder();
+    JsonArrayBuilder b = JSON.createArrayBuilder();
     values.forEach(b::add);
     return b;
   }
