@@ -20,7 +20,12 @@ public sealed interface Outcome {
 
   record QueueUpdated(QueueDefinition queue) implements Outcome {}
 
-  record MessagesSent(List<String> ids) implements Outcome {}
+  /** {@code ids} in the order sent, kept compact ({@link MessageIds}). */
+  record MessagesSent(List<String> ids) implements Outcome {
+    public MessagesSent {
+      ids = MessageIds.of(ids);
+    }
+  }
 
   /**
    * {@code deadLettered} messages were moved to {@code deadLetterQueue} on the way (they had been
