@@ -106,6 +106,7 @@ public class Node {
   /** The state tables' entities, on the same data source. */
   private EntityManagerFactory entities;
   private JdbcCommandLog log;
+  private JpaStateStore stateStore;
   private JdbcPromiseStore promises;
   /** Read from gRPC's threads (forwards, status), and set after the rpc server has started. */
   private volatile WritePath writes;
@@ -132,13 +133,12 @@ public class Node {
     entities = StateEntities.open(dataSource);
     contents = new MessageContents(entities, config.contentCacheBytes(), contentReaders);
     log = new JdbcCommandLog(dataSource);
+    stateStore = new JpaStateStore(entities, dataSource, contents, config.stateWriter());
     promises = new JdbcPromiseStore(dataSource, ClusterPaths.GROUP_0.group());
     Map<String, String> members = config.groupMembers();
     tls = nodeTls(members);
     writes = new WritePath(config.nodeId(), ClusterPaths.GROUP_0.group(), members.keySet(), log,
-        promises,
-        new JpaStateStore(entities, dataSource, contents, config.stateWriter()), state,
-        leadership(), transport(members), forwarding(),
+        promises, stateStore, state, leadership(), transport(members), forwarding(),
         SETTINGS.withAppendsInFlight(config.appendsInFlight()),
         System::currentTimeMillis, config.maxCommitBatch(), answers);
     if (config.logRetainEntries() > 0) {
@@ -365,6 +365,9 @@ public class Node {
     }
     if (log != null) {
       log.close();
+    }
+    if (stateStore != null) {
+      stateStore.close();
     }
     if (entities != null) {
       entities.close();

@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -53,22 +52,19 @@ public final class JdbcCommandLog implements CommandLog {
   static final int BYTES_PER_INSERT = 256 * 1024;
 
   private final DataSource dataSource;
-  /** The appending connection; null until the first append or after a failure. */
-  private Connection appending;
-  /** On {@link #appending}: at index n - 1, the insert of n rows, prepared on first use. */
-  private final PreparedStatement[] inserts = new PreparedStatement[ROWS_PER_INSERT];
+  /** The appending connection, with its inserts prepared on it. */
+  private final KeptConnection appending;
+  /** At index n - 1, the SQL of the insert of n rows, made on first use. */
+  private final String[] inserts = new String[ROWS_PER_INSERT];
 
   public JdbcCommandLog(DataSource dataSource) {
     this.dataSource = dataSource;
+    this.appending = new KeptConnection(dataSource);
   }
 
   @Override
   public synchronized void append(List<LogEntry> entries) throws StoreUnavailableException {
     try {
-      if (appending == null) {
-        appending = dataSource.getConnection();
-        appending.setAutoCommit(false);
-      }
       int[] sizes = new int[entries.size()];
       List<byte[]> encoded = new ArrayList<>(entries.size());
       for (int i = 0; i < sizes.length; i++) {
@@ -91,7 +87,7 @@ public final class JdbcCommandLog implements CommandLog {
       }
       appending.commit();
     } catch (SQLException | RuntimeException e) {
-      giveBackAppendingConnection(e);
+      appending.releaseAfter(e);
       if (e instanceof SQLException sql) {
         throw new StoreUnavailableException("the batch was not appended", sql);
       }
@@ -126,70 +122,23 @@ public final class JdbcCommandLog implements CommandLog {
   }
 
   private PreparedStatement insertOf(int rows) throws SQLException {
-    PreparedStatement insert = inserts[rows - 1];
-    if (insert == null) {
-      StringBuilder sql =
+    String sql = inserts[rows - 1];
+    if (sql == null) {
+      StringBuilder b =
           new StringBuilder("INSERT INTO command_log (seq, epoch, timestamp_millis, entry) VALUES ");
       for (int i = 0; i < rows; i++) {
-        sql.append(i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)");
+        b.append(i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)");
       }
-      insert = appending.unwrap(JdbcConnection.class).serverPrepareStatement(sql.toString());
-      inserts[rows - 1] = insert;
+      sql = b.toString();
+      inserts[rows - 1] = sql;
     }
-    return insert;
-  }
-
-  /** Rolls back and closes the appending connection after {@code cause}; the next append reopens. */
-  private void giveBackAppendingConnection(Exception cause) {
-    SQLException failed = releaseAppendingConnection();
-    if (failed != null) {
-      cause.addSuppressed(failed);
-    }
-  }
-
-  /**
-   * Rolls back, closes the inserts and gives the connection back, each step tried whatever the one
-   * before did; returns what failed (the first failure, later ones suppressed in it), or null.
-   */
-  private SQLException releaseAppendingConnection() {
-    SQLException failed = null;
-    if (appending != null) {
-      try {
-        appending.rollback();
-      } catch (SQLException e) {
-        failed = e;
-      }
-      for (PreparedStatement insert : inserts) {
-        try {
-          if (insert != null) {
-            insert.close();
-          }
-        } catch (SQLException e) {
-          failed = firstOf(failed, e);
-        }
-      }
-      try {
-        appending.close();
-      } catch (SQLException e) {
-        failed = firstOf(failed, e);
-      }
-    }
-    Arrays.fill(inserts, null);
-    appending = null;
-    return failed;
-  }
-
-  private static SQLException firstOf(SQLException first, SQLException next) {
-    if (first == null) {
-      return next;
-    }
-    first.addSuppressed(next);
-    return first;
+    return appending.statement(sql,
+        (c, insert) -> c.unwrap(JdbcConnection.class).serverPrepareStatement(insert));
   }
 
   /** Gives the appending connection back to the pool (the node is stopping). */
   public synchronized void close() {
-    SQLException failed = releaseAppendingConnection();
+    SQLException failed = appending.release();
     if (failed != null) {
       LOG.log(Level.WARNING, "the log's appending connection did not close cleanly", failed);
     }

@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,8 +28,7 @@ import org.eclipse.persistence.mappings.foundation.AbstractDirectMapping;
  * travel in MySQL's binary protocol. The driver's own batch of a client-side statement would
  * instead build one multi-row insert as SQL text, scanning and escaping every message body into
  * it (in a profile of batches of 100 sends, 13–26 % of each node's samples were in that, {@code
- * executeBatchWithMultiValuesClause}), and MySQL would parse that text back. A server-side
- * statement is prepared for its transaction only, one more round trip, so a run shorter than
+ * executeBatchWithMultiValuesClause}), and MySQL would parse that text back. A run shorter than
  * {@value #SERVER_INSERT_MIN_ROWS} rows (what group commit gathers from single sends) stays a
  * client-side batch.
  */
@@ -54,9 +52,13 @@ final class JdbcRowWriter {
     this.session = entities.unwrap(AbstractSession.class);
   }
 
-  /** Writes {@code writes} in order inside {@code connection}'s transaction. */
-  void write(Connection connection, List<RowWrite> writes) throws SQLException {
-    new Batches(connection).run(writes);
+  /**
+   * Writes {@code writes} in order inside {@code kept}'s transaction, with the statements prepared
+   * on it before (and keeping the ones it prepares: per table, an insert of each length up to
+   * {@link #ROWS_PER_INSERT} rows, a replace, an update and a delete).
+   */
+  void write(KeptConnection kept, List<RowWrite> writes) throws SQLException {
+    new Batches(kept).run(writes);
   }
 
   /**
@@ -65,28 +67,21 @@ final class JdbcRowWriter {
    * another kind is added, so the writes reach MySQL in their order.
    */
   private final class Batches {
-    private final Connection connection;
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final KeptConnection connection;
     private PreparedStatement pending;
     /** The table of the run of inserts in {@link #inserts}, not sent yet; null when none. */
     private TableSql insertsInto;
     private final List<Object> inserts = new ArrayList<>();
 
-    Batches(Connection connection) {
+    Batches(KeptConnection connection) {
       this.connection = connection;
     }
 
     void run(List<RowWrite> writes) throws SQLException {
-      try {
-        for (RowWrite write : writes) {
-          add(write);
-        }
-        flush();
-      } finally {
-        for (PreparedStatement s : statements.values()) {
-          s.close();
-        }
+      for (RowWrite write : writes) {
+        add(write);
       }
+      flush();
     }
 
     private void add(RowWrite write) throws SQLException {
@@ -169,12 +164,8 @@ final class JdbcRowWriter {
         }
         s.executeBatch();
       } else {
-        String sql = insertsInto.insertOf(inserts.size());
-        PreparedStatement s = statements.get(sql);
-        if (s == null) {
-          s = connection.unwrap(JdbcConnection.class).serverPrepareStatement(sql);
-          statements.put(sql, s);
-        }
+        PreparedStatement s = connection.statement(insertsInto.insertOf(inserts.size()),
+            (c, sql) -> c.unwrap(JdbcConnection.class).serverPrepareStatement(sql));
         int p = 1;
         for (Object row : inserts) {
           p = bindValues(s, p, insertsInto.inserted, row);
@@ -185,14 +176,9 @@ final class JdbcRowWriter {
       insertsInto = null;
     }
 
-    /** The client-side statement of {@code sql} in this transaction, prepared on first use. */
+    /** The client-side statement of {@code sql} on the kept connection. */
     private PreparedStatement prepared(String sql) throws SQLException {
-      PreparedStatement s = statements.get(sql);
-      if (s == null) {
-        s = connection.prepareStatement(sql);
-        statements.put(sql, s);
-      }
-      return s;
+      return connection.statement(sql, Connection::prepareStatement);
     }
   }
 

@@ -7,13 +7,14 @@ import jakarta.persistence.PersistenceException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.quipu.core.state.Broker;
 import org.quipu.core.state.Change;
@@ -41,6 +42,8 @@ import org.quipu.store.entity.UserRow;
  */
 public final class JpaStateStore implements StateStore {
 
+  private static final Logger LOG = Logger.getLogger(JpaStateStore.class.getName());
+
   /** Messages read per query when restoring a queue (a keyset page of its FIFO order). */
   private static final int RESTORE_PAGE = 10_000;
 
@@ -50,6 +53,8 @@ public final class JpaStateStore implements StateStore {
   private final StateWriter writer;
   private final JdbcRowWriter jdbcWriter;
   private final JpaRowWriter jpaWriter;
+  /** The JDBC writer's connection, kept from one applied batch to the next. */
+  private final KeptConnection applying;
 
   /**
    * @param dataSource the unit's data source, on which the JDBC writer runs its transactions
@@ -62,6 +67,7 @@ public final class JpaStateStore implements StateStore {
     this.contents = contents;
     this.writer = writer;
     this.jdbcWriter = writer == StateWriter.JDBC ? new JdbcRowWriter(entities) : null;
+    this.applying = new KeptConnection(dataSource);
     this.jpaWriter = new JpaRowWriter(entities.getPersistenceUnitUtil());
   }
 
@@ -128,18 +134,25 @@ public final class JpaStateStore implements StateStore {
     contents.stored(changes);
   }
 
-  private void applyWithJdbc(List<RowWrite> writes) throws StoreUnavailableException {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        jdbcWriter.write(c, writes);
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        Rollback.after(c, e);
-        throw e;
+  private synchronized void applyWithJdbc(List<RowWrite> writes)
+      throws StoreUnavailableException {
+    try {
+      jdbcWriter.write(applying, writes);
+      applying.commit();
+    } catch (SQLException | RuntimeException e) {
+      applying.releaseAfter(e);
+      if (e instanceof SQLException sql) {
+        throw new StoreUnavailableException("the state was not written", sql);
       }
-    } catch (SQLException e) {
-      throw new StoreUnavailableException("the state was not written", e);
+      throw (RuntimeException) e;
+    }
+  }
+
+  /** Gives the applying connection back to the pool (the node is stopping). */
+  public synchronized void close() {
+    SQLException failed = applying.release();
+    if (failed != null) {
+      LOG.log(Level.WARNING, "the state's applying connection did not close cleanly", failed);
     }
   }
 

@@ -32,6 +32,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.StreamSupport;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,7 +95,18 @@ class SnapshotIT {
   }
 
   private static JpaStateStore store(MessageContents contents) {
-    return new JpaStateStore(db.entities, db.dataSource, contents, StateWriter.JDBC);
+    JpaStateStore store = new JpaStateStore(db.entities, db.dataSource, contents, StateWriter.JDBC);
+    opened.add(store);
+    return store;
+  }
+
+  /** The stores a case opened; each keeps a connection for its applies until closed. */
+  private static final List<JpaStateStore> opened = new ArrayList<>();
+
+  @AfterEach
+  void closeStores() {
+    opened.forEach(JpaStateStore::close);
+    opened.clear();
   }
 
   private static MessageContents contents(long cacheBytes) {

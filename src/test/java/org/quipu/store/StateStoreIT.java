@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.stream.StreamSupport;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,7 +84,18 @@ class StateStoreIT {
     flyway.migrate();
     MessageContents contents =
         new MessageContents(entities, cacheBytes, Executors.newSingleThreadExecutor());
-    return new JpaStateStore(entities, dataSource, contents, writer);
+    JpaStateStore store = new JpaStateStore(entities, dataSource, contents, writer);
+    opened.add(store);
+    return store;
+  }
+
+  /** The stores a case opened; each keeps a connection for its applies until closed. */
+  private static final List<JpaStateStore> opened = new ArrayList<>();
+
+  @AfterEach
+  void closeStores() {
+    opened.forEach(JpaStateStore::close);
+    opened.clear();
   }
 
   private static Message message(String id, String queue, long order) {
@@ -319,6 +331,24 @@ class StateStoreIT {
     }
     assertThrows(StoreUnavailableException.class, () -> store.apply(clashing, 3, 1));
     assertEquals(2, store.appliedSeq());
+    assertEquals(sent.size(), StreamSupport.stream(
+        store.read().snapshot().messages().spliterator(), false).count());
+
+    // The store goes on after the failure (the JDBC writer on a fresh connection, its statements
+    // prepared again), with runs of the lengths it had prepared before: 64 + 6, then 1.
+    List<Change> after = new ArrayList<>();
+    for (int i = 0; i < 71; i++, order++) {
+      MessageContent content = new MessageContent(awkward + order, Map.of());
+      sent.put("r-" + order, content);
+      after.add(new Change.MessageInserted(message("r-" + order, "q", order), content));
+      if (i == 69) {
+        after.add(new Change.QueueSaved(new QueueDefinition("q", "alice", PLAIN, 1)));
+      }
+    }
+    store.apply(after, 3, 1);
+    assertEquals(3, store.appliedSeq());
+    assertEquals(sent, contents.now(List.copyOf(sent.keySet())));
+    // and nothing of the failed apply came back with it
     assertEquals(sent.size(), StreamSupport.stream(
         store.read().snapshot().messages().spliterator(), false).count());
   }
