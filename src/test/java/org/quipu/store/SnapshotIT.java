@@ -95,18 +95,14 @@ class SnapshotIT {
   }
 
   private static JpaStateStore store(MessageContents contents) {
-    JpaStateStore store = new JpaStateStore(db.entities, db.dataSource, contents, StateWriter.JDBC);
-    opened.add(store);
-    return store;
+    return opened.add(new JpaStateStore(db.entities, db.dataSource, contents, StateWriter.JDBC));
   }
 
-  /** The stores a case opened; each keeps a connection for its applies until closed. */
-  private static final List<JpaStateStore> opened = new ArrayList<>();
+  private static final OpenedStores opened = new OpenedStores();
 
   @AfterEach
   void closeStores() {
-    opened.forEach(JpaStateStore::close);
-    opened.clear();
+    opened.closeAll();
   }
 
   private static MessageContents contents(long cacheBytes) {

@@ -84,18 +84,14 @@ class StateStoreIT {
     flyway.migrate();
     MessageContents contents =
         new MessageContents(entities, cacheBytes, Executors.newSingleThreadExecutor());
-    JpaStateStore store = new JpaStateStore(entities, dataSource, contents, writer);
-    opened.add(store);
-    return store;
+    return opened.add(new JpaStateStore(entities, dataSource, contents, writer));
   }
 
-  /** The stores a case opened; each keeps a connection for its applies until closed. */
-  private static final List<JpaStateStore> opened = new ArrayList<>();
+  private static final OpenedStores opened = new OpenedStores();
 
   @AfterEach
   void closeStores() {
-    opened.forEach(JpaStateStore::close);
-    opened.clear();
+    opened.closeAll();
   }
 
   private static Message message(String id, String queue, long order) {
